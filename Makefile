@@ -1,0 +1,59 @@
+# Shuangshi: `make run` and `make test` are all a new machine needs (Python 3.11+ and make).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format bench translations messages install install-dev clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Compiled catalogs (.mo) are built here, never committed.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d core/translations
+
+# Re-extract the message catalog after changing user-facing strings; then fill in
+# the new zh-CN entries in core/translations/zh_Hans_CN/LC_MESSAGES/messages.po.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k lazy_gettext -k _l -o core/translations/messages.pot .
+	$(BIN)/pybabel update -q -N -i core/translations/messages.pot -d core/translations
+
+run: translations
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) org init
+	$(FLASK) demo-data --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pybabel compile --use-fuzzy -q -d core/translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,123 @@
+"""Shuangshi's core: the app factory and what every domain package stands on."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from . import cli, nav
+from .config import PROJECT_ROOT, config_for
+from .db import configure_engine, init_request_transactions
+from .errors import register_error_handlers
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    config_class = config_for(config)
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    if config_class.__name__ == "ProductionConfig" and not os.environ.get("SECRET_KEY"):
+        raise RuntimeError("Set SECRET_KEY: production refuses to start without it.")
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "core.login"
+    login_manager.session_protection = "strong"
+    login_manager.login_message = None
+    csrf.init_app(app)
+
+    from .i18n import bp as i18n_bp
+    from .i18n import html_lang, select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    configure_engine(app)
+    init_request_transactions(app)
+    register_error_handlers(app)
+
+    from . import models  # noqa: F401  (tables known to the metadata and to migrations)
+    from .api_v1 import api as core_api
+    from .forms import ROLE_LABELS
+    from .views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(i18n_bp)
+    app.register_blueprint(core_api)
+    cli.init_app(app)
+    _register_core_nav()
+
+    for name in app.config["DOMAIN_PACKAGES"]:
+        importlib.import_module(name).init_app(app)
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        return {
+            "nav_items": nav.items_for(current_user),
+            "current_locale": locale,
+            "html_lang": html_lang(locale),
+            "languages": app.config["LANGUAGES"],
+            "request_path": request.full_path.rstrip("?") if request else "/",
+            "role_labels": ROLE_LABELS,
+        }
+
+    from .templating import register_filters
+
+    register_filters(app)
+    return app
+
+
+def _register_core_nav() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .models import Role
+
+    nav.register(
+        nav.NavItem(
+            "core.schools",
+            _l("Schools"),
+            (Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR, Role.ORGANIZER),
+            _l("Schools, their counties and enrolled students."),
+            order=80,
+        )
+    )
+    nav.register(
+        nav.NavItem(
+            "core.audit_log",
+            _l("Audit log"),
+            (Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR),
+            _l("Who changed what, and when."),
+            order=90,
+        )
+    )
+    nav.register(
+        nav.NavItem(
+            "core.users",
+            _l("Accounts"),
+            (Role.ADMIN,),
+            _l("Create accounts, reset passwords, disable access."),
+            order=95,
+        )
+    )
+    nav.register(
+        nav.NavItem(
+            "core.rule_list",
+            _l("Rules"),
+            (Role.ADMIN, Role.BUREAU),
+            _l("Thresholds from the plan and national rules, with their dated versions."),
+            order=96,
+        )
+    )

@@ -1,0 +1,265 @@
+"""Accounts: sign-in with lockout, passwords, API tokens, and the services that change users."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, g
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import audit
+from .errors import Conflict, ValidationFailed
+from .extensions import db, login_manager
+from .models import ApiToken, County, Role, School, User
+from .timeutil import utcnow
+
+MIN_PASSWORD_LENGTH = 8
+
+# Packages that link an account to one of their records (the teachers package links a teacher
+# account to its Teacher) register here, so core never imports them.
+ROLE_LINKERS: dict[Role, Callable[[User, dict[str, Any]], None]] = {}
+
+
+def register_role_linker(role: Role, linker: Callable[[User, dict[str, Any]], None]) -> None:
+    ROLE_LINKERS[role] = linker
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    ident, _dot, version = user_id.partition(".")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed({field: _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)})
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(
+        select(User).where(func.lower(User.username) == (username or "").strip().lower())
+    )
+
+
+class LoginRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def authenticate(username: str, password: str) -> User:
+    """Check a sign-in; after too many failures the account is locked for a while.
+
+    Failures are recorded (and must be committed) even though sign-in is refused.
+    """
+    user = find_user(username)
+    generic = _("Wrong username or password.")
+    if user is None:
+        # Same work and message as a wrong password, so usernames cannot be probed.
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise LoginRefused(generic)
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginRefused(
+            _("Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes=minutes)
+        )
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins += 1
+        threshold = current_app.config["LOCKOUT_THRESHOLD"]
+        if user.failed_logins >= threshold:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            audit.record("account_locked", user, by=user, school_id=user.school_id)
+            db.session.flush()
+            raise LoginRefused(
+                _(
+                    "Too many failed sign-ins. Try again in %(minutes)d minutes.",
+                    minutes=current_app.config["LOCKOUT_MINUTES"],
+                )
+            )
+        audit.record("login_failed", user, by=user, school_id=user.school_id)
+        db.session.flush()
+        raise LoginRefused(generic)
+    if not user.enabled:
+        raise LoginRefused(_("This account is disabled. Ask your administrator."))
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("login", user, by=user, school_id=user.school_id)
+    db.session.flush()
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def create_user(
+    *,
+    username: str,
+    password: str,
+    role: Role | str,
+    display_name: str = "",
+    school: School | None = None,
+    county: County | None = None,
+    link: dict[str, Any] | None = None,
+    by: User | None = None,
+    must_change_password: bool = False,
+) -> User:
+    errors: dict[str, str] = {}
+    username = (username or "").strip()
+    try:
+        role = Role(role)
+    except ValueError:
+        errors["role"] = _("Choose a role.")
+    if (
+        not username
+        or len(username) > 60
+        or not username.replace("_", "").replace("-", "").replace(".", "").isalnum()
+    ):
+        errors["username"] = _("Use letters, digits, '.', '-' or '_' (at most 60).")
+    elif find_user(username) is not None:
+        errors["username"] = _("This username is taken.")
+    if role in (Role.SCHOOL_HR, Role.TEACHER) and school is None:
+        errors["school"] = _("Choose the school of this account.")
+    if errors:
+        raise ValidationFailed(errors)
+    check_password_strength(password)
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        password_hash=generate_password_hash(password),
+        role=role,
+        school_id=school.id if school and role in (Role.SCHOOL_HR, Role.TEACHER) else None,
+        county_id=county.id if county and role == Role.BUREAU else None,
+        must_change_password=must_change_password,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if role in ROLE_LINKERS:
+        ROLE_LINKERS[role](user, link or {})
+    audit.record(
+        "create",
+        user,
+        by=by,
+        changes={"username": [None, username], "role": [None, role.value]},
+        school_id=user.school_id,
+    )
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationFailed({"current_password": _("The current password is wrong.")})
+    check_password_strength(new, "new_password")
+    if check_password_hash(user.password_hash, new):
+        raise ValidationFailed({"new_password": _("Choose a password different from the old one.")})
+    _set_password(user, new)
+    user.must_change_password = False
+    audit.record("password_changed", user, by=user, school_id=user.school_id)
+    db.session.flush()
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+
+
+def reset_password(user: User, by: User) -> str:
+    """Give `user` a temporary password (returned once) that must be changed at next sign-in."""
+    temporary = secrets.token_urlsafe(9)
+    _set_password(user, temporary)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("password_reset", user, by=by, school_id=user.school_id)
+    db.session.flush()
+    return temporary
+
+
+def set_enabled(user: User, enabled: bool, by: User) -> None:
+    if user.id == by.id and not enabled:
+        raise Conflict(_("You cannot disable your own account."))
+    if user.enabled == enabled:
+        return
+    user.enabled = enabled
+    if not enabled:
+        user.session_version += 1
+        for token in user_tokens(user):
+            token.revoked_at = token.revoked_at or utcnow()
+    audit.record(
+        "enabled" if enabled else "disabled",
+        user,
+        by=by,
+        changes={"enabled": [not enabled, enabled]},
+        school_id=user.school_id,
+    )
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ValidationFailed({"locale": _("Choose a language.")})
+    user.locale = locale
+    audit.record_changes("update", user, by=user)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str, by: User | None = None) -> tuple[ApiToken, str]:
+    """Make an API token; the plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise ValidationFailed({"name": _("Give the token a name (at most 60 characters).")})
+    plain = "ss_" + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plain), prefix=plain[:8])
+    db.session.add(token)
+    db.session.flush()
+    audit.record("token_created", token, by=by or user, label=name, school_id=user.school_id)
+    db.session.flush()
+    return token, plain
+
+
+def revoke_token(token: ApiToken, by: User) -> None:
+    if token.revoked_at is not None:
+        return
+    token.revoked_at = utcnow()
+    audit.record("token_revoked", token, by=by, label=token.name, school_id=token.user.school_id)
+    db.session.flush()
+
+
+def user_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def user_for_token(plain: str, *, touch: bool = True) -> User | None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(plain)))
+    if token is None or token.revoked_at is not None or not token.user.enabled:
+        return None
+    now = utcnow()
+    # Touched on writes only (and at most once a minute), so read-only API calls stay read-only.
+    if touch and (token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1)):
+        token.last_used_at = now
+    g.api_token = token
+    return token.user

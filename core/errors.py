@@ -1,0 +1,110 @@
+"""Domain errors raised by services, and how they reach the user: an HTML page or a JSON body.
+
+API errors always have the shape {"error": {"code", "message", "fields"?, ...extra}}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.extra = extra
+
+
+class ValidationFailed(ServiceError):
+    """Per-field messages; views put them on the form, the API answers 400 with `fields`."""
+
+    code = "validation_error"
+
+    def __init__(self, fields: dict[str, str | list[str]], message: str | None = None) -> None:
+        super().__init__(message or _("Please correct the marked fields."))
+        self.fields = {k: v if isinstance(v, list) else [v] for k, v in fields.items()}
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    """The request is valid but the record's state does not allow it (409)."""
+
+    status = 409
+    code = "conflict"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, **extra: Any):  # type: ignore[no-untyped-def]
+    body: dict[str, Any] = {"code": code, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return jsonify({"error": body}), status
+
+
+HTTP_MESSAGES = {
+    400: ("bad_request", lambda: _("The request could not be understood.")),
+    401: ("unauthorized", lambda: _("Please sign in.")),
+    403: ("forbidden", lambda: _("You do not have permission to do this.")),
+    404: ("not_found", lambda: _("The page or record was not found.")),
+    405: ("method_not_allowed", lambda: _("This action is not allowed here.")),
+    409: ("conflict", lambda: _("The record has changed; please reload and try again.")),
+    413: ("too_large", lambda: _("The upload is too large (at most 10 MB).")),
+    500: ("server_error", lambda: _("Something went wrong on our side. Please try again.")),
+}
+
+
+def _page(status: int, message: str):  # type: ignore[no-untyped-def]
+    return render_template("core/error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def _service_error(err: ServiceError):  # type: ignore[no-untyped-def]
+        if wants_json():
+            return json_error(
+                err.status, err.code, err.message, fields=getattr(err, "fields", None), **err.extra
+            )
+        return _page(err.status, err.message)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):  # type: ignore[no-untyped-def]
+        status = err.code or 500
+        code, message = HTTP_MESSAGES.get(status, ("error", lambda: err.description or ""))
+        text = message()
+        if status == 400 and getattr(err, "description", None) and "CSRF" in str(err.description):
+            text = _("The form expired or was sent from elsewhere. Please reload and try again.")
+        response = json_error(status, code, text) if wants_json() else _page(status, text)
+        if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
+            response[0].headers["Allow"] = ", ".join(err.valid_methods)
+        return response
+
+    if app.testing:
+        return  # let tests see the real exception instead of a 500 page
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        code, message = HTTP_MESSAGES[500]
+        if wants_json():
+            return json_error(500, code, message())
+        return _page(500, message())

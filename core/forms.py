@@ -1,0 +1,112 @@
+"""Forms of core pages. Labels are lazy so they follow the user's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from .models import Role
+from .org import FOUNDER_LABELS, SCHOOL_TYPE_LABELS
+from .rules import LEVELS
+
+ROLE_LABELS = {
+    Role.TEACHER: _l("Teacher"),
+    Role.SCHOOL_HR: _l("School HR"),
+    Role.BUREAU: _l("Education bureau"),
+    Role.ORGANIZER: _l("Competition organizer"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+REQUIRED = _l("This field is required.")
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(max=60)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(REQUIRED)])
+
+    def validate_confirm(self, field):  # type: ignore[no-untyped-def]
+        if field.data != self.new_password.data:
+            raise ValidationError(_l("The two passwords differ."))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(REQUIRED), Length(max=60)],
+        description=_l("What the token is for, e.g. 'roster sync'."),
+    )
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(max=60)])
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=60)])
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    school = SelectField(_l("School"), choices=[], validate_choice=False)
+    county = SelectField(
+        _l("County (bureau accounts)"),
+        choices=[],
+        validate_choice=False,
+        description=_l("Leave empty for the city bureau."),
+    )
+    staff_no = StringField(
+        _l("Staff number (teacher accounts)"), validators=[Optional(), Length(max=30)]
+    )
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[DataRequired(REQUIRED)],
+        description=_l("The user must change it at first sign-in."),
+    )
+
+
+class SchoolForm(FlaskForm):
+    code = StringField(_l("School code"), validators=[DataRequired(REQUIRED), Length(max=20)])
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    type = SelectField(
+        _l("Type"), choices=[(t.value, label) for t, label in SCHOOL_TYPE_LABELS.items()]
+    )
+    founder = SelectField(
+        _l("Founder"), choices=[(f.value, label) for f, label in FOUNDER_LABELS.items()]
+    )
+    county_id = SelectField(_l("County"), coerce=int, choices=[])
+
+
+class EnrollmentForm(FlaskForm):
+    year = IntegerField(
+        _l("School year"),
+        validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)],
+        description=_l("The calendar year in which the school year starts."),
+    )
+    students = IntegerField(
+        _l("Enrolled students"), validators=[InputRequired(REQUIRED), NumberRange(0, 200_000)]
+    )
+
+
+class RuleVersionForm(FlaskForm):
+    value = StringField(_l("Value"), validators=[DataRequired(REQUIRED)])
+    valid_from = DateField(_l("Valid from"), validators=[InputRequired(REQUIRED)])
+    level = SelectField(_l("Set by"), choices=[(k, v) for k, v in LEVELS.items()])
+    note = TextAreaField(_l("Source or reason"), validators=[Optional(), Length(max=500)])

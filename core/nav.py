@@ -1,0 +1,34 @@
+"""The navigation: each package registers the pages it offers and who may see them, so a role
+is shown only what it can do, and the home page shows it as next steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any
+    roles: tuple[Role, ...]
+    description: Any = ""
+    order: int = 100
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+ITEMS: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    if all(existing.endpoint != item.endpoint for existing in ITEMS):
+        ITEMS.append(item)
+        ITEMS.sort(key=lambda i: i.order)
+
+
+def items_for(user: User) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in ITEMS if user.role in item.roles]

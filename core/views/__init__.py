@@ -1,0 +1,7 @@
+"""Core pages: sign-in and account, administration, schools, audit log and rules."""
+
+from flask import Blueprint
+
+bp = Blueprint("core", __name__)
+
+from . import admin, auth, org  # noqa: E402,F401  (routes register on import)

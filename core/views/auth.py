@@ -1,0 +1,132 @@
+"""Sign-in, sign-out, the home page and the user's own account (password, language, tokens)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from .. import accounts, nav
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..forms import ChangePasswordForm, LoginForm, TokenForm
+from ..models import ApiToken
+from ..permissions import login_required, require
+from ..urls import safe_next
+from . import bp
+from .forms_util import apply_errors, form_status
+
+# Pages a user who must change their password may still open.
+OPEN_WHILE_PASSWORD_EXPIRED = {"core.password", "core.logout", "i18n.switch", "static"}
+
+
+@bp.before_app_request
+def _force_password_change():  # type: ignore[no-untyped-def]
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in OPEN_WHILE_PASSWORD_EXPIRED
+        and not request.path.startswith("/api/")
+    ):
+        flash(_("Please choose a new password before you continue."), "warning")
+        return redirect(url_for("core.password"))
+    return None
+
+
+@bp.get("/")
+def home():  # type: ignore[no-untyped-def]
+    if not current_user.is_authenticated:
+        return redirect(url_for("core.login"))
+    return render_template("core/home.html", items=nav.items_for(current_user))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.username.data, form.password.data)
+        except accounts.LoginRefused as refused:
+            # Rendered with 200 so the failed-attempt counter is committed.
+            form.password.errors = [refused.message]
+        else:
+            locale = session.get("locale")
+            session.clear()  # no session fixation across sign-in
+            login_user(user, remember=form.remember.data)
+            if user.locale is None and locale:
+                user.locale = locale
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(target or url_for("core.home"))
+    return render_template("core/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("core.login"))
+
+
+@bp.get("/account")
+@login_required
+def account():  # type: ignore[no-untyped-def]
+    return render_template(
+        "core/account.html",
+        password_form=ChangePasswordForm(),
+        token_form=TokenForm(),
+        tokens=accounts.user_tokens(current_user),
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ValidationFailed as err:
+            apply_errors(form, err)
+        else:
+            login_user(current_user, fresh=True)  # the session id carries the new version
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("core.account"))
+    return render_template("core/password.html", form=form), form_status(form)
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():  # type: ignore[no-untyped-def]
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            _token, plain = accounts.create_token(current_user, form.name.data)
+        except ValidationFailed as err:
+            apply_errors(form, err)
+        else:
+            return render_template("core/token_created.html", plain=plain)
+    return render_template(
+        "core/account.html",
+        password_form=ChangePasswordForm(),
+        token_form=form,
+        tokens=accounts.user_tokens(current_user),
+    ), form_status(form)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+    token = db.get_or_404(ApiToken, token_id)
+    require(token.user_id == current_user.id)
+    accounts.revoke_token(token, current_user)
+    flash(_("The token '%(name)s' no longer works.", name=token.name), "success")
+    return redirect(url_for("core.account"))

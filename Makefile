@@ -25,13 +25,14 @@ install-dev: $(VENV)/.installed-dev
 
 # Compiled catalogs (.mo) are built here, never committed.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d core/translations
+	$(BIN)/pybabel compile -d core/translations
 
 # Re-extract the message catalog after changing user-facing strings; then fill in
 # the new zh-CN entries in core/translations/zh_Hans_CN/LC_MESSAGES/messages.po.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k lazy_gettext -k _l -o core/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i core/translations/messages.pot -d core/translations
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
+		--ignore-dirs=".venv tests migrations bench instance" -o core/translations/messages.pot .
+	$(BIN)/pybabel update -N --ignore-obsolete -i core/translations/messages.pot -d core/translations
 
 run: translations
 	mkdir -p instance
@@ -41,7 +42,7 @@ run: translations
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
-	$(BIN)/pybabel compile --use-fuzzy -q -d core/translations
+	$(BIN)/pybabel compile -d core/translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

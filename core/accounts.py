@@ -139,7 +139,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name.strip() or username,
-        password_hash=generate_password_hash(password),
+        password_hash=_hash(password),
         role=role,
         school_id=school.id if school and role in (Role.SCHOOL_HR, Role.TEACHER) else None,
         county_id=county.id if county and role == Role.BUREAU else None,
@@ -172,8 +172,12 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.flush()
 
 
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def _set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     user.session_version += 1
 
 

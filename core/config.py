@@ -53,6 +53,7 @@ class Config:
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # a form with one 10 MB file and its fields
 
+    PASSWORD_HASH_METHOD = "scrypt"
     LOCKOUT_THRESHOLD = 5
     LOCKOUT_MINUTES = 15
     PER_PAGE = 25
@@ -72,7 +73,7 @@ class TestingConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "testing"
-    LOCKOUT_MINUTES = 15
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick
 
 
 CONFIGS = {

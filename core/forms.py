@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -9,6 +12,7 @@ from wtforms import (
     DateField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -35,6 +39,12 @@ ROLE_LABELS = {
 }
 
 REQUIRED = _l("This field is required.")
+
+
+def options(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[SelectChoice]:
+    """Select choices from (value, label) pairs, with an optional empty first choice."""
+    head = [SelectChoice("", blank)] if blank is not None else []
+    return head + [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):
@@ -64,7 +74,9 @@ class TokenForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(max=60)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=60)])
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(
+        _l("Role"), choices=options((r.value, label) for r, label in ROLE_LABELS.items())
+    )
     school = SelectField(_l("School"), choices=[], validate_choice=False)
     county = SelectField(
         _l("County (bureau accounts)"),
@@ -86,10 +98,10 @@ class SchoolForm(FlaskForm):
     code = StringField(_l("School code"), validators=[DataRequired(REQUIRED), Length(max=20)])
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
     type = SelectField(
-        _l("Type"), choices=[(t.value, label) for t, label in SCHOOL_TYPE_LABELS.items()]
+        _l("Type"), choices=options((t.value, label) for t, label in SCHOOL_TYPE_LABELS.items())
     )
     founder = SelectField(
-        _l("Founder"), choices=[(f.value, label) for f, label in FOUNDER_LABELS.items()]
+        _l("Founder"), choices=options((f.value, label) for f, label in FOUNDER_LABELS.items())
     )
     county_id = SelectField(_l("County"), coerce=int, choices=[])
 
@@ -108,5 +120,5 @@ class EnrollmentForm(FlaskForm):
 class RuleVersionForm(FlaskForm):
     value = StringField(_l("Value"), validators=[DataRequired(REQUIRED)])
     valid_from = DateField(_l("Valid from"), validators=[InputRequired(REQUIRED)])
-    level = SelectField(_l("Set by"), choices=[(k, v) for k, v in LEVELS.items()])
+    level = SelectField(_l("Set by"), choices=options(LEVELS.items()))
     note = TextAreaField(_l("Source or reason"), validators=[Optional(), Length(max=500)])

@@ -19,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.forms import REQUIRED
+from core.forms import REQUIRED, options
 from core.uploads import FileContent
 
 from . import labels
@@ -29,8 +29,7 @@ PHONE_MESSAGE = _l("Enter an 11-digit mobile number or a landline such as 0577-8
 
 
 def _choices(mapping: dict, blank: bool = False) -> list:
-    items = [(key.value, label) for key, label in mapping.items()]
-    return ([("", "—")] + items) if blank else items
+    return options(((key.value, label) for key, label in mapping.items()), "—" if blank else None)
 
 
 class ContactForm(FlaskForm):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core import org
 from core.errors import ValidationFailed
 from core.excel import download
+from core.forms import options
 from core.extensions import db
 from core.models import Role, School
 from core.permissions import login_required, require, roles_required
@@ -254,7 +255,7 @@ def export():  # type: ignore[no-untyped-def]
 def import_roster():  # type: ignore[no-untyped-def]
     form = ImportForm()
     schools = _managed_schools()
-    form.school.choices = [(s.code, f"{s.code} {s.name}") for s in schools]
+    form.school.choices = options((s.code, f"{s.code} {s.name}") for s in schools)
     result = None
     if form.validate_on_submit():
         school = org.school_by_code(form.school.data or schools[0].code)

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from .. import accounts, audit, org, rules
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..forms import ROLE_LABELS, RuleVersionForm, UserForm
+from ..forms import ROLE_LABELS, RuleVersionForm, UserForm, options
 from ..models import AuditEntry, County, Role, School, User
 from ..permissions import can_view_audit, login_required, require, roles_required
 from ..timeutil import start_of_local_day

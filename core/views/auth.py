@@ -97,7 +97,8 @@ def password():  # type: ignore[no-untyped-def]
         except ValidationFailed as err:
             apply_errors(form, err)
         else:
-            login_user(current_user, fresh=True)  # the session id carries the new version
+            # The session id carries the new version; re-sign this session in so it goes on.
+            login_user(current_user._get_current_object(), fresh=True)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("core.account"))
     return render_template("core/password.html", form=form), form_status(form)

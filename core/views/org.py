@@ -10,7 +10,7 @@ from sqlalchemy import func, or_
 from .. import org
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..forms import EnrollmentForm, SchoolForm
+from ..forms import EnrollmentForm, SchoolForm, options
 from ..models import Role, School
 from ..permissions import can_edit_school, can_view_school, require, roles_required
 from ..timeutil import today
@@ -49,7 +49,7 @@ def schools():  # type: ignore[no-untyped-def]
 
 def _school_form(school: School | None = None) -> SchoolForm:
     form = SchoolForm(obj=school)
-    form.county_id.choices = [(c.id, c.name) for c in org.counties()]
+    form.county_id.choices = options((c.id, c.name) for c in org.counties())
     return form
 
 

@@ -1,0 +1,236 @@
+"""Fixtures: an app per database backend, a clean database per test, factories, sign-in helpers.
+
+Every test that uses `app` (or anything built on it) runs on SQLite, and again on PostgreSQL
+when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from core import accounts, create_app, org
+from core.extensions import db
+from core.models import County, Role, School, User
+
+PASSWORD = "correct-horse-42"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The test body holds an app context for its own queries; without this, each request would
+    reuse it and share `g` (the signed-in user!) and the database session with the test.
+    The test's session is committed before and after each request, so both sides see each
+    other's committed data.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.commit()
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def database_url(backend: str, tmp_dir: str) -> str:
+    if backend == "postgresql":
+        from core.config import database_url as normalise
+
+        return normalise(os.environ["TEST_DATABASE_URL"])
+    return f"sqlite:///{tmp_dir}/test.db"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp(backend)
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url(backend, str(tmp)),
+            "UPLOAD_FOLDER": str(tmp / "up"),
+        },
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _wipe(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def app(_app: Flask, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+    """The app with an empty database (counties present) and a private upload folder."""
+    _wipe(_app)
+    _app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    with _app.app_context():
+        org.ensure_counties()
+        db.session.commit()
+        yield _app
+        db.session.remove()
+    _wipe(_app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_school(app: Flask) -> Callable[..., School]:
+    def make(code: str | None = None, county: str = "330302", **kw: Any) -> School:
+        n = next(_seq)
+        county_row = db.session.query(County).filter_by(code=county).one()
+        school = org.create_school(
+            {
+                "code": code or f"S{n:04d}",
+                "name": kw.pop("name", f"测试职业学校{n}"),
+                "type": kw.pop("type", "secondary"),
+                "founder": kw.pop("founder", "public"),
+                "county_id": county_row.id,
+            },
+            by=None,
+        )
+        db.session.commit()
+        return school
+
+    return make
+
+
+@pytest.fixture
+def make_teacher(app: Flask, make_school: Callable[..., School]) -> Callable[..., Any]:
+    from teachers.services import create_teacher
+
+    def make(school: School | None = None, professional: bool = True, **kw: Any):  # type: ignore[no-untyped-def]
+        n = next(_seq)
+        data = {
+            "staff_no": f"T{n:05d}",
+            "name": f"教师{n}",
+            "gender": "female",
+            "birth_date": date(1985, 3, 1),
+            "department": "智能制造系",
+            "professional": professional,
+            "practice_instructor": False,
+            "employment": "establishment",
+            "hire_date": date(2010, 9, 1),
+            "title": "intermediate",
+            "title_date": date(2016, 12, 1),
+            "education": "bachelor",
+            "enterprise_months": 12,
+            "qualification_cert_no": "",
+            "phone": "",
+            "email": "",
+        }
+        data.update(kw)
+        teacher = create_teacher(school or make_school(), data, by=None)
+        db.session.commit()
+        return teacher
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask, make_school: Callable[..., School]) -> Callable[..., User]:
+    def make(
+        role: Role | str = Role.ADMIN,
+        school: School | None = None,
+        county: str | None = None,
+        teacher: Any = None,
+        username: str | None = None,
+    ) -> User:
+        role = Role(role)
+        if teacher is not None:
+            school = teacher.school
+        if role in (Role.SCHOOL_HR, Role.TEACHER) and school is None:
+            school = make_school()
+        user = accounts.create_user(
+            username=username or f"{role.value}{next(_seq)}",
+            password=PASSWORD,
+            role=role,
+            school=school,
+            county=org.county_by_code(county) if county else None,
+            link={"staff_no": teacher.staff_no} if teacher is not None else None,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client: FlaskClient, user: User | str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    username = user if isinstance(user, str) else user.username
+    return client.post("/login", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def login_as(app: Flask, make_user: Callable[..., User]) -> Callable[..., FlaskClient]:
+    """A new signed-in client for `user` (or for a new user of `role`)."""
+
+    def sign_in(user: User | None = None, **kw: Any) -> FlaskClient:
+        user = user or make_user(**kw)
+        c = app.test_client()
+        response = login(c, user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return c
+
+    return sign_in
+
+
+@pytest.fixture
+def api_client(app: Flask, make_user: Callable[..., User]) -> Callable[..., Any]:
+    """An API caller for `user`: returns call(method, path, json=None) -> response."""
+
+    def for_user(user: User | None = None, **kw: Any):  # type: ignore[no-untyped-def]
+        user = user or make_user(**kw)
+        _token, plain = accounts.create_token(user, "tests")
+        db.session.commit()
+        c = app.test_client()
+
+        def call(method: str, path: str, json: Any = None, **extra: Any):  # type: ignore[no-untyped-def]
+            headers = {"Authorization": f"Bearer {plain}", **extra.pop("headers", {})}
+            return c.open(path, method=method, json=json, headers=headers, **extra)
+
+        call.user = user  # type: ignore[attr-defined]
+        return call
+
+    return for_user

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from . import cli, nav
-from .config import PROJECT_ROOT, config_for
+from .config import INSTANCE_DIR, PROJECT_ROOT, config_for
 from .db import configure_engine, init_request_transactions
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -21,7 +21,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     app = Flask(
         __name__,
         static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(INSTANCE_DIR),
     )
     config_class = config_for(config)
     app.config.from_object(config_class)
@@ -30,6 +30,8 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if config_class.__name__ == "ProductionConfig" and not os.environ.get("SECRET_KEY"):
         raise RuntimeError("Set SECRET_KEY: production refuses to start without it.")
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True

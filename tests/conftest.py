@@ -170,7 +170,9 @@ def make_teacher(app: Flask, make_school: Callable[..., School]) -> Callable[...
 
 
 @pytest.fixture
-def make_user(app: Flask, make_school: Callable[..., School]) -> Callable[..., User]:
+def make_user(
+    app: Flask, make_school: Callable[..., School], make_teacher: Callable[..., Any]
+) -> Callable[..., User]:
     def make(
         role: Role | str = Role.ADMIN,
         school: School | None = None,
@@ -179,6 +181,8 @@ def make_user(app: Flask, make_school: Callable[..., School]) -> Callable[..., U
         username: str | None = None,
     ) -> User:
         role = Role(role)
+        if role == Role.TEACHER and teacher is None:
+            teacher = make_teacher(school=school)
         if teacher is not None:
             school = teacher.school
         if role in (Role.SCHOOL_HR, Role.TEACHER) and school is None:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from core import org
 from core.errors import ValidationFailed
 from core.excel import download
-from core.forms import options
 from core.extensions import db
+from core.forms import options
 from core.models import Role, School
 from core.permissions import login_required, require, roles_required
 from core.uploads import send_upload

@@ -45,11 +45,9 @@ def users():  # type: ignore[no-untyped-def]
 
 def _user_form() -> UserForm:
     form = UserForm()
-    form.school.choices = [("", "—")] + [
-        (s.code, f"{s.code} {s.name}")
-        for s in db.session.scalars(select(School).order_by(School.code))
-    ]
-    form.county.choices = [("", _("Whole city"))] + [(c.code, c.name) for c in org.counties()]
+    schools = db.session.scalars(select(School).order_by(School.code))
+    form.school.choices = options(((s.code, f"{s.code} {s.name}") for s in schools), blank="—")
+    form.county.choices = options(((c.code, c.name) for c in org.counties()), _("Whole city"))
     return form
 
 

@@ -19,7 +19,8 @@ def test_admin_adds_a_school_with_field_messages(login_as):
 
 
 def test_hr_records_enrolment_of_their_own_school_only(login_as, make_school):
-    own, other = make_school(code="OWN1"), make_school(code="OTH1")
+    own = make_school(code="OWN1")
+    make_school(code="OTH1")
     c = login_as(role=Role.SCHOOL_HR, school=own)
     assert c.post("/schools/OWN1", data={"year": "2025", "students": "2480"}).status_code == 302
     assert c.post("/schools/OWN1", data={"year": "2025", "students": "-5"}).status_code == 400

@@ -22,6 +22,7 @@ from .accounts import user_for_token
 from .db import SAFE_METHODS
 from .errors import ValidationFailed
 from .extensions import csrf, db
+from .forms import formdata_from
 
 PREFIX = "/api/v1"
 PUBLIC_ATTR = "_api_public"
@@ -142,16 +143,7 @@ def validate_json(form_class: type[Form], data: dict[str, Any], obj: Any = None)
     unknown = sorted(set(data) - known)
     if unknown:
         raise ValidationFailed({name: _("Unknown field.") for name in unknown})
-    formdata = MultiDict()
-    if obj is not None:
-        current = form_class(formdata=None, obj=obj, meta={"csrf": False})
-        for name, field in current._fields.items():
-            if name in data:
-                continue
-            if field.type == "BooleanField":
-                formdata.setlist(name, ["y"] if field.data else [])
-            elif field.type not in {"FileField", "MultipleFileField", "SubmitField"}:
-                formdata.setlist(name, [field._value()] if field.data is not None else [])
+    formdata = formdata_from(form_class, obj, skip=data) if obj is not None else MultiDict()
     for name, value in data.items():
         formdata.setlist(name, _as_form_value(value))
     form = form_class(formdata=formdata, meta={"csrf": False})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy.engine import Engine
 from .extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_reading = ContextVar("shuangshi_reading", default=False)
 
 
 def is_sqlite(engine: Engine | None = None) -> bool:
@@ -46,10 +48,21 @@ def configure_engine(app: Flask) -> None:
         # A write transaction takes the write lock up front, so a read-then-write (count the
         # free places, then approve) cannot fail on lock upgrade or interleave with another.
         # Page views (GET) stay deferred and do not queue behind writers.
-        if has_request_context() and request.method in SAFE_METHODS:
+        if _reading.get() or (has_request_context() and request.method in SAFE_METHODS):
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside start deferred: for work that mostly reads (reports, exports,
+    a test that watches a live server) and must not hold the write lock while it reads."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 @contextlib.contextmanager

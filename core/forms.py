@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -39,6 +40,24 @@ ROLE_LABELS = {
 }
 
 REQUIRED = _l("This field is required.")
+
+
+def formdata_from(form_class: type[Any], obj: Any, skip: Iterable[str] = ()) -> MultiDict:
+    """The object's current values as form input, so a partial update (an API PATCH, a roster
+    row without some columns) validates the whole record through the same form."""
+    skip = set(skip)
+    current = form_class(formdata=None, obj=obj, meta={"csrf": False})
+    formdata = MultiDict()
+    for name, field in current._fields.items():
+        if name in skip or field.type in {"FileField", "MultipleFileField", "SubmitField"}:
+            continue
+        if field.type == "BooleanField":
+            if field.data:
+                formdata.add(name, "y")
+        elif field.data not in (None, ""):
+            text = field._value() if hasattr(field, "_value") else str(field.data)
+            formdata.add(name, text)
+    return formdata
 
 
 def options(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[SelectChoice]:

@@ -64,7 +64,11 @@ class TeacherForm(ContactForm):
     hire_date = DateField(_l("Hire date"), validators=[InputRequired(REQUIRED)])
     title = SelectField(_l("Title (职称)"), choices=_choices(labels.TITLE))
     title_date = DateField(_l("Title obtained on"), validators=[Optional()])
-    education = SelectField(_l("Highest education"), choices=_choices(labels.EDUCATION, blank=True))
+    education = SelectField(
+        _l("Highest education"),
+        choices=_choices(labels.EDUCATION, blank=True),
+        validators=[Optional()],
+    )
     enterprise_months = IntegerField(
         _l("Prior enterprise experience (months)"),
         default=0,
@@ -91,7 +95,9 @@ class CertificateForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=100)],
         description=_l("e.g. 电工, 数控车工, 网络与信息安全管理员"),
     )
-    level = SelectField(_l("Skill level"), choices=_choices(labels.SKILL_LEVEL, blank=True))
+    level = SelectField(
+        _l("Skill level"), choices=_choices(labels.SKILL_LEVEL, blank=True), validators=[Optional()]
+    )
     issuer = StringField(_l("Issued by"), validators=[Optional(), Length(max=100)])
     number = StringField(_l("Certificate number"), validators=[Optional(), Length(max=60)])
     issued_on = DateField(_l("Issued on"), validators=[InputRequired(REQUIRED)])

@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from werkzeug.datastructures import MultiDict
 
 from core.excel import SheetError, read_sheet, write_header, write_rows
+from core.forms import formdata_from
 from core.models import School, User
 
 from . import labels
@@ -227,15 +228,8 @@ def _with_existing(formdata: MultiDict, existing: Teacher | None, values: dict) 
     """Columns left out of the sheet keep the teacher's current values on update."""
     if existing is None:
         return formdata
-    current = TeacherForm(formdata=None, obj=existing, meta={"csrf": False})
-    header_of = {name: header for header, name, _w, _k in COLUMNS}
-    for name in TEACHER_FIELDS:
-        if header_of[name] in values:
-            continue
-        field = current[name]
-        if field.type == "BooleanField":
-            if field.data:
-                formdata.add(name, "y")
-        elif field.data not in (None, ""):
-            formdata.add(name, field._value())
-    return formdata
+    present = {name for header, name, _w, _k in COLUMNS if header in values}
+    merged = formdata_from(TeacherForm, existing, skip=present)
+    for name, value in formdata.items(multi=True):
+        merged.add(name, value)
+    return merged

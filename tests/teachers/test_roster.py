@@ -1,0 +1,131 @@
+"""The Excel roster: template, all-or-nothing import with a per-row report, and an export that
+imports back."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook, load_workbook
+
+from core.extensions import db
+from core.models import Role
+from teachers.models import Teacher
+from teachers.roster import HEADERS, SAMPLE
+
+
+def sheet(rows: list[list], headers: list[str] = HEADERS) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def row(staff_no: str, name: str, **changes: object) -> list:
+    values = dict(zip(HEADERS, SAMPLE, strict=True))
+    values.update({"工号": staff_no, "姓名": name})
+    values.update({k: v for k, v in changes.items()})
+    return [values[h] for h in HEADERS]
+
+
+def upload(client, data: io.BytesIO, name: str = "名册.xlsx"):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/teachers/import", data={"file": (data, name)}, content_type="multipart/form-data"
+    )
+
+
+def test_the_template_has_chinese_headers_and_a_sample_row(login_as):
+    c = login_as(role=Role.SCHOOL_HR)
+    response = c.get("/teachers/roster-template.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(response.data))
+    assert [c.value for c in wb["教师名册"][1]] == HEADERS
+    sample_rows = [[c.value for c in r] for r in wb["填写说明"].iter_rows()]
+    assert SAMPLE in sample_rows
+
+
+def test_a_good_roster_imports_every_row(login_as, make_school):
+    school = make_school()
+    c = login_as(role=Role.SCHOOL_HR, school=school)
+    response = upload(
+        c, sheet([row("R001", "赵一"), row("R002", "钱二", 性别="女", 专业教师="否")])
+    )
+    assert response.status_code == 302
+    teachers = {t.staff_no: t for t in db.session.query(Teacher).filter_by(school_id=school.id)}
+    assert set(teachers) == {"R001", "R002"}
+    assert teachers["R002"].gender == "female" and teachers["R002"].professional is False
+    assert teachers["R001"].title == "intermediate" and teachers["R001"].education == "bachelor"
+
+
+def test_one_bad_row_imports_nothing_and_every_problem_is_listed(login_as, make_school):
+    school = make_school()
+    c = login_as(role=Role.SCHOOL_HR, school=school)
+    rows = [
+        row("R001", "赵一"),
+        row("R002", "钱二", 性别="未知", 入职日期="2012-13-45"),
+        row("R001", "孙三"),  # the same staff number twice in one file
+        row("R004", "", 专业教师="也许"),
+    ]
+    response = upload(c, sheet(rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert db.session.query(Teacher).count() == 0
+    table = page.split('id="import-errors"')[1]
+    for expected in (
+        "<td>3</td><td>性别</td>",
+        "<td>3</td><td>入职日期</td>",
+        "<td>4</td><td>工号</td>",
+        "<td>5</td><td>姓名</td>",
+        "<td>5</td><td>专业教师</td>",
+    ):
+        assert expected in table, expected
+
+
+def test_files_that_are_not_rosters_are_refused_clearly(login_as):
+    c = login_as(role=Role.SCHOOL_HR)
+    assert "请上传 .xlsx" in upload(c, io.BytesIO(b"a,b"), "名册.csv").get_data(as_text=True)
+    broken = upload(c, io.BytesIO(b"PK\x03\x04 not really"), "名册.xlsx").get_data(as_text=True)
+    assert "无法读取该文件" in broken
+    missing = upload(c, sheet([["x"]], headers=["工号"])).get_data(as_text=True)
+    assert "第一行缺少此列" in missing and "姓名" in missing
+    empty = upload(c, sheet([])).get_data(as_text=True)
+    assert "名册中没有教师数据行" in empty
+
+
+def test_an_export_imports_back_and_updates_in_place(login_as, make_school, make_teacher):
+    school = make_school()
+    teacher = make_teacher(school=school, name="周六", department="汽车工程系")
+    c = login_as(role=Role.SCHOOL_HR, school=school)
+    exported = c.get("/teachers/export.xlsx")
+    wb = load_workbook(io.BytesIO(exported.data))
+    ws = wb.active
+    header = [cell.value for cell in ws[1]]
+    assert header[: len(HEADERS)] == HEADERS
+    ws.cell(row=2, column=header.index("系部/专业") + 1, value="智能制造系")
+    ws.append(row("R100", "新来的"))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    response = upload(c, buffer)
+    assert response.status_code == 302
+    follow = c.get(response.location).get_data(as_text=True)
+    assert "新来的" in follow
+    db.session.refresh(teacher)
+    assert teacher.department == "智能制造系" and teacher.name == "周六"
+    assert db.session.query(Teacher).count() == 2
+
+
+def test_the_export_follows_the_filters_and_the_scope(login_as, make_school, make_teacher):
+    school = make_school()
+    make_teacher(school=school, name="专业甲", professional=True)
+    make_teacher(school=school, name="公共乙", professional=False)
+    make_teacher(name="外校丙")
+    c = login_as(role=Role.SCHOOL_HR, school=school)
+    wb = load_workbook(io.BytesIO(c.get("/teachers/export.xlsx?professional=1").data))
+    names = [r[1] for r in wb.active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["专业甲"]

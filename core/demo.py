@@ -186,11 +186,13 @@ def _build_org(ctx: DemoContext) -> None:
 def print_accounts(echo: Callable[[str], Any]) -> None:
     users = {u.username: u for u in db.session.scalars(select(User))}
     echo("")
-    echo(f"Demo accounts (password for all: {DEMO_PASSWORD})")
+    echo(f"Demo accounts at http://127.0.0.1:5000 (password for all: {DEMO_PASSWORD})")
     for username in ("admin", "bureau", "bureau_lc", "hr", "hr2", "hr_lc", "organizer", "teacher"):
         user = users.get(username)
         if user is None:
             continue
         where = user.school.name if user.school else (user.county.name if user.county else "")
+        if user.is_city_bureau:
+            where = "全市 (whole city)"
         echo(f"  {username:<10} {user.role:<10} {where}")
     echo("")

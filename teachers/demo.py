@@ -26,7 +26,8 @@ def build(ctx: DemoContext) -> None:
     count = 0
     for school, size in zip(ctx.schools, per_school, strict=True):
         for n in range(1, size + 1):
-            department = rng.choice(DEPARTMENTS)
+            # The demo teacher account (the first teacher of the first school) teaches a trade.
+            department = "智能制造系" if n == 1 else rng.choice(DEPARTMENTS)
             professional = department != "基础部"
             birth = date(rng.randint(1965, 1999), rng.randint(1, 12), rng.randint(1, 28))
             hire = birth + timedelta(days=365 * rng.randint(22, 30) + rng.randint(0, 300))

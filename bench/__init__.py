@@ -1,0 +1,1 @@
+"""Benchmarks: printed figures, never asserted (see `make bench`)."""

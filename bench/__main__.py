@@ -1,0 +1,96 @@
+"""Load the city at full size and time what users do with it.
+
+    make bench                       # SQLite in a temporary folder
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench make bench
+
+Prints how long the city-scale demo data takes to load, and for each page or API call the median
+time and the number of SQL statements it issues (which must not grow with the data).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+
+from flask_migrate import upgrade
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core import accounts, create_app, demo
+from core.db import unit_of_work
+from core.extensions import db
+
+
+def timed(engine: Engine, fn: Callable[[], object], runs: int = 5) -> tuple[float, int, int]:
+    """Median milliseconds over `runs`, SQL statements of one run, and its HTTP status."""
+    statements = 0
+
+    def count(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    status = fn().status_code  # type: ignore[attr-defined]
+    event.remove(engine, "before_cursor_execute", count)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), statements, status
+
+
+def main() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    folder = tempfile.mkdtemp(prefix="shuangshi-bench-")
+    url = url or f"sqlite:///{folder}/bench.db"
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": folder})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade()
+        start = time.perf_counter()
+        with unit_of_work():
+            demo.build(scale="city", seed=1, echo=lambda line: print("  " + line))
+        seconds = time.perf_counter() - start
+        print(f"city-scale demo data loaded in {seconds:.1f} s ({url.split(':')[0]})")
+        with unit_of_work():
+            _t, plain = accounts.create_token(accounts.find_user("bureau"), "bench")
+        engine = db.engine
+
+    def client_for(username: str):  # type: ignore[no-untyped-def]
+        c = app.test_client()
+        c.post("/login", data={"username": username, "password": demo.DEMO_PASSWORD})
+        return c
+
+    # Requests run outside any app context of ours, each in its own, as in production.
+    hr_client, city = client_for("hr"), client_for("bureau")
+    api_headers = {"Authorization": f"Bearer {plain}"}
+    cases = [
+        ("HR: roster, first page", lambda: hr_client.get("/teachers")),
+        ("HR: roster, search by name", lambda: hr_client.get("/teachers?q=王")),
+        ("HR: export the school's roster", lambda: hr_client.get("/teachers/export.xlsx")),
+        ("city bureau: roster of 15,000, page 1", lambda: city.get("/teachers")),
+        ("city bureau: roster, page 400", lambda: city.get("/teachers?page=400")),
+        (
+            "city bureau: filter professional + title",
+            lambda: city.get("/teachers?professional=1&title=senior"),
+        ),
+        (
+            "API: teachers, 200 per page",
+            lambda: city.get("/api/v1/teachers?per_page=200", headers=api_headers),
+        ),
+        ("teacher profile", lambda: city.get("/teachers/1")),
+    ]
+    print(f"{'case':<45} {'median ms':>10} {'SQL':>5} {'HTTP':>5}")
+    for name, call in cases:
+        ms, statements, status = timed(engine, call)
+        print(f"{name:<45} {ms:>10.1f} {statements:>5} {status:>5}")
+
+
+if __name__ == "__main__":
+    main()

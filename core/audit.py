@@ -12,7 +12,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import InstanceState
 
 from .extensions import db
-from .models import AuditEntry, Role, School, User
+from .models import AuditEntry, School, User
+from .permissions import school_scope
 
 
 def _jsonable(value: Any) -> Any:
@@ -107,13 +108,8 @@ def record_changes(action: str, obj: Any, *, by: User | None = None, note: str =
 def visible_entries(user: User):  # type: ignore[no-untyped-def]
     """The audit entries `user` may browse, newest first: admin and city bureau all, a county
     bureau its county's schools, school HR their school's."""
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if user.role == Role.ADMIN or user.is_city_bureau:
-        return query
-    if user.role == Role.BUREAU:
-        return query.join(School, AuditEntry.school_id == School.id).where(
-            School.county_id == user.county_id
-        )
-    if user.role == Role.SCHOOL_HR:
-        return query.where(AuditEntry.school_id == user.school_id)
-    return query.where(False)
+    return (
+        select(AuditEntry)
+        .where(school_scope(user, AuditEntry.school_id))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )

@@ -97,8 +97,6 @@ class DemoContext:
     echo: Callable[[str], Any]
     schools: list[School] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
-    # Accounts to print: (username, role label, what to try)
-    accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def city(self) -> bool:
@@ -163,15 +161,15 @@ def _build_org(ctx: DemoContext) -> None:
     first, other = ctx.schools[0], ctx.schools[6]
     lucheng = org.county_by_code("330302")
     staff = [
-        ("admin", Role.ADMIN, "系统管理员", None, None, "manage accounts, schools and rules"),
-        ("bureau", Role.BUREAU, "市教育局", None, None, "the whole city"),
-        ("bureau_lc", Role.BUREAU, "鹿城区教育局", None, lucheng, "鹿城区 only"),
-        ("hr", Role.SCHOOL_HR, "人事处 王老师", first, None, first.name),
-        ("hr2", Role.SCHOOL_HR, "人事处 李老师", first, None, f"{first.name} (second approver)"),
-        ("hr_lc", Role.SCHOOL_HR, "人事科 陈老师", other, None, other.name),
-        ("organizer", Role.ORGANIZER, "技能大赛办公室", None, None, "competitions"),
+        ("admin", Role.ADMIN, "系统管理员", None, None),
+        ("bureau", Role.BUREAU, "市教育局", None, None),
+        ("bureau_lc", Role.BUREAU, "鹿城区教育局", None, lucheng),
+        ("hr", Role.SCHOOL_HR, "人事处 王老师", first, None),
+        ("hr2", Role.SCHOOL_HR, "人事处 李老师", first, None),  # the second approver
+        ("hr_lc", Role.SCHOOL_HR, "人事科 陈老师", other, None),
+        ("organizer", Role.ORGANIZER, "技能大赛办公室", None, None),
     ]
-    for username, role, name, school, county, what in staff:
+    for username, role, name, school, county in staff:
         ctx.users[username] = accounts.create_user(
             username=username,
             password=DEMO_PASSWORD,
@@ -180,7 +178,6 @@ def _build_org(ctx: DemoContext) -> None:
             school=school,
             county=county,
         )
-        ctx.accounts.append((username, role.value, what))
 
 
 def print_accounts(echo: Callable[[str], Any]) -> None:

@@ -13,6 +13,7 @@ from . import audit
 from .errors import ValidationFailed
 from .extensions import db
 from .models import County, FounderType, Role, School, SchoolEnrollment, SchoolType, User
+from .permissions import school_scope
 
 # The 12 county-level units (administrative division codes) and 市直属 for city-level schools.
 WENZHOU_COUNTIES = [
@@ -72,11 +73,11 @@ def school_by_code(code: str) -> School | None:
 
 def visible_schools(user: User) -> Select[tuple[School]]:
     query = select(School).order_by(School.code)
-    if user.role in (Role.ADMIN, Role.ORGANIZER) or user.is_city_bureau:
+    if user.role == Role.ORGANIZER:  # organizers register entries from every school
         return query
-    if user.role == Role.BUREAU:
-        return query.where(School.county_id == user.county_id)
-    return query.where(School.id == user.school_id)
+    if user.role == Role.TEACHER:
+        return query.where(School.id == user.school_id)
+    return query.where(school_scope(user, School.id))
 
 
 def _check_school(data: dict[str, Any], school: School | None) -> None:

@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import ColumnElement, false, select, true
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from .errors import wants_json
-from .models import Role, User
+from .models import Role, School, User
 
 
 def require(allowed: bool) -> None:
@@ -62,8 +63,29 @@ def can_edit_school(user: User, school_id: int | None = None) -> bool:
 
 
 def can_view_school(user: User, school: Any) -> bool:
-    if user.role in (Role.ADMIN, Role.ORGANIZER) or user.is_city_bureau:
+    return user.role == Role.ORGANIZER or in_school_scope(user, school)
+
+
+# --- the school hierarchy: HR their school, a county bureau its county, the city everything ---
+
+
+def in_school_scope(user: User, school: School) -> bool:
+    """Whether `school`'s records are within `user`'s administrative reach."""
+    if user.role == Role.ADMIN or user.is_city_bureau:
         return True
     if user.role == Role.BUREAU:
         return school.county_id == user.county_id
-    return user.school_id == school.id
+    if user.role == Role.SCHOOL_HR:
+        return school.id == user.school_id
+    return False
+
+
+def school_scope(user: User, school_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The same reach as a query condition on a column holding a school id."""
+    if user.role == Role.ADMIN or user.is_city_bureau:
+        return true()
+    if user.role == Role.BUREAU:
+        return school_id.in_(select(School.id).where(School.county_id == user.county_id))
+    if user.role == Role.SCHOOL_HR:
+        return school_id == user.school_id
+    return false()

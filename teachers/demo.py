@@ -98,4 +98,3 @@ def _teacher_account(ctx: DemoContext) -> None:
     )
     user.display_name = user.teacher.name
     ctx.users["teacher"] = user
-    ctx.accounts.append(("teacher", "teacher", school.name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from core.models import Role, School, User
+from core.permissions import in_school_scope, school_scope
 
 from .models import Teacher
 
@@ -12,30 +13,15 @@ from .models import Teacher
 def visible_teachers(user: User) -> Select[tuple[Teacher]]:
     """Teachers `user` may see: a teacher themself, HR their school, a county bureau its
     county, the city bureau and admin everyone."""
-    query = select(Teacher)
-    if user.role == Role.ADMIN or user.is_city_bureau:
-        return query
-    if user.role == Role.BUREAU:
-        return query.join(School, Teacher.school_id == School.id).where(
-            School.county_id == user.county_id
-        )
-    if user.role == Role.SCHOOL_HR:
-        return query.where(Teacher.school_id == user.school_id)
     if user.role == Role.TEACHER:
-        return query.where(Teacher.user_id == user.id)
-    return query.where(False)
+        return select(Teacher).where(Teacher.user_id == user.id)
+    return select(Teacher).where(school_scope(user, Teacher.school_id))
 
 
 def can_view(user: User, teacher: Teacher) -> bool:
-    if user.role == Role.ADMIN or user.is_city_bureau:
-        return True
-    if user.role == Role.BUREAU:
-        return teacher.school.county_id == user.county_id
-    if user.role == Role.SCHOOL_HR:
-        return teacher.school_id == user.school_id
     if user.role == Role.TEACHER:
         return teacher.user_id == user.id
-    return False
+    return in_school_scope(user, teacher.school)
 
 
 def can_manage_school(user: User, school: School | None) -> bool:

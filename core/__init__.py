@@ -10,7 +10,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from . import cli, nav
+from . import cli, nav, scheduler
 from .config import INSTANCE_DIR, PROJECT_ROOT, config_for
 from .db import configure_engine, init_request_transactions
 from .errors import register_error_handlers
@@ -53,12 +53,16 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     from . import models  # noqa: F401  (tables known to the metadata and to migrations)
     from .api_v1 import api as core_api
     from .forms import ROLE_LABELS
+    from .notifications import bp as notifications_bp
+    from .notifications import unread_count
     from .views import bp as core_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(core_api)
+    app.register_blueprint(notifications_bp)
     cli.init_app(app)
+    scheduler.init_app(app)
     _register_core_nav()
 
     for name in app.config["DOMAIN_PACKAGES"]:
@@ -74,6 +78,9 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
             "languages": app.config["LANGUAGES"],
             "request_path": request.full_path.rstrip("?") if request else "/",
             "role_labels": ROLE_LABELS,
+            "unread_notifications": (
+                unread_count(current_user) if current_user.is_authenticated else 0
+            ),
         }
 
     from .templating import register_filters

@@ -22,6 +22,7 @@ from . import labels, roster, services
 from .forms import CertificateForm, ContactForm, ImportForm, LeaveForm, TeacherForm
 from .models import SkillCertificate, Teacher
 from .permissions import can_edit, can_edit_contact, can_manage_school, can_view
+from .profile import sections_for
 from .queries import TeacherFilters, filtered_teachers
 
 bp = Blueprint("teachers", __name__, template_folder="templates")
@@ -117,6 +118,7 @@ def profile(teacher_id: int):  # type: ignore[no-untyped-def]
         can_edit=can_edit(current_user, teacher),
         can_edit_contact=can_edit_contact(current_user, teacher),
         leave_form=LeaveForm(),
+        sections=sections_for(teacher, current_user),
     )
 
 
@@ -172,6 +174,7 @@ def leave(teacher_id: int):  # type: ignore[no-untyped-def]
         can_edit=True,
         can_edit_contact=True,
         leave_form=form,
+        sections=sections_for(teacher, current_user),
     ), 400
 
 

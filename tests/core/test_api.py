@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from core import accounts
 from core.api import PREFIX
 from core.extensions import db
@@ -94,11 +96,7 @@ def test_the_openapi_document_matches_the_registered_routes(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX):
             continue
-        path = rule.rule.removeprefix(PREFIX)
-        for arg in rule.arguments:
-            path = path.replace(f"<int:{arg}>", "{" + arg + "}").replace(
-                f"<{arg}>", "{" + arg + "}"
-            )
+        path = re.sub(r"<(?:[^<>]*:)?(\w+)>", r"{\1}", rule.rule.removeprefix(PREFIX))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             registered.add((path, method.lower()))
     assert documented == registered

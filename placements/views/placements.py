@@ -1,0 +1,240 @@
+"""A teacher's placements and HR's review queue: log, submit, confirm, decide, correct."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from core.errors import ServiceError, ValidationFailed
+from core.extensions import db
+from core.models import Role
+from core.permissions import login_required, require, roles_required
+from core.uploads import send_upload
+from core.views.forms_util import apply_errors, form_status
+from teachers.models import Teacher
+
+from .. import labels, mentor, services
+from ..forms import AssessmentUploadForm, CorrectionForm, EvidenceForm, PlacementForm, ReasonForm
+from ..models import Placement, PlacementEvidence, PlacementStatus
+from ..permissions import can_edit, can_log_for, can_view, is_school_hr, visible_placements
+from . import bp
+
+STATUS_FILTERS = [s.value for s in PlacementStatus]
+
+
+def _placement(placement_id: int) -> Placement:
+    placement = db.get_or_404(Placement, placement_id)
+    require(can_view(current_user, placement))
+    return placement
+
+
+@bp.get("/placements")
+@roles_required(Role.TEACHER, Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN)
+def index():  # type: ignore[no-untyped-def]
+    default = "submitted" if current_user.role == Role.SCHOOL_HR else ""
+    status = request.args.get("status", default)
+    q = (request.args.get("q") or "").strip()
+    query = visible_placements(current_user).options(
+        joinedload(Placement.teacher).joinedload(Teacher.school), joinedload(Placement.enterprise)
+    )
+    if status in STATUS_FILTERS:
+        query = query.where(Placement.status == status)
+    if q:
+        query = query.where(Teacher.name.contains(q) | Teacher.staff_no.contains(q))
+    query = query.order_by(Placement.submitted_at.desc().nulls_last(), Placement.id.desc())
+    pagination = db.paginate(
+        query, page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"]
+    )
+    return render_template(
+        "placements/index.html", pagination=pagination, status=status, q=q, statuses=STATUS_FILTERS
+    )
+
+
+def _teacher_for_new() -> Teacher:
+    if current_user.role == Role.TEACHER:
+        teacher = current_user.teacher
+    else:
+        teacher = db.session.get(Teacher, request.args.get("teacher", type=int) or 0)
+    if teacher is None:
+        abort(404)
+    require(can_log_for(current_user, teacher))
+    return teacher
+
+
+def _save(form: PlacementForm, teacher: Teacher, placement: Placement | None):  # type: ignore[no-untyped-def]
+    try:
+        enterprise = services.find_or_add_enterprise(
+            form.credit_code.data, form.enterprise_name.data, current_user, form.industry.data
+        )
+        return services.save_draft(teacher, enterprise, form.data, current_user, placement)
+    except ValidationFailed as err:
+        apply_errors(form, err)
+        return None
+
+
+@bp.route("/placements/new", methods=["GET", "POST"])
+@roles_required(Role.TEACHER, Role.SCHOOL_HR)
+def new():  # type: ignore[no-untyped-def]
+    teacher = _teacher_for_new()
+    form = PlacementForm()
+    if form.validate_on_submit():
+        placement = _save(form, teacher, None)
+        if placement is not None:
+            flash(_("Saved as a draft. Add the evidence, then submit it."), "success")
+            return redirect(url_for("placements.detail", placement_id=placement.id))
+    return render_template(
+        "placements/form.html", form=form, teacher=teacher, placement=None
+    ), form_status(form)
+
+
+@bp.route("/placements/<int:placement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    require(can_edit(current_user, placement))
+    form = PlacementForm(obj=placement)
+    if request.method == "GET":
+        form.credit_code.data = placement.enterprise.credit_code
+        form.enterprise_name.data = placement.enterprise.name
+    if form.validate_on_submit():
+        try:
+            saved = _save(form, placement.teacher, placement)
+        except ServiceError as err:
+            flash(err.message, "error")
+            saved = None
+        if saved is not None:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("placements.detail", placement_id=placement.id))
+    return render_template(
+        "placements/form.html", form=form, teacher=placement.teacher, placement=placement
+    ), form_status(form)
+
+
+@bp.get("/placements/<int:placement_id>")
+@login_required
+def detail(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    return render_template(
+        "placements/detail.html",
+        placement=placement,
+        actions=services.allowed_actions(placement, current_user),
+        can_edit=can_edit(current_user, placement) and placement.status in ("draft", "returned"),
+        is_hr=is_school_hr(current_user, placement),
+        reason_form=ReasonForm(),
+        evidence_form=EvidenceForm(),
+        upload_form=AssessmentUploadForm(),
+        open_links=mentor.open_links(placement),
+        link_url=None,
+    )
+
+
+@bp.post("/placements/<int:placement_id>/<any(submit, withdraw, approve, reject, return):action>")
+@login_required
+def act(placement_id: int, action: str):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    form = ReasonForm()
+    form.validate_on_submit()
+    try:
+        services.transition(placement, action, current_user, form.reason.data or "")
+    except ValidationFailed as err:
+        for messages in err.fields.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("placements.detail", placement_id=placement.id)), 303
+    flash(_("%(action)s: done.", action=labels.ACTION[action]), "success")
+    if action in ("approve", "reject", "return") and current_user.role == Role.SCHOOL_HR:
+        return redirect(url_for("placements.index"))
+    return redirect(url_for("placements.detail", placement_id=placement.id))
+
+
+@bp.post("/placements/<int:placement_id>/evidence")
+@login_required
+def add_evidence(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    require(can_edit(current_user, placement))
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            services.add_evidence(placement, form.kind.data, form.file.data, current_user)
+        except ValidationFailed as err:
+            apply_errors(form, err)
+        else:
+            flash(_("File added."), "success")
+            return redirect(url_for("placements.detail", placement_id=placement.id))
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "error")
+    return redirect(url_for("placements.detail", placement_id=placement.id)), 303
+
+
+@bp.get("/placement-evidence/<int:evidence_id>")
+@login_required
+def evidence_file(evidence_id: int):  # type: ignore[no-untyped-def]
+    item = db.get_or_404(PlacementEvidence, evidence_id)
+    require(can_view(current_user, item.placement))
+    return send_upload(item.upload)
+
+
+@bp.post("/placements/<int:placement_id>/mentor-link")
+@login_required
+def mentor_link(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    token = mentor.create_link(placement, current_user)
+    return render_template(
+        "placements/detail.html",
+        placement=placement,
+        actions=services.allowed_actions(placement, current_user),
+        can_edit=False,
+        is_hr=is_school_hr(current_user, placement),
+        reason_form=ReasonForm(),
+        evidence_form=EvidenceForm(),
+        upload_form=AssessmentUploadForm(),
+        open_links=mentor.open_links(placement),
+        link_url=url_for("placements.mentor_page", token=token, _external=True),
+    )
+
+
+@bp.post("/placements/<int:placement_id>/confirm-upload")
+@login_required
+def confirm_upload(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    form = AssessmentUploadForm()
+    if not form.validate_on_submit():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("placements.detail", placement_id=placement.id))
+    try:
+        services.confirm_by_upload(placement, form.file.data, current_user)
+    except ValidationFailed as err:
+        for messages in err.fields.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("placements.detail", placement_id=placement.id)), 303
+    flash(_("Confirmed with the enterprise's assessment form."), "success")
+    return redirect(url_for("placements.detail", placement_id=placement.id))
+
+
+@bp.route("/placements/<int:placement_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    require(is_school_hr(current_user, placement))
+    form = CorrectionForm(obj=placement)
+    if request.method == "GET":
+        form.reason.data = ""
+    if form.validate_on_submit():
+        try:
+            services.correct_approved(placement, form.data, form.reason.data, current_user)
+        except ValidationFailed as err:
+            apply_errors(form, err)
+        else:
+            flash(
+                _("The correction is recorded as revision %(n)d.", n=placement.revision), "success"
+            )
+            return redirect(url_for("placements.detail", placement_id=placement.id))
+    return render_template("placements/correct.html", form=form, placement=placement), form_status(
+        form
+    )

@@ -55,10 +55,11 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, code: str, message: str, **extra: Any):  # type: ignore[no-untyped-def]
+def json_error(http_status: int, code: str, message: str, **extra: Any):  # type: ignore[no-untyped-def]
+    """The API's error body; `extra` may name the record's state (`status`) and other facts."""
     body: dict[str, Any] = {"code": code, "message": message}
     body.update({k: v for k, v in extra.items() if v is not None})
-    return jsonify({"error": body}), status
+    return jsonify({"error": body}), http_status
 
 
 HTTP_MESSAGES = {

@@ -12,8 +12,11 @@ from werkzeug.serving import make_server
 
 from core.db import reading
 from core.extensions import db
+from tests.placements.conftest import make_enterprise, make_placement, teacher_with_account
 
 CHROMIUM = "/usr/bin/chromium"
+# Domain factories the browser tests use too.
+__all__ = ["make_enterprise", "make_placement", "teacher_with_account"]
 
 
 @pytest.fixture

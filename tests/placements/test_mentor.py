@@ -1,0 +1,115 @@
+"""The mentor's link: signed, single-use, 30 days, no account needed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from core.extensions import db
+from core.models import AuditEntry
+from core.timeutil import utcnow
+from placements import jobs, mentor
+from placements.models import MentorLink
+
+
+def link_for(client, placement) -> str:  # type: ignore[no-untyped-def]
+    page = client.post(f"/placements/{placement.id}/mentor-link").get_data(as_text=True)
+    return page.split('class="secret">')[1].split("<")[0]
+
+
+def test_the_mentor_confirms_once_without_an_account(
+    app, login_as, teacher_with_account, make_placement
+):
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 4, 7), days=8, status="submitted")
+    url = link_for(login_as(user), placement)
+    anonymous = app.test_client()
+    page = anonymous.get(url)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and teacher.name in text and placement.enterprise.name in text
+    done = anonymous.post(url, data={"choice": "confirm", "c-mentor": "陈工", "c-days": "6"})
+    assert "您已确认" in done.get_data(as_text=True)
+    db.session.refresh(placement)
+    assert (
+        placement.confirmation == "mentor"
+        and placement.days == 6
+        and placement.confirmed_by == "陈工"
+    )
+    again = anonymous.get(url)
+    assert again.status_code == 409 and "已使用过" in again.get_data(as_text=True)
+    entry = db.session.query(AuditEntry).filter_by(action="mentor_confirmed").one()
+    assert entry.actor_name == "system" and "陈工" in entry.note
+
+
+def test_more_days_than_logged_cannot_be_confirmed(
+    app, login_as, teacher_with_account, make_placement
+):
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 4, 7), days=8, status="submitted")
+    url = link_for(login_as(user), placement)
+    page = app.test_client().post(
+        url, data={"choice": "confirm", "c-mentor": "陈工", "c-days": "9"}
+    )
+    assert page.status_code == 400 and "0.5 到 8" in page.get_data(as_text=True)
+    db.session.refresh(placement)
+    assert placement.confirmation == "none"
+
+
+def test_declining_sends_the_placement_back_with_the_reason(
+    app, login_as, teacher_with_account, make_placement
+):
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 4, 7), status="submitted")
+    url = link_for(login_as(user), placement)
+    missing = app.test_client().post(url, data={"choice": "decline", "d-reason": ""})
+    assert missing.status_code == 400
+    app.test_client().post(url, data={"choice": "decline", "d-reason": "该教师未在我司实践"})
+    db.session.refresh(placement)
+    assert placement.status == "returned" and placement.decision_note == "该教师未在我司实践"
+
+
+def test_tampered_expired_and_replaced_links_do_not_work(
+    app, login_as, teacher_with_account, make_placement
+):
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 4, 7), status="submitted")
+    c = login_as(user)
+    first = link_for(c, placement)
+    second = link_for(c, placement)
+    anonymous = app.test_client()
+    assert anonymous.get(first).status_code == 409  # replaced by the newer link
+    assert anonymous.get(second[:-3] + "abc").status_code == 404
+    link = db.session.query(MentorLink).filter(MentorLink.closed_at.is_(None)).one()
+    link.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert "已过期" in anonymous.get(second).get_data(as_text=True)
+    assert mentor.close_expired() == 1 and mentor.close_expired() == 0
+
+
+def test_the_daily_job_closes_expired_links(app, teacher_with_account, make_placement):
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 4, 7), status="submitted")
+    mentor.create_link(placement, user)
+    db.session.query(MentorLink).update({"expires_at": utcnow() - timedelta(days=1)})
+    assert jobs.daily_reminders()["links_closed"] == 1
+    assert jobs.daily_reminders()["links_closed"] == 0
+
+
+def test_hr_can_confirm_with_the_stamped_form_instead(
+    app, login_as, teacher_with_account, make_placement, make_user
+):
+    import io
+
+    teacher, _user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 4, 7), status="submitted")
+    hr = login_as(make_user("school_hr", school=teacher.school))
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    hr.post(
+        f"/placements/{placement.id}/confirm-upload",
+        data={"file": (io.BytesIO(pdf), "考核表.pdf")},
+        content_type="multipart/form-data",
+    )
+    db.session.refresh(placement)
+    assert placement.confirmation == "upload" and placement.evidence[0].kind == "assessment"
+    assert hr.post(f"/placements/{placement.id}/approve").status_code == 302
+    db.session.refresh(placement)
+    assert placement.status == "approved"

@@ -84,12 +84,32 @@ def main() -> None:
             "API: teachers, 200 per page",
             lambda: city.get("/api/v1/teachers?per_page=200", headers=api_headers),
         ),
-        ("teacher profile", lambda: city.get("/teachers/1")),
+        ("teacher profile (with the practice ledger)", lambda: city.get("/teachers/1")),
+        ("practice ledger page", lambda: city.get("/teachers/1/practice")),
+        ("HR: review queue (submitted)", lambda: hr_client.get("/placements")),
+        ("HR: all placements of the school", lambda: hr_client.get("/placements?status=all")),
+        ("HR: title-review list", lambda: hr_client.get("/title-review")),
+        (
+            "city bureau: all placements, page 100",
+            lambda: city.get("/placements?status=all&page=100"),
+        ),
+        (
+            "API: practice ledger",
+            lambda: city.get("/api/v1/teachers/1/practice", headers=api_headers),
+        ),
     ]
     print(f"{'case':<45} {'median ms':>10} {'SQL':>5} {'HTTP':>5}")
     for name, call in cases:
         ms, statements, status = timed(engine, call)
         print(f"{name:<45} {ms:>10.1f} {statements:>5} {status:>5}")
+    with app.app_context():
+        from placements.stats import practice_counts
+
+        start = time.perf_counter()
+        counts = practice_counts(2025, by="county")
+        ms = (time.perf_counter() - start) * 1000
+        print(f"{'practice counts 2025, 13 counties (one query)':<45} {ms:>10.1f} {1:>5}")
+        assert len(counts) == 13
 
 
 if __name__ == "__main__":

@@ -72,10 +72,8 @@ class Enterprise(db.Model):
 
 class Placement(db.Model):
     __tablename__ = "placements"
-    __table_args__ = (
-        Index("ix_placements_teacher_status", "teacher_id", "status"),
-        Index("ix_placements_status_end", "status", "end_date"),
-    )
+    # A teacher's ledger reads their placements by this index, whatever the city's total.
+    __table_args__ = (Index("ix_placements_teacher_status", "teacher_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)

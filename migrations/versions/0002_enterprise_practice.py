@@ -103,7 +103,6 @@ def upgrade():
     )
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_placements_enterprise_id'), ['enterprise_id'], unique=False)
-        batch_op.create_index('ix_placements_status_end', ['status', 'end_date'], unique=False)
         batch_op.create_index('ix_placements_teacher_status', ['teacher_id', 'status'], unique=False)
 
     op.create_table('title_review_intents',
@@ -196,7 +195,6 @@ def downgrade():
     op.drop_table('title_review_intents')
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.drop_index('ix_placements_teacher_status')
-        batch_op.drop_index('ix_placements_status_end')
         batch_op.drop_index(batch_op.f('ix_placements_enterprise_id'))
 
     op.drop_table('placements')

@@ -43,7 +43,7 @@ def index():  # type: ignore[no-untyped-def]
         query = query.where(Placement.status == status)
     if q:
         query = query.where(Teacher.name.contains(q) | Teacher.staff_no.contains(q))
-    query = query.order_by(Placement.submitted_at.desc().nulls_last(), Placement.id.desc())
+    query = query.order_by(Placement.id.desc())  # newest first, by the primary key
     pagination = db.paginate(
         query, page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"]
     )

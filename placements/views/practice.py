@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from core.excel import download, write_header, write_rows
 from core.extensions import db

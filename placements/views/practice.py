@@ -31,6 +31,7 @@ def practice(teacher_id: int):  # type: ignore[no-untyped-def]
     require(can_view_teacher(current_user, teacher))
     placements = db.session.scalars(
         select(Placement)
+        .options(joinedload(Placement.enterprise))
         .where(Placement.teacher_id == teacher.id)
         .order_by(Placement.start_date.desc())
     ).all()

@@ -32,3 +32,17 @@ def items_for(user: User) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     return [item for item in ITEMS if user.role in item.roles]
+
+
+# Panels on the home page: each package may show a user what needs doing next.
+HomePanel = Any  # Callable[[User], tuple[str, dict] | None]
+HOME_PANELS: list[HomePanel] = []
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    if panel not in HOME_PANELS:
+        HOME_PANELS.append(panel)
+
+
+def home_panels(user: User) -> list[tuple[str, dict[str, Any]]]:
+    return [p for p in (panel(user) for panel in HOME_PANELS) if p is not None]

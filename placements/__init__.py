@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     core_demo.register(placement_demo.build)
     profile.register_section(profile_section)
+    nav.register_home_panel(home_panel)
     nav.register(
         nav.NavItem(
             "placements.index",
@@ -103,3 +104,27 @@ def profile_section(teacher, user):  # type: ignore[no-untyped-def]
     from . import ledger
 
     return "placements/_profile_section.html", {"practice": ledger.summary(teacher)}
+
+
+def home_panel(user):  # type: ignore[no-untyped-def]
+    """A teacher sees their practice progress; HR sees what waits for review."""
+    from sqlalchemy import func, select
+
+    from core.extensions import db
+    from teachers.models import Teacher
+
+    from . import ledger
+    from .models import Placement, PlacementStatus
+
+    if user.role == Role.TEACHER and user.teacher is not None:
+        return "placements/_home_teacher.html", {"practice": ledger.summary(user.teacher)}
+    if user.role == Role.SCHOOL_HR:
+        waiting = db.session.scalar(
+            select(func.count(Placement.id))
+            .join(Teacher, Placement.teacher_id == Teacher.id)
+            .where(
+                Teacher.school_id == user.school_id, Placement.status == PlacementStatus.SUBMITTED
+            )
+        )
+        return "placements/_home_hr.html", {"waiting": waiting}
+    return None

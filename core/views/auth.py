@@ -37,7 +37,11 @@ def _force_password_change():  # type: ignore[no-untyped-def]
 def home():  # type: ignore[no-untyped-def]
     if not current_user.is_authenticated:
         return redirect(url_for("core.login"))
-    return render_template("core/home.html", items=nav.items_for(current_user))
+    return render_template(
+        "core/home.html",
+        items=nav.items_for(current_user),
+        panels=nav.home_panels(current_user),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])

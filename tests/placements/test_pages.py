@@ -1,0 +1,84 @@
+"""The placement pages as teachers and HR meet them."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from core.extensions import db
+from core.models import Role
+from placements.models import Placement
+from tests.placements.conftest import valid_code
+
+FORM = {
+    "credit_code": "",
+    "enterprise_name": "温州精工",
+    "post": "装配",
+    "form": "post",
+    "start_date": "2025-03-03",
+    "end_date": "2025-03-07",
+    "days": "5",
+}
+
+
+def test_field_messages_for_a_bad_placement_and_nothing_saved(login_as, teacher_with_account):
+    teacher, user = teacher_with_account()
+    c = login_as(user)
+    page = c.post(
+        "/placements/new", data={**FORM, "credit_code": "91350100M000100Y44", "days": "9"}
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "校验码不正确" in text
+    page = c.post("/placements/new", data={**FORM, "credit_code": valid_code(3), "days": "9"})
+    assert page.status_code == 400 and "超出了 5 天" in page.get_data(as_text=True)
+    assert db.session.query(Placement).count() == 0
+    ok = c.post("/placements/new", data={**FORM, "credit_code": valid_code(3)})
+    assert ok.status_code == 302
+
+
+def test_a_fake_evidence_file_is_refused(login_as, teacher_with_account, make_placement):
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 3, 3), status="draft")
+    c = login_as(user)
+    c.post(
+        f"/placements/{placement.id}/evidence",
+        content_type="multipart/form-data",
+        data={"kind": "agreement", "file": (io.BytesIO(b"not a pdf"), "协议.pdf")},
+    )
+    assert "请上传真实的" in c.get(f"/placements/{placement.id}").get_data(as_text=True)
+    db.session.refresh(placement)
+    assert placement.evidence == []
+
+
+def test_an_impossible_step_is_a_409_naming_the_state(
+    login_as, teacher_with_account, make_placement
+):
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 3, 3))
+    page = login_as(user).post(f"/placements/{placement.id}/withdraw")
+    assert page.status_code == 409 and "已通过" in page.get_data(as_text=True)
+
+
+def test_rejecting_without_a_reason_asks_for_one(
+    login_as, teacher_with_account, make_placement, make_user
+):
+    teacher, _user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 3, 3), status="confirmed")
+    hr = login_as(make_user(Role.SCHOOL_HR, school=teacher.school))
+    response = hr.post(f"/placements/{placement.id}/reject", data={"reason": ""})
+    assert response.status_code == 303
+    assert "请填写理由" in hr.get(response.location).get_data(as_text=True)
+    db.session.refresh(placement)
+    assert placement.status == "submitted"
+
+
+def test_home_pages_show_the_next_step(login_as, teacher_with_account, make_placement, make_user):
+    teacher, user = teacher_with_account()
+    make_placement(teacher, date(2025, 3, 3), days=10)
+    make_placement(teacher, date(2025, 5, 5), status="confirmed")
+    home = login_as(user).get("/").get_data(as_text=True)
+    assert "10.0 / 132 天" in home and "登记企业实践" in home
+    hr_home = (
+        login_as(make_user(Role.SCHOOL_HR, school=teacher.school)).get("/").get_data(as_text=True)
+    )
+    assert "审核 1 条已提交的企业实践" in hr_home

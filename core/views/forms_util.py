@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash
 from flask_wtf import FlaskForm
 
@@ -27,3 +29,11 @@ def form_status(form: FlaskForm) -> int:
     """400 for a form sent back with errors, so the request's transaction rolls back and the
     browser, tests and proxies see the refusal; 200 otherwise."""
     return 400 if any(field.errors for field in form) else 200
+
+
+def flash_errors(fields: dict[str, Any]) -> None:
+    """Flash every per-field message, for forms posted from a page that shows no such form
+    (a button on a detail page); the user lands back on that page and reads them there."""
+    for messages in fields.values():
+        for message in messages:
+            flash(str(message), "error")

@@ -12,7 +12,7 @@ from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role
 from core.permissions import login_required, require
-from core.views.forms_util import apply_errors, form_status
+from core.views.forms_util import apply_errors, flash_errors, form_status
 from teachers.models import Teacher
 from teachers.permissions import can_view as can_view_teacher
 
@@ -79,9 +79,7 @@ def decide_job(job_id: int, action: str):  # type: ignore[no-untyped-def]
         else:
             enterprise_jobs.decide(job, action == "consent", form.reason.data or "", current_user)
     except ValidationFailed as err:
-        for messages in err.fields.values():
-            for message in messages:
-                flash(message, "error")
+        flash_errors(err.fields)
         return redirect(url_for("placements.jobs", teacher_id=job.teacher_id)), 303
     flash(_("Done."), "success")
     return redirect(url_for("placements.jobs", teacher_id=job.teacher_id))
@@ -110,7 +108,5 @@ def record_hours(teacher_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Teaching hours saved."), "success")
             return redirect(url_for("placements.jobs", teacher_id=teacher.id))
-    for messages in form.errors.values():
-        for message in messages:
-            flash(message, "error")
+    flash_errors(form.errors)
     return redirect(url_for("placements.jobs", teacher_id=teacher.id)), 303

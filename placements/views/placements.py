@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import Role
 from core.permissions import login_required, require, roles_required
 from core.uploads import send_upload
-from core.views.forms_util import apply_errors, form_status
+from core.views.forms_util import apply_errors, flash_errors, form_status
 from teachers.models import Teacher
 
 from .. import labels, mentor, services
@@ -115,7 +115,10 @@ def edit(placement_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/placements/<int:placement_id>")
 @login_required
 def detail(placement_id: int):  # type: ignore[no-untyped-def]
-    placement = _placement(placement_id)
+    return _detail_page(_placement(placement_id))
+
+
+def _detail_page(placement: Placement, link_url: str | None = None):  # type: ignore[no-untyped-def]
     return render_template(
         "placements/detail.html",
         placement=placement,
@@ -126,7 +129,7 @@ def detail(placement_id: int):  # type: ignore[no-untyped-def]
         evidence_form=EvidenceForm(),
         upload_form=AssessmentUploadForm(),
         open_links=mentor.open_links(placement),
-        link_url=None,
+        link_url=link_url,
     )
 
 
@@ -139,9 +142,7 @@ def act(placement_id: int, action: str):  # type: ignore[no-untyped-def]
     try:
         services.transition(placement, action, current_user, form.reason.data or "")
     except ValidationFailed as err:
-        for messages in err.fields.values():
-            for message in messages:
-                flash(message, "error")
+        flash_errors(err.fields)
         return redirect(url_for("placements.detail", placement_id=placement.id)), 303
     flash(_("%(action)s: done.", action=labels.ACTION[action]), "success")
     if action in ("approve", "reject", "return") and current_user.role == Role.SCHOOL_HR:
@@ -163,9 +164,7 @@ def add_evidence(placement_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("File added."), "success")
             return redirect(url_for("placements.detail", placement_id=placement.id))
-    for messages in form.errors.values():
-        for message in messages:
-            flash(message, "error")
+    flash_errors(form.errors)
     return redirect(url_for("placements.detail", placement_id=placement.id)), 303
 
 
@@ -182,18 +181,7 @@ def evidence_file(evidence_id: int):  # type: ignore[no-untyped-def]
 def mentor_link(placement_id: int):  # type: ignore[no-untyped-def]
     placement = _placement(placement_id)
     token = mentor.create_link(placement, current_user)
-    return render_template(
-        "placements/detail.html",
-        placement=placement,
-        actions=services.allowed_actions(placement, current_user),
-        can_edit=False,
-        is_hr=is_school_hr(current_user, placement),
-        reason_form=ReasonForm(),
-        evidence_form=EvidenceForm(),
-        upload_form=AssessmentUploadForm(),
-        open_links=mentor.open_links(placement),
-        link_url=url_for("placements.mentor_page", token=token, _external=True),
-    )
+    return _detail_page(placement, url_for("placements.mentor_page", token=token, _external=True))
 
 
 @bp.post("/placements/<int:placement_id>/confirm-upload")
@@ -202,16 +190,12 @@ def confirm_upload(placement_id: int):  # type: ignore[no-untyped-def]
     placement = _placement(placement_id)
     form = AssessmentUploadForm()
     if not form.validate_on_submit():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "error")
+        flash_errors(form.errors)
         return redirect(url_for("placements.detail", placement_id=placement.id))
     try:
         services.confirm_by_upload(placement, form.file.data, current_user)
     except ValidationFailed as err:
-        for messages in err.fields.values():
-            for message in messages:
-                flash(message, "error")
+        flash_errors(err.fields)
         return redirect(url_for("placements.detail", placement_id=placement.id)), 303
     flash(_("Confirmed with the enterprise's assessment form."), "success")
     return redirect(url_for("placements.detail", placement_id=placement.id))

@@ -1,0 +1,124 @@
+"""How many part-time teachers each school may have: floor(cap ratio × active professional
+teachers), against those in post, with the money the county's standard implies. The figures of
+every school come from one query."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Numeric, cast, func, select
+
+from core.extensions import db
+from core.models import School
+from core.rules import get_rule
+from core.sql import day_number
+from core.timeutil import today
+from teachers.models import Teacher, TeacherStatus
+
+from .models import HOLDS_A_PLACE, Appointment, CountyPartTimePolicy
+
+
+def cap_for(professional_teachers: int, on: date | None = None) -> int:
+    ratio: Decimal = get_rule("part_time_cap_ratio", on)
+    return math.floor(ratio * professional_teachers)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    school_id: int
+    professional_teachers: int
+    cap: int
+    active: int
+    salary_standard: Decimal
+    committed_pay: Decimal
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.cap - self.active)
+
+    @property
+    def over_cap(self) -> bool:
+        return self.active > self.cap
+
+    @property
+    def budget(self) -> Decimal:
+        return self.salary_standard * self.cap
+
+    def as_json(self) -> dict:
+        return {
+            "professional_teachers": self.professional_teachers,
+            "cap": self.cap,
+            "active": self.active,
+            "remaining": self.remaining,
+            "over_cap": self.over_cap,
+            "budget": float(self.budget),
+            "committed_pay": float(self.committed_pay),
+        }
+
+
+def term_pay():  # type: ignore[no-untyped-def]
+    """SQL: an appointment's pay over its whole term (rate × hours a week × weeks)."""
+    weeks = (
+        cast(
+            day_number(Appointment.term_end) - day_number(Appointment.term_start) + 1,
+            Numeric(12, 4),
+        )
+        / 7
+    )
+    return Appointment.hourly_rate * Appointment.hours_per_week * weeks
+
+
+def capacities(school_ids: list[int] | None = None, on: date | None = None) -> dict[int, Capacity]:
+    on = on or today()
+    professional = (
+        select(Teacher.school_id, func.count(Teacher.id).label("n"))
+        .where(Teacher.status == TeacherStatus.ACTIVE, Teacher.professional.is_(True))
+        .group_by(Teacher.school_id)
+        .subquery()
+    )
+    active = (
+        select(
+            Appointment.school_id,
+            func.count(Appointment.id).label("n"),
+            func.sum(term_pay()).label("pay"),
+        )
+        .where(
+            Appointment.status.in_(HOLDS_A_PLACE),
+            Appointment.term_start <= on,
+            func.coalesce(Appointment.terminated_on, Appointment.term_end) >= on,
+        )
+        .group_by(Appointment.school_id)
+        .subquery()
+    )
+    query = (
+        select(
+            School.id,
+            func.coalesce(professional.c.n, 0),
+            func.coalesce(active.c.n, 0),
+            func.coalesce(active.c.pay, 0),
+            func.coalesce(CountyPartTimePolicy.salary_standard, 0),
+        )
+        .outerjoin(professional, professional.c.school_id == School.id)
+        .outerjoin(active, active.c.school_id == School.id)
+        .outerjoin(CountyPartTimePolicy, CountyPartTimePolicy.county_id == School.county_id)
+    )
+    if school_ids is not None:
+        query = query.where(School.id.in_(school_ids))
+    out = {}
+    for school_id, teachers, n_active, pay, standard in db.session.execute(query):
+        out[school_id] = Capacity(
+            school_id=school_id,
+            professional_teachers=int(teachers),
+            cap=cap_for(int(teachers), on),
+            active=int(n_active),
+            salary_standard=Decimal(str(standard)),
+            committed_pay=Decimal(str(pay)).quantize(Decimal("0.01")),
+        )
+    return out
+
+
+def capacity(school: School, on: date | None = None) -> Capacity:
+    return capacities([school.id], on)[school.id]

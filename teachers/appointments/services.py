@@ -1,0 +1,432 @@
+"""Appointment services: eligibility, drafts, the transition table and the cap.
+
+The cap is checked at approval with the school's row locked (SELECT … FOR UPDATE on
+PostgreSQL; on SQLite the write transaction began IMMEDIATE), so two approvers of the last free
+place cannot both succeed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+
+from core import audit
+from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.extensions import db
+from core.models import Role, School, User
+from core.permissions import in_school_scope, school_scope
+from core.rules import get_rule
+from core.timeutil import today, utcnow
+from core.uploads import save_upload
+from teachers.models import Teacher, TeacherStatus
+
+from . import labels
+from .capacity import cap_for
+from .models import (
+    HOLDS_A_PLACE,
+    Appointment,
+    AppointmentStatus,
+    CountyPartTimePolicy,
+    Qualification,
+)
+
+S = AppointmentStatus
+Q = Qualification
+TITLE_RANK = [Q.TITLE_JUNIOR, Q.TITLE_INTERMEDIATE, Q.TITLE_ASSOCIATE_SENIOR, Q.TITLE_SENIOR]
+SKILL_RANK = [Q.SKILL_5, Q.SKILL_4, Q.SKILL_3, Q.SKILL_2, Q.SKILL_1]
+
+FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "employer",
+    "position",
+    "qualification",
+    "field",
+    "exemption",
+    "exemption_reason",
+    "courses",
+    "hours_per_week",
+    "term_start",
+    "term_end",
+    "pay_grade",
+    "hourly_rate",
+)
+
+
+# --- eligibility ------------------------------------------------------------------------------
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def eligibility_problems(data: dict[str, Any]) -> list[str]:
+    """What keeps the person from the usual rules (title or skill level, age), by the rule
+    versions in force at the term's start; empty when eligible."""
+    on = data["term_start"]
+    problems = []
+    qualification = Q(data["qualification"])
+    min_title = Q(get_rule("part_time_min_title", on))
+    min_skill = Q(get_rule("part_time_min_skill_level", on))
+    titled = qualification in TITLE_RANK and TITLE_RANK.index(qualification) >= TITLE_RANK.index(
+        min_title
+    )
+    skilled = qualification in SKILL_RANK and SKILL_RANK.index(qualification) >= SKILL_RANK.index(
+        min_skill
+    )
+    if not (titled or skilled):
+        problems.append(_("Needs an intermediate title or skill level 3 (高级工) or above."))
+    max_age = get_rule("part_time_max_age", on)
+    if age_on(data["birth_date"], on) >= max_age:
+        problems.append(
+            _(
+                "Is %(age)d at the start of the term; the limit is under %(limit)d.",
+                age=age_on(data["birth_date"], on),
+                limit=max_age,
+            )
+        )
+    return problems
+
+
+def check(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    start, end = data.get("term_start"), data.get("term_end")
+    if start and end:
+        if end < start:
+            errors["term_end"] = _("The term ends before it starts.")
+        else:
+            years = get_rule("part_time_max_term_years", start)
+            limit = (
+                start.replace(year=start.year + years) - timedelta(days=1)
+                if not (start.month == 2 and start.day == 29)
+                else date(start.year + years, 2, 28)
+            )
+            if end > limit:
+                errors["term_end"] = _(
+                    "A term lasts at most %(n)d years (until %(d)s).", n=years, d=limit
+                )
+    hours = Decimal(str(data.get("hours_per_week") or 0))
+    if not Decimal(0) < hours <= 40:
+        errors["hours_per_week"] = _("Enter between 0.5 and 40 hours a week.")
+    rate = Decimal(str(data.get("hourly_rate") or 0))
+    if not Decimal(0) < rate <= 2000:
+        errors["hourly_rate"] = _("Enter an hourly rate between 0.01 and 2,000 yuan.")
+    birth = data.get("birth_date")
+    if birth and start and not 18 <= age_on(birth, start) <= 90:
+        errors["birth_date"] = _("Check the birth date.")
+    if errors:
+        raise ValidationFailed(errors)
+    data = {**data, "exemption_reason": (data.get("exemption_reason") or "").strip()}
+    problems = eligibility_problems(data)
+    if data.get("exemption") and not data["exemption_reason"]:
+        raise ValidationFailed({"exemption_reason": _("Give the reason for the exemption.")})
+    if problems and not data.get("exemption"):
+        raise ValidationFailed(
+            {
+                "qualification": " ".join(problems)
+                + " "
+                + _(
+                    "Only a master craftsperson may be appointed anyway: "
+                    "tick the exemption and give the reason."
+                )
+            }
+        )
+    if not problems:
+        data["exemption"], data["exemption_reason"] = False, ""
+    return data
+
+
+# --- who may do what --------------------------------------------------------------------------
+
+
+def is_school_hr(user: User, appointment: Appointment) -> bool:
+    return user.role == Role.SCHOOL_HR and user.school_id == appointment.school_id
+
+
+def is_second_hr(user: User, appointment: Appointment) -> bool:
+    """The approver: HR of the school, but never the one who proposed."""
+    return is_school_hr(user, appointment) and appointment.proposed_by_id != user.id
+
+
+def is_county_bureau(user: User, appointment: Appointment) -> bool:
+    return user.role == Role.BUREAU and in_school_scope(user, appointment.school)
+
+
+def can_view(user: User, appointment: Appointment) -> bool:
+    return user.role != Role.TEACHER and in_school_scope(user, appointment.school)
+
+
+def visible(user: User):  # type: ignore[no-untyped-def]
+    if user.role == Role.TEACHER:
+        return select(Appointment).where(False)
+    return select(Appointment).where(school_scope(user, Appointment.school_id))
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+def save_draft(
+    school: School, data: dict[str, Any], by: User, appointment: Appointment | None = None
+) -> Appointment:
+    if by.role != Role.SCHOOL_HR or by.school_id != school.id:
+        raise PermissionDenied(_("Only HR of the school proposes its part-time teachers."))
+    if appointment is not None and appointment.status != S.DRAFT:
+        raise Conflict(_("Only a draft can be edited."), status=appointment.status)
+    values = check({k: data.get(k) for k in FIELDS})
+    for key in ("name", "employer", "position", "field", "phone", "pay_grade", "courses"):
+        values[key] = (values.get(key) or "").strip()
+    if appointment is None:
+        appointment = Appointment(school_id=school.id, proposed_by_id=by.id, status=S.DRAFT)
+        db.session.add(appointment)
+        action = "create"
+    else:
+        action = "update"
+    for key, value in values.items():
+        setattr(appointment, key, value)
+    changes = audit.pending_changes(appointment)
+    db.session.flush()
+    if changes:
+        audit.record(action, appointment, by=by, changes=changes)
+    return appointment
+
+
+def attach_agreement(appointment: Appointment, file: FileStorage, by: User) -> None:
+    if not is_school_hr(by, appointment):
+        raise PermissionDenied(_("Only HR of the school can do this."))
+    if appointment.status not in (S.DRAFT, S.SUBMITTED):
+        raise Conflict(_("The agreement can no longer be replaced."), status=appointment.status)
+    try:
+        upload = save_upload(file, by, kinds=("pdf",))
+    except ValueError as err:
+        raise ValidationFailed({"agreement": str(err)}) from None
+    appointment.agreement_id = upload.id
+    audit.record_changes("agreement_attached", appointment, by=by)
+
+
+def renew(previous: Appointment, by: User) -> Appointment:
+    """A new draft for the same person and teaching, starting the day after the old term."""
+    if not is_school_hr(by, previous):
+        raise PermissionDenied(_("Only HR of the school can do this."))
+    if previous.status not in (S.APPROVED, S.ENDED):
+        raise Conflict(
+            _("Only an approved or ended appointment can be renewed."), status=previous.status
+        )
+    start = previous.term_end + timedelta(days=1)
+    length = previous.term_end - previous.term_start
+    data = {k: getattr(previous, k) for k in FIELDS}
+    data.update(term_start=start, term_end=start + length)
+    renewal = save_draft(previous.school, data, by)
+    renewal.previous_id = previous.id
+    audit.record("renewed", previous, by=by, changes={"renewal": [None, renewal.id]})
+    db.session.flush()
+    return renewal
+
+
+# --- the transition table ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    to: AppointmentStatus
+    allowed: Callable[[User, Appointment], bool]
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[tuple[AppointmentStatus, str], Step] = {
+    (S.DRAFT, "submit"): Step(S.SUBMITTED, is_school_hr),
+    (S.SUBMITTED, "approve"): Step(S.APPROVED, is_second_hr),  # or PENDING_BUREAU, by policy
+    (S.SUBMITTED, "reject"): Step(S.REJECTED, is_second_hr, needs_reason=True),
+    (S.PENDING_BUREAU, "approve"): Step(S.APPROVED, is_county_bureau),
+    (S.PENDING_BUREAU, "reject"): Step(S.REJECTED, is_county_bureau, needs_reason=True),
+    (S.APPROVED, "terminate"): Step(S.TERMINATED, is_school_hr, needs_reason=True),
+}
+ACTIONS = ("submit", "approve", "reject", "terminate")
+
+
+def allowed_actions(appointment: Appointment, user: User) -> list[str]:
+    return [
+        a
+        for (state, a), step in TRANSITIONS.items()
+        if state == appointment.status and step.allowed(user, appointment)
+    ]
+
+
+def needs_bureau(appointment: Appointment) -> bool:
+    return bool(
+        db.session.scalar(
+            select(CountyPartTimePolicy.bureau_approval).where(
+                CountyPartTimePolicy.county_id == appointment.school.county_id
+            )
+        )
+    )
+
+
+def transition(
+    appointment: Appointment, action: str, by: User, reason: str = "", on: date | None = None
+) -> Appointment:
+    step = TRANSITIONS.get((AppointmentStatus(appointment.status), action))
+    if step is None:
+        raise Conflict(
+            _(
+                "This appointment is now “%(status)s”: “%(action)s” is not possible.",
+                status=labels.STATUS[appointment.status],
+                action=labels.ACTION.get(action, action),
+            ),
+            status=appointment.status,
+        )
+    if not step.allowed(by, appointment):
+        if action == "approve" and is_school_hr(by, appointment):
+            raise PermissionDenied(_("A second HR colleague must approve what you proposed."))
+        raise PermissionDenied(
+            _("You may not do “%(action)s” with this appointment.", action=labels.ACTION[action])
+        )
+    reason = (reason or "").strip()
+    if step.needs_reason and not reason:
+        raise ValidationFailed({"reason": _("Give a reason.")})
+    target = step.to
+    before = appointment.status
+    if action == "submit" and appointment.agreement_id is None:
+        raise ValidationFailed({"agreement": _("Upload the signed agreement (PDF) first.")})
+    if action == "approve":
+        if appointment.term_end < today():
+            raise Conflict(
+                _("This proposal has expired: its term ended on %(d)s.", d=appointment.term_end),
+                status=appointment.status,
+            )
+        check_cap(appointment)
+        if before == S.SUBMITTED and needs_bureau(appointment):
+            target = S.PENDING_BUREAU
+        if target == S.APPROVED:
+            appointment.approved_at = utcnow()
+            if before == S.PENDING_BUREAU:
+                appointment.bureau_approved_by_id = by.id
+            else:
+                appointment.approved_by_id = by.id
+        else:
+            appointment.approved_by_id = by.id
+    if action == "reject":
+        appointment.decision_note = reason
+    if action == "terminate":
+        on = on or today()
+        if not appointment.term_start <= on <= appointment.term_end:
+            raise ValidationFailed(
+                {
+                    "terminated_on": _(
+                        "Choose a date within the term (%(a)s to %(b)s).",
+                        a=appointment.term_start,
+                        b=appointment.term_end,
+                    )
+                }
+            )
+        appointment.terminated_on = on
+        appointment.termination_reason = reason
+    appointment.status = target
+    audit.record(action, appointment, by=by, changes={"status": [before, target]}, note=reason)
+    db.session.flush()
+    return appointment
+
+
+class CapExceeded(Conflict):
+    code = "cap_exceeded"
+
+
+def overlapping_places(appointment: Appointment) -> list[Appointment]:
+    """Appointments of the school holding a place on any day of `appointment`'s term."""
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.school_id == appointment.school_id,
+                Appointment.id != appointment.id,
+                Appointment.status.in_(HOLDS_A_PLACE),
+                Appointment.term_start <= appointment.term_end,
+                func.coalesce(Appointment.terminated_on, Appointment.term_end)
+                >= appointment.term_start,
+            )
+            .order_by(Appointment.term_end)
+        )
+    )
+
+
+def professional_teachers(school_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Teacher.id)).where(
+            Teacher.school_id == school_id,
+            Teacher.status == TeacherStatus.ACTIVE,
+            Teacher.professional.is_(True),
+        )
+    )
+
+
+def check_cap(appointment: Appointment) -> None:
+    """Refuse when one more would pass the cap. Locks the school first, so the count cannot
+    change before this transaction commits."""
+    db.session.execute(
+        select(School.id).where(School.id == appointment.school_id).with_for_update()
+    )
+    teachers = professional_teachers(appointment.school_id)
+    cap = cap_for(teachers)
+    holding = overlapping_places(appointment)
+    if len(holding) + 1 > cap:
+        raise CapExceeded(
+            _(
+                "The school may have at most %(cap)d part-time teachers (%(ratio)s%% of %(n)d "
+                "professional teachers); %(used)d places are taken during this term.",
+                cap=cap,
+                ratio=(get_rule("part_time_cap_ratio") * 100).normalize(),
+                n=teachers,
+                used=len(holding),
+            ),
+            cap=cap,
+            active=len(holding),
+            professional_teachers=teachers,
+            frees_up=[
+                {"id": a.id, "name": a.name, "until": a.last_day.isoformat()} for a in holding[:5]
+            ],
+        )
+
+
+# --- county policy ----------------------------------------------------------------------------
+
+
+def can_set_policy(user: User, county_id: int) -> bool:
+    if user.role == Role.ADMIN or user.is_city_bureau:
+        return True
+    return user.role == Role.BUREAU and user.county_id == county_id
+
+
+def policy_of(county_id: int) -> CountyPartTimePolicy:
+    return db.session.get(CountyPartTimePolicy, county_id) or CountyPartTimePolicy(
+        county_id=county_id, salary_standard=Decimal(0), bureau_approval=False
+    )
+
+
+def set_policy(
+    county_id: int, salary_standard: Decimal, bureau_approval: bool, by: User
+) -> CountyPartTimePolicy:
+    if not can_set_policy(by, county_id):
+        raise PermissionDenied(_("Only the county's bureau sets this."))
+    if not Decimal(0) <= salary_standard <= Decimal(2_000_000):
+        raise ValidationFailed(
+            {"salary_standard": _("Enter a yearly amount between 0 and 2,000,000 yuan.")}
+        )
+    policy = policy_of(county_id)
+    if policy not in db.session:
+        db.session.add(policy)
+    policy.salary_standard = salary_standard
+    policy.bureau_approval = bureau_approval
+    policy.updated_by_id = by.id
+    changes = audit.pending_changes(policy, include={"salary_standard", "bureau_approval"})
+    db.session.flush()
+    if changes:
+        audit.record("part_time_policy", policy, by=by, changes=changes)
+    return policy

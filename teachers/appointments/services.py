@@ -367,6 +367,11 @@ def professional_teachers(school_id: int) -> int:
     )
 
 
+def percent(ratio: Decimal) -> str:
+    """0.30 → "30", 0.275 → "27.5" (never "3E+1")."""
+    return f"{ratio * 100:f}".rstrip("0").rstrip(".")
+
+
 def check_cap(appointment: Appointment) -> None:
     """Refuse when one more would pass the cap. Locks the school first, so the count cannot
     change before this transaction commits."""
@@ -382,7 +387,7 @@ def check_cap(appointment: Appointment) -> None:
                 "The school may have at most %(cap)d part-time teachers (%(ratio)s%% of %(n)d "
                 "professional teachers); %(used)d places are taken during this term.",
                 cap=cap,
-                ratio=(get_rule("part_time_cap_ratio") * 100).normalize(),
+                ratio=percent(get_rule("part_time_cap_ratio")),
                 n=teachers,
                 used=len(holding),
             ),

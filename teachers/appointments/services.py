@@ -369,7 +369,8 @@ def professional_teachers(school_id: int) -> int:
 
 def percent(ratio: Decimal) -> str:
     """0.30 → "30", 0.275 → "27.5" (never "3E+1")."""
-    return f"{ratio * 100:f}".rstrip("0").rstrip(".")
+    text = f"{ratio * 100:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def check_cap(appointment: Appointment) -> None:

@@ -97,6 +97,12 @@ def main() -> None:
             "API: practice ledger",
             lambda: city.get("/api/v1/teachers/1/practice", headers=api_headers),
         ),
+        ("city bureau: part-time places of 45 schools", lambda: city.get("/appointments")),
+        ("HR: part-time teachers page", lambda: hr_client.get("/appointments")),
+        (
+            "API: a school's part-time capacity",
+            lambda: city.get("/api/v1/schools/WZ001/part-time-capacity", headers=api_headers),
+        ),
     ]
     print(f"{'case':<45} {'median ms':>10} {'SQL':>5} {'HTTP':>5}")
     for name, call in cases:

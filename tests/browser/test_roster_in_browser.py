@@ -34,7 +34,9 @@ def test_hr_imports_the_roster_and_exports_it_again(page, make_user, make_school
     school = make_school(name="温州测试技师学院")
     hr = make_user(Role.SCHOOL_HR, school=school)
     sign_in(page, hr.username)
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="教师", exact=True).click()
+    page.get_by_role("navigation", name="主导航").get_by_role(
+        "link", name="教师", exact=True
+    ).click()
     expect(page.get_by_text("尚无教师")).to_be_visible()
 
     page.get_by_role("link", name="从 Excel 导入").first.click()

@@ -1,0 +1,32 @@
+"""Competitions: the catalogue, entries, results and awards, and the participation rate."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from core import demo as core_demo
+from core import nav
+from core.models import Role
+
+
+def init_app(app: Flask) -> None:
+    from . import demo as competition_demo
+    from . import models  # noqa: F401
+    from .api import api
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api)
+    core_demo.register(competition_demo.build)
+    nav.register(
+        nav.NavItem(
+            "competitions.index",
+            _l("Competitions"),
+            (Role.ORGANIZER, Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR),
+            _l(
+                "Skills competitions and teaching-ability contests: entries, results, medal tables."
+            ),
+            order=40,
+        )
+    )

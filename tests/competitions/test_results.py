@@ -1,0 +1,123 @@
+"""Results: the award scheme, publishing, corrections with reasons and their announcement, the
+Excel import, and the public page."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from competitions import results_sheet, services
+from competitions.models import ResultRevision
+from competitions.services import EntryPeople
+from competitions.signals import results_changed
+from core.errors import Conflict, ValidationFailed
+from core.extensions import db
+
+
+@pytest.fixture
+def two_entries(make_competition, make_event, make_school, organizer):  # type: ignore[no-untyped-def]
+    competition = make_competition(scheme="medals", mask=True)
+    event = make_event(competition, team=False)
+    a, b = make_school(name="甲职校"), make_school(name="乙职校")
+    first = services.register_entry(event, a, EntryPeople(students=[("1", "王小明")]), organizer)
+    second = services.register_entry(event, b, EntryPeople(students=[("1", "李四")]), organizer)
+    db.session.commit()
+    return competition, first, second
+
+
+def test_awards_must_be_in_the_scheme(app, two_entries, organizer):
+    competition, first, _ = two_entries
+    with pytest.raises(ValidationFailed) as err:
+        services.record_result(first, "first", 1, 90, organizer)
+    assert "gold" in err.value.fields["award"][0]
+    services.record_result(first, "gold", 1, 90, organizer)
+
+
+def test_publishing_announces_and_corrections_need_a_reason(app, two_entries, organizer):
+    competition, first, second = two_entries
+    heard = []
+
+    def listener(sender, entries, reason):  # type: ignore[no-untyped-def]
+        heard.append((sender.id, sorted(e.id for e in entries), reason))
+
+    results_changed.connect(listener)
+    try:
+        services.record_result(first, "gold", 1, 95, organizer)
+        services.publish(competition, organizer)
+        with pytest.raises(Conflict):
+            services.publish(competition, organizer)
+        with pytest.raises(ValidationFailed):
+            services.record_result(first, "silver", 2, 90, organizer)
+        services.record_result(first, "silver", 2, 90, organizer, "复核后分数更正")
+    finally:
+        results_changed.disconnect(listener)
+    assert heard == [
+        (competition.id, sorted([first.id, second.id]), "published"),
+        (competition.id, [first.id], "corrected"),
+    ]
+    revision = db.session.query(ResultRevision).one()
+    assert revision.changes["award"] == ["gold", "silver"] and revision.reason == "复核后分数更正"
+
+
+def sheet_bytes(rows: list[list]) -> io.BytesIO:
+    wb = Workbook()
+    wb.active.append(results_sheet.HEADERS)
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def test_the_import_is_all_or_nothing_with_a_report(app, two_entries, organizer):
+    competition, first, second = two_entries
+    template = load_workbook(io.BytesIO(_save(results_sheet.template(competition))))
+    assert [c.value for c in template.active[1]] == results_sheet.HEADERS
+    report = results_sheet.import_results(
+        competition,
+        sheet_bytes([[first.id, "", "", "", "金牌", 1, 97], [999, "", "", "", "银牌", 2, 90]]),
+        organizer,
+    )
+    problems = {(row, column): reason for row, column, reason in report.errors}
+    assert "不属于本比赛" in problems[(3, "报名编号")]
+    assert any(f"缺少报名编号 {second.id}" in r for r in problems.values())
+    db.session.refresh(first)
+    assert first.award is None  # nothing imported
+    report = results_sheet.import_results(
+        competition,
+        sheet_bytes(
+            [[first.id, "", "", "", "金牌", 1, 97], [second.id, "", "", "", "一等奖", 2, 90]]
+        ),
+        organizer,
+    )
+    assert ("3", "奖项") in {(str(r), c) for r, c, _ in report.errors}
+    report = results_sheet.import_results(
+        competition,
+        sheet_bytes([[first.id, "", "", "", "金牌", 1, 97], [second.id, "", "", "", "", "", ""]]),
+        organizer,
+    )
+    assert report.ok and report.recorded == 2
+    db.session.refresh(first)
+    assert first.award == "gold" and first.rank == 1
+
+
+def _save(wb) -> bytes:  # type: ignore[no-untyped-def]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_the_public_page_masks_students_as_the_organizer_chose(app, client, two_entries, organizer):
+    competition, first, second = two_entries
+    services.record_result(first, "gold", 1, 95, organizer)
+    db.session.commit()
+    assert client.get(f"/results/{competition.id}").status_code == 404  # not yet published
+    services.publish(competition, organizer)
+    db.session.commit()
+    page = client.get(f"/results/{competition.id}").get_data(as_text=True)
+    assert "王*明" in page and "王小明" not in page and "甲职校" in page
+    api = client.get(f"/api/v1/competitions/{competition.id}/results").json
+    assert "王*明" in api["entries"][0]["members"] + api["entries"][1]["members"]

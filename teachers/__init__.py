@@ -11,6 +11,8 @@ from core import nav, notifications, rules, scheduler
 from core.accounts import register_role_linker
 from core.models import Role
 
+from . import profile
+
 
 def init_app(app: Flask) -> None:
     from . import demo as teacher_demo
@@ -22,15 +24,24 @@ def init_app(app: Flask) -> None:
     from .appointments.api import api as appointments_api
     from .appointments.views import bp as appointments_bp
     from .services import link_account
+    from .teams import demo as team_demo
+    from .teams import jobs as team_jobs
+    from .teams import models as team_models  # noqa: F401
+    from .teams.api import api as teams_api
+    from .teams.views import bp as teams_bp
     from .views import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.register_blueprint(appointments_bp)
     app.register_blueprint(appointments_api)
+    app.register_blueprint(teams_bp)
+    app.register_blueprint(teams_api)
+    profile.register_section(teams_section)
     register_role_linker(Role.TEACHER, link_account)
     core_demo.register(teacher_demo.build)
     core_demo.register(appointment_demo.build)
+    core_demo.register(team_demo.build)
     nav.register(
         nav.NavItem(
             "teachers.index",
@@ -101,6 +112,57 @@ def init_app(app: Flask) -> None:
         "end appointments past their term; notices 30 days ahead",
         hour=5,
     )
+    nav.register(
+        nav.NavItem(
+            "teams.index",
+            _l("Innovation teams"),
+            (Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN),
+            _l("Teacher teaching innovation teams, and overseas study batches."),
+            order=35,
+        )
+    )
+    nav.register(
+        nav.NavItem(
+            "teams.batches",
+            _l("Overseas study"),
+            (Role.TEACHER,),
+            _l("Batches abroad you are nominated for, and your reports."),
+            order=36,
+        )
+    )
+    rules.define(
+        "team_min_members", 5, "int", _l("Innovation teams: fewest members"), minimum=1, maximum=50
+    )
+    rules.define(
+        "team_max_members", 15, "int", _l("Innovation teams: most members"), minimum=1, maximum=50
+    )
+    rules.define(
+        "team_leader_min_title",
+        "associate_senior",
+        "json",
+        _l("Innovation teams: lowest title of the leader"),
+        level="province",
+    )
+    rules.define(
+        "overseas_report_days",
+        30,
+        "int",
+        _l("Overseas study: days after the return to file the report"),
+        level="city",
+        minimum=1,
+        maximum=365,
+    )
+    notifications.register_kind(
+        "overseas_report_due",
+        _l("Your report on %(batch)s is due by %(due)s."),
+    )
+    notifications.register_kind(
+        "overseas_report_late",
+        _l("Your report on %(batch)s was due on %(due)s and is late."),
+    )
+    scheduler.register(
+        "teachers.overseas_reports", team_jobs.overseas_reports, "overseas report reminders", hour=7
+    )
     rules.define(
         "part_time_max_term_years",
         3,
@@ -111,3 +173,17 @@ def init_app(app: Flask) -> None:
         minimum=1,
         maximum=10,
     )
+
+
+def teams_section(teacher, user):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from core.extensions import db
+
+    from .teams.models import Nomination, TeamMember
+
+    memberships = list(
+        db.session.scalars(select(TeamMember).where(TeamMember.teacher_id == teacher.id))
+    )
+    visits = list(db.session.scalars(select(Nomination).where(Nomination.teacher_id == teacher.id)))
+    return "teachers/teams/_profile.html", {"memberships": memberships, "visits": visits}

@@ -79,7 +79,7 @@ def build(ctx: DemoContext) -> None:
 def _staff_sizes(ctx: DemoContext) -> list[int]:
     schools = len(ctx.schools)
     if not ctx.city:
-        return [ctx.rng.randint(18, 30) if i else 40 for i in range(schools)]
+        return [ctx.rng.randint(18, 30) if i else 60 for i in range(schools)]
     weights = [3 if s.type == "higher_vocational" else 1 for s in ctx.schools]
     sizes = [CITY_TEACHERS * w // sum(weights) for w in weights]
     sizes[0] += CITY_TEACHERS - sum(sizes)

@@ -1,0 +1,129 @@
+"""Recognition (认定): D-class talent and dual-qualified tiers, with PDF certificates."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from core import demo as core_demo
+from core import nav, notifications, rules, scheduler
+from core.models import Role
+
+
+def init_app(app: Flask) -> None:
+    from competitions.signals import results_changed
+    from teachers import profile
+    from teachers.teams import services as team_services
+
+    from . import d_class, dual, jobs, models  # noqa: F401
+    from . import demo as recognition_demo
+    from .api import api
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api)
+    results_changed.connect(_on_results_changed)
+    team_services.DUAL_QUALIFIED_SHARE = _dual_share
+    profile.register_section(_profile_section)
+    core_demo.register(recognition_demo.build)
+    nav.register(
+        nav.NavItem(
+            "recognition.index",
+            _l("Recognitions"),
+            (Role.TEACHER, Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN),
+            _l("D-class talent and dual-qualified (双师型) recognitions, with certificates."),
+            order=50,
+        )
+    )
+    nav.register(
+        nav.NavItem(
+            "recognition.ethics",
+            _l("Ethics and rechecks"),
+            (Role.SCHOOL_HR,),
+            _l("Record the yearly teacher-ethics result; see who is due for a recheck."),
+            order=55,
+        )
+    )
+    rules.define(
+        "talent_class_rules",
+        d_class.DEFAULT_RULES,
+        "json",
+        _l("Talent classes earned by competition awards (D-class …)"),
+        level="city",
+    )
+    rules.define(
+        "dual_qualified_criteria",
+        dual.DEFAULT_CRITERIA,
+        "json",
+        _l("Dual-qualified tiers: criteria"),
+        unconfirmed=True,
+        level="province",
+    )
+    rules.define(
+        "recognition_notice_working_days",
+        5,
+        "int",
+        _l("Recognition: public notice (working days)"),
+        level="province",
+        minimum=1,
+        maximum=30,
+    )
+    rules.define(
+        "dual_qualified_recheck_years",
+        5,
+        "int",
+        _l("Dual-qualified: years until the recheck"),
+        unconfirmed=True,
+        level="province",
+        minimum=1,
+        maximum=10,
+    )
+    notifications.register_kind(
+        "recheck_due", _l("%(name)s is due for the dual-qualified recheck by %(day)s.")
+    )
+    scheduler.register(
+        "recognition.recheck", jobs.recheck_notices, "HR notices of rechecks due", hour=6
+    )
+
+
+def _on_results_changed(competition, entries, reason):  # type: ignore[no-untyped-def]
+    from .d_class import on_results_changed
+
+    on_results_changed(competition, entries, reason)
+
+
+def _dual_share(team):  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from core.extensions import db
+
+    from .models import Kind, Recognition, Status
+
+    ids = [m.teacher_id for m in team.members if m.teacher_id]
+    if not ids:
+        return None
+    recognised = db.session.scalar(
+        select(func.count(func.distinct(Recognition.teacher_id))).where(
+            Recognition.teacher_id.in_(ids),
+            Recognition.kind == Kind.DUAL_QUALIFIED,
+            Recognition.status == Status.CONFIRMED,
+        )
+    )
+    return recognised / len(team.members)
+
+
+def _profile_section(teacher, user):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from core.extensions import db
+
+    from .models import Recognition
+
+    items = list(
+        db.session.scalars(
+            select(Recognition)
+            .where(Recognition.teacher_id == teacher.id)
+            .order_by(Recognition.id.desc())
+        )
+    )
+    return "recognition/_profile.html", {"items": items}

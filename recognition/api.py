@@ -1,0 +1,95 @@
+"""Recognitions in the JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.api import ApiBlueprint, paginated
+from core.errors import NotFound
+from core.extensions import db
+from core.models import School
+from core.permissions import require
+from teachers.models import Teacher
+
+from . import services
+from .models import Kind, Recognition, Status
+
+api = ApiBlueprint("recognition_api", __name__)
+
+
+def recognition_json(r: Recognition) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "teacher": {"id": r.teacher_id, "name": r.teacher.name, "school": r.teacher.school.code},
+        "status": r.status,
+        "tier": r.tier,
+        "basis": r.basis,
+        "source_entry": r.source_entry_id,
+        "flagged": r.flagged,
+        "certificate_no": r.certificate_no,
+        "confirmed_on": r.confirmed_on.isoformat() if r.confirmed_on else None,
+        "recheck_due": r.recheck_due.isoformat() if r.recheck_due else None,
+        "notice_until": r.notice_until.isoformat() if r.notice_until else None,
+    }
+
+
+@api.route(
+    "/recognitions",
+    methods=["GET"],
+    summary="Recognitions visible to the user",
+    params={
+        "kind": "d_class or dual_qualified",
+        "status": "Status",
+        "school": "School code",
+        "page": "Page number",
+        "per_page": "Items per page (≤ 200)",
+    },
+)
+def index():  # type: ignore[no-untyped-def]
+    query = services.visible(current_user)
+    if request.args.get("kind") in set(Kind):
+        query = query.where(Recognition.kind == request.args["kind"])
+    if request.args.get("status") in set(Status):
+        query = query.where(Recognition.status == request.args["status"])
+    if request.args.get("school"):
+        query = query.where(
+            Teacher.school_id.in_(select(School.id).where(School.code == request.args["school"]))
+        )
+    return paginated(query.order_by(Recognition.id.desc()), recognition_json)
+
+
+def _get(recognition_id: int) -> Recognition:
+    r = db.session.get(Recognition, recognition_id)
+    if r is None:
+        raise NotFound(_("No such recognition."))
+    require(services.can_view(current_user, r))
+    return r
+
+
+@api.route("/recognitions/<int:recognition_id>", methods=["GET"], summary="One recognition")
+def get(recognition_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(recognition_json(_get(recognition_id)))
+
+
+@api.route(
+    "/recognitions/<int:recognition_id>/<any(confirm, reject):action>",
+    methods=["POST"],
+    summary="The bureau confirms (a dual-qualified application enters its notice) or rejects",
+    body={"type": "object", "properties": {"reason": {"type": "string"}}},
+    responses={"409": "Not waiting for this decision"},
+)
+def decide(recognition_id: int, action: str):  # type: ignore[no-untyped-def]
+    r = _get(recognition_id)
+    if action == "confirm":
+        services.confirm(r, current_user)
+    else:
+        services.reject(
+            r, str((request.get_json(silent=True) or {}).get("reason") or ""), current_user
+        )
+    return jsonify(recognition_json(r))

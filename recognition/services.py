@@ -1,0 +1,295 @@
+"""Recognition services: who decides, the dual-qualified workflow, certificates, and ethics."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+
+from core import audit
+from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.extensions import db
+from core.models import Role, User
+from core.permissions import in_school_scope, school_scope
+from core.rules import get_rule
+from core.timeutil import today
+from teachers.appointments.models import Appointment
+from teachers.models import Teacher, TeacherStatus
+
+from . import dual
+from .models import EthicsResult, Kind, Recognition, Status
+
+S = Status
+
+
+def visible(user: User) -> Select[tuple[Recognition]]:
+    query = select(Recognition).join(Teacher, Recognition.teacher_id == Teacher.id)
+    if user.role == Role.TEACHER:
+        return query.where(Teacher.user_id == user.id)
+    return query.where(school_scope(user, Teacher.school_id))
+
+
+def can_view(user: User, r: Recognition) -> bool:
+    if user.role == Role.TEACHER:
+        return r.teacher.user_id == user.id
+    return user.role in (Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN) and in_school_scope(
+        user, r.teacher.school
+    )
+
+
+def is_bureau_for(user: User, r: Recognition) -> bool:
+    return (
+        user.role == Role.BUREAU
+        and in_school_scope(user, r.teacher.school)
+        and r.teacher.user_id != user.id
+    )
+
+
+def is_hr_for(user: User, r: Recognition) -> bool:
+    return user.role == Role.SCHOOL_HR and user.school_id == r.teacher.school_id
+
+
+def _issue_certificate(r: Recognition, by: User) -> None:
+    on = today()
+    r.status = S.CONFIRMED
+    r.confirmed_on = on
+    r.decided_by_id = by.id
+    prefix = "WZD" if r.kind == Kind.D_CLASS else "WZSS"
+    r.certificate_no = f"{prefix}{on.year}{r.id:06d}"
+    r.verification_code = secrets.token_hex(5).upper()
+    if r.kind == Kind.DUAL_QUALIFIED:
+        years = get_rule("dual_qualified_recheck_years", on)
+        r.recheck_due = (
+            on.replace(year=on.year + years)
+            if not (on.month == 2 and on.day == 29)
+            else date(on.year + years, 2, 28)
+        )
+
+
+# --- the bureau's decision (both kinds) -------------------------------------------------------
+
+
+def confirm(r: Recognition, by: User) -> Recognition:
+    """D-class: confirm a pending recognition. Dual-qualified: approve into the notice period."""
+    if not is_bureau_for(by, r):
+        raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
+    before = r.status
+    if r.kind == Kind.D_CLASS:
+        if r.status != S.PENDING:
+            raise Conflict(_("Only a pending recognition can be confirmed."), status=r.status)
+        _issue_certificate(r, by)
+    else:
+        if r.status != S.SCHOOL_PASSED:
+            raise Conflict(_("The school has not passed this application yet."), status=r.status)
+        r.status = S.NOTICE
+        r.notice_until = add_working_days(today(), get_rule("recognition_notice_working_days"))
+        r.decided_by_id = by.id
+    audit.record("recognition_confirmed", r, by=by, changes={"status": [before, r.status]})
+    db.session.flush()
+    return r
+
+
+def reject(r: Recognition, reason: str, by: User) -> Recognition:
+    if not is_bureau_for(by, r):
+        raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
+    if r.status not in (S.PENDING, S.SCHOOL_PASSED, S.NOTICE):
+        raise Conflict(_("This recognition is not waiting for a decision."), status=r.status)
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": _("Give a reason.")})
+    before = r.status
+    r.status, r.decision_note, r.decided_by_id = S.REJECTED, reason.strip(), by.id
+    audit.record(
+        "recognition_rejected", r, by=by, changes={"status": [before, r.status]}, note=reason
+    )
+    db.session.flush()
+    return r
+
+
+# --- dual-qualified ---------------------------------------------------------------------------
+
+
+def add_working_days(start: date, days: int) -> date:
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def eligible_for_dual(teacher: Teacher, on: date) -> bool:
+    """Professional teachers, and formally appointed part-time teachers (by name and school)."""
+    if teacher.professional and teacher.status == TeacherStatus.ACTIVE:
+        return True
+    return (
+        db.session.scalar(
+            select(Appointment.id).where(
+                Appointment.school_id == teacher.school_id,
+                Appointment.name == teacher.name,
+                Appointment.status == "approved",
+                Appointment.term_start <= on,
+                Appointment.term_end >= on,
+            )
+        )
+        is not None
+    )
+
+
+def barred_until(teacher: Teacher, on: date) -> date | None:
+    return db.session.scalar(
+        select(EthicsResult.penalty_until)
+        .where(
+            EthicsResult.teacher_id == teacher.id,
+            EthicsResult.passed.is_(False),
+            EthicsResult.penalty_until >= on,
+        )
+        .order_by(EthicsResult.penalty_until.desc())
+        .limit(1)
+    )
+
+
+def apply(teacher: Teacher, tier: str, by: User) -> Recognition:
+    if teacher.user_id != by.id:
+        raise PermissionDenied(_("Teachers apply for themselves."))
+    on = today()
+    if tier not in dual.TIERS:
+        raise ValidationFailed({"tier": _("Choose a tier.")})
+    if not eligible_for_dual(teacher, on):
+        raise ValidationFailed(
+            {"tier": _("Only professional teachers (or appointed part-time teachers) apply.")}
+        )
+    until = barred_until(teacher, on)
+    if until:
+        raise Conflict(
+            _("After the ethics assessment, applications are barred until %(d)s.", d=until)
+        )
+    open_one = db.session.scalar(
+        select(Recognition.id).where(
+            Recognition.kind == Kind.DUAL_QUALIFIED,
+            Recognition.teacher_id == teacher.id,
+            Recognition.tier == tier,
+            Recognition.status.in_([S.APPLIED, S.RETURNED, S.SCHOOL_PASSED, S.NOTICE]),
+        )
+    )
+    if open_one:
+        raise Conflict(_("You already have an open application for this tier."))
+    evidence = dual.gather(teacher, on)
+    r = Recognition(
+        kind=Kind.DUAL_QUALIFIED,
+        teacher_id=teacher.id,
+        status=S.APPLIED,
+        tier=tier,
+        evidence={**evidence, "supported": dual.highest_supported(evidence, on)},
+    )
+    db.session.add(r)
+    db.session.flush()
+    audit.record("recognition_applied", r, by=by, changes={"tier": [None, tier]})
+    return r
+
+
+def school_review(r: Recognition, passed: bool, comment: str, by: User) -> None:
+    if not is_hr_for(by, r):
+        raise PermissionDenied(_("HR of the teacher's school reviews the application."))
+    if r.status != S.APPLIED:
+        raise Conflict(_("This application is not waiting for the school."), status=r.status)
+    if not passed and not (comment or "").strip():
+        raise ValidationFailed({"reason": _("Give a reason.")})
+    before = r.status
+    r.status = S.SCHOOL_PASSED if passed else S.RETURNED
+    r.decision_note = (comment or "").strip()
+    audit.record("school_review", r, by=by, changes={"status": [before, r.status]}, note=comment)
+    db.session.flush()
+
+
+def resubmit(r: Recognition, by: User) -> None:
+    if r.teacher.user_id != by.id or r.status != S.RETURNED:
+        raise Conflict(
+            _("Only a returned application is resubmitted, by its teacher."), status=r.status
+        )
+    evidence = dual.gather(r.teacher, today())
+    r.evidence = {**evidence, "supported": dual.highest_supported(evidence)}
+    r.status = S.APPLIED
+    audit.record("recognition_resubmitted", r, by=by)
+    db.session.flush()
+
+
+def record_objection(r: Recognition, text: str, by: User) -> None:
+    if not is_bureau_for(by, r):
+        raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
+    if r.status != S.NOTICE:
+        raise Conflict(_("Objections are recorded during the notice period."), status=r.status)
+    if not (text or "").strip():
+        raise ValidationFailed({"objection": _("Write the objection.")})
+    r.objections = [*r.objections, {"at": today().isoformat(), "text": text.strip()}]
+    audit.record("objection_recorded", r, by=by, note=text)
+    db.session.flush()
+
+
+def finalize(r: Recognition, by: User) -> None:
+    """After the notice period: recognised, with a certificate and a recheck date."""
+    if not is_bureau_for(by, r):
+        raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
+    if r.status != S.NOTICE:
+        raise Conflict(_("This application is not in its notice period."), status=r.status)
+    if today() <= r.notice_until:
+        raise Conflict(_("The notice period runs until %(d)s.", d=r.notice_until), status=r.status)
+    _issue_certificate(r, by)
+    audit.record("recognised", r, by=by, changes={"status": ["notice", "confirmed"]})
+    db.session.flush()
+
+
+# --- ethics -----------------------------------------------------------------------------------
+
+
+def record_ethics(
+    teacher: Teacher, year: int, passed: bool, penalty_until: date | None, note: str, by: User
+) -> EthicsResult:
+    if not (by.role == Role.SCHOOL_HR and by.school_id == teacher.school_id):
+        raise PermissionDenied(_("HR of the teacher's school records the ethics assessment."))
+    if not passed and penalty_until is None:
+        raise ValidationFailed({"penalty_until": _("Give the end of the penalty period.")})
+    row = db.session.scalar(
+        select(EthicsResult).where(EthicsResult.teacher_id == teacher.id, EthicsResult.year == year)
+    )
+    if row is None:
+        row = EthicsResult(teacher_id=teacher.id, year=year, passed=passed)
+        db.session.add(row)
+    row.passed, row.penalty_until, row.note, row.recorded_by_id = (
+        passed,
+        penalty_until,
+        note.strip(),
+        by.id,
+    )
+    db.session.flush()
+    audit.record(
+        "ethics_recorded",
+        teacher,
+        by=by,
+        changes={f"ethics_{year}": [None, "pass" if passed else "fail"]},
+    )
+    if not passed:
+        for r in db.session.scalars(
+            select(Recognition).where(
+                Recognition.teacher_id == teacher.id,
+                Recognition.kind == Kind.DUAL_QUALIFIED,
+                Recognition.status.in_([S.CONFIRMED, S.NOTICE, S.SCHOOL_PASSED, S.APPLIED]),
+            )
+        ):
+            before = r.status
+            r.status = S.REVOKED
+            r.decision_note = _("Revoked: teacher-ethics assessment %(year)d failed.", year=year)
+            audit.record(
+                "recognition_revoked", r, by=by, changes={"status": [before, r.status]}, note=note
+            )
+    db.session.flush()
+    return row
+
+
+def by_code(code: str) -> Recognition | None:
+    return db.session.scalar(
+        select(Recognition).where(
+            Recognition.verification_code == (code or "").upper(), Recognition.status == S.CONFIRMED
+        )
+    )

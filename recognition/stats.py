@@ -1,0 +1,58 @@
+"""The dual-qualified ratio (plan: ≥ 90% of professional teachers) and the count recognised since
+2023 (plan: 5,000), per school, county or the city, in SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, distinct, func, literal, select
+
+from core.extensions import db
+from core.models import School
+from core.timeutil import today
+from teachers.models import Teacher, TeacherStatus
+
+from .models import Kind, Recognition, Status
+
+
+def dual_qualified_ratio(
+    by: str = "city", on: date | None = None
+) -> dict[object, tuple[int, int, Decimal]]:
+    """{key: (recognised, professional teachers, ratio)} for active professional teachers."""
+    on = on or today()
+    group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
+    recognised = and_(
+        Recognition.teacher_id == Teacher.id,
+        Recognition.kind == Kind.DUAL_QUALIFIED,
+        Recognition.status == Status.CONFIRMED,
+        Recognition.recheck_due >= on,
+    )
+    rows = db.session.execute(
+        select(
+            group, func.count(distinct(Recognition.teacher_id)), func.count(distinct(Teacher.id))
+        )
+        .select_from(Teacher)
+        .join(School, Teacher.school_id == School.id)
+        .outerjoin(Recognition, recognised)
+        .where(Teacher.status == TeacherStatus.ACTIVE, Teacher.professional.is_(True))
+        .group_by(group)
+    )
+    return {
+        key: (
+            int(n),
+            int(total),
+            (Decimal(n) / total).quantize(Decimal("0.0001")) if total else Decimal(0),
+        )
+        for key, n, total in rows
+    }
+
+
+def recognised_since(since: date = date(2023, 1, 1), kind: Kind = Kind.DUAL_QUALIFIED) -> int:
+    return db.session.scalar(
+        select(func.count(distinct(Recognition.teacher_id))).where(
+            Recognition.kind == kind,
+            Recognition.status == Status.CONFIRMED,
+            Recognition.confirmed_on >= since,
+        )
+    )

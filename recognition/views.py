@@ -1,0 +1,231 @@
+"""Recognition pages: the bureau's queue, a teacher's application, certificates, ethics, the
+recheck list, and the public verification page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.errors import ValidationFailed
+from core.extensions import db
+from core.models import Role
+from core.permissions import login_required, require, roles_required
+from core.timeutil import today
+from core.views.forms_util import flash_errors
+from teachers.models import Teacher
+from teachers.permissions import can_view as can_view_teacher
+
+from . import dual, labels, pdf, record, services, stats
+from .models import Kind, Recognition, Status
+
+bp = Blueprint("recognition", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def _labels():  # type: ignore[no-untyped-def]
+    return {"rl": labels}
+
+
+def _recognition(recognition_id: int) -> Recognition:
+    r = db.get_or_404(Recognition, recognition_id)
+    require(services.can_view(current_user, r))
+    return r
+
+
+def verify_url(r: Recognition) -> str:
+    return url_for("recognition.verify", code=r.verification_code, _external=True)
+
+
+def _pdf(data: bytes, name: str, inline: bool = True) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=file.pdf; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+@bp.get("/recognitions")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    require(current_user.role in (Role.TEACHER, Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN))
+    kind = request.args.get("kind", "")
+    status = request.args.get("status", "")
+    query = services.visible(current_user).order_by(Recognition.id.desc())
+    if kind in set(Kind):
+        query = query.where(Recognition.kind == kind)
+    if status in set(Status):
+        query = query.where(Recognition.status == status)
+    pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
+    ratio = stats.dual_qualified_ratio().get("city")
+    return render_template(
+        "recognition/index.html",
+        pagination=pagination,
+        kind=kind,
+        status=status,
+        ratio=ratio,
+        since_2023=stats.recognised_since(),
+    )
+
+
+@bp.get("/recognitions/<int:recognition_id>")
+@login_required
+def detail(recognition_id: int):  # type: ignore[no-untyped-def]
+    r = _recognition(recognition_id)
+    assessment = (
+        dual.assess(r.evidence, r.tier) if r.kind == Kind.DUAL_QUALIFIED and r.evidence else []
+    )
+    return render_template(
+        "recognition/detail.html",
+        r=r,
+        assessment=assessment,
+        is_bureau=services.is_bureau_for(current_user, r),
+        is_hr=services.is_hr_for(current_user, r),
+        today=today(),
+    )
+
+
+STEPS = "confirm, reject, pass, return, resubmit, object, finalize"
+
+
+@bp.post(f"/recognitions/<int:recognition_id>/<any({STEPS}):action>")
+@login_required
+def act(recognition_id: int, action: str):  # type: ignore[no-untyped-def]
+    r = _recognition(recognition_id)
+    reason = request.form.get("reason", "")
+    try:
+        if action == "confirm":
+            services.confirm(r, current_user)
+        elif action == "reject":
+            services.reject(r, reason, current_user)
+        elif action in ("pass", "return"):
+            services.school_review(r, action == "pass", reason, current_user)
+        elif action == "resubmit":
+            services.resubmit(r, current_user)
+        elif action == "object":
+            services.record_objection(r, reason, current_user)
+        else:
+            services.finalize(r, current_user)
+    except ValidationFailed as err:
+        flash_errors(err.fields)
+        return redirect(url_for("recognition.detail", recognition_id=r.id)), 303
+    flash(_("Done."), "success")
+    return redirect(url_for("recognition.detail", recognition_id=r.id))
+
+
+@bp.route("/recognitions/apply", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def apply():  # type: ignore[no-untyped-def]
+    teacher = current_user.teacher or abort(404)
+    evidence = dual.gather(teacher, today())
+    if request.method == "POST":
+        try:
+            r = services.apply(teacher, request.form.get("tier", ""), current_user)
+        except ValidationFailed as err:
+            flash_errors(err.fields)
+        else:
+            flash(_("Application sent to your school's HR office."), "success")
+            return redirect(url_for("recognition.detail", recognition_id=r.id))
+    return render_template(
+        "recognition/apply.html",
+        evidence=evidence,
+        tiers=dual.TIERS,
+        assessments={t: dual.assess(evidence, t) for t in dual.TIERS},
+        supported=dual.highest_supported(evidence),
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.get("/recognitions/<int:recognition_id>/certificate.pdf")
+@login_required
+def certificate(recognition_id: int):  # type: ignore[no-untyped-def]
+    r = _recognition(recognition_id)
+    if r.status != Status.CONFIRMED:
+        abort(404)
+    return _pdf(pdf.certificate(r, verify_url(r)), f"{r.certificate_no}.pdf")
+
+
+@bp.get("/recognitions/certificates.<any(pdf, zip):fmt>")
+@roles_required(Role.BUREAU, Role.ADMIN)
+def certificates(fmt: str):  # type: ignore[no-untyped-def]
+    """Every confirmed certificate of a kind (and optionally since a date) in one PDF or a ZIP."""
+    kind = request.args.get("kind", "d_class")
+    since = (
+        request.args.get("since", type=date.fromisoformat) if request.args.get("since") else None
+    )
+    query = services.visible(current_user).where(
+        Recognition.status == Status.CONFIRMED, Recognition.kind == kind
+    )
+    if since:
+        query = query.where(Recognition.confirmed_on >= since)
+    items = [(r, verify_url(r)) for r in db.session.scalars(query.order_by(Recognition.id))]
+    if fmt == "zip":
+        return Response(
+            pdf.certificates_zip(items),
+            mimetype="application/zip",
+            headers={"Content-Disposition": "attachment; filename=certificates.zip"},
+        )
+    return _pdf(pdf.certificates(items), "certificates.pdf", inline=False)
+
+
+@bp.get("/teachers/<int:teacher_id>/development-record.pdf")
+@login_required
+def development_record(teacher_id: int):  # type: ignore[no-untyped-def]
+    teacher = db.get_or_404(Teacher, teacher_id)
+    require(can_view_teacher(current_user, teacher))
+    return _pdf(
+        pdf.development_record(teacher, record.sections(teacher)), f"{teacher.name}个人发展档案.pdf"
+    )
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):  # type: ignore[no-untyped-def]
+    r = services.by_code(code)
+    if r is None:
+        return render_template("recognition/verify.html", r=None), 404
+    return render_template("recognition/verify.html", r=r)
+
+
+@bp.route("/ethics", methods=["GET", "POST"])
+@roles_required(Role.SCHOOL_HR)
+def ethics():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        teacher = db.session.scalar(
+            select(Teacher).where(
+                Teacher.school_id == current_user.school_id,
+                Teacher.staff_no == request.form.get("staff_no", ""),
+            )
+        )
+        try:
+            if teacher is None:
+                raise ValidationFailed({"staff_no": _("No such teacher at your school.")})
+            until = request.form.get("penalty_until")
+            services.record_ethics(
+                teacher,
+                int(request.form.get("year") or today().year),
+                request.form.get("passed") == "1",
+                date.fromisoformat(until) if until else None,
+                request.form.get("note", ""),
+                current_user,
+            )
+        except (ValidationFailed, ValueError) as err:
+            flash_errors(
+                getattr(err, "fields", {"penalty_until": [_("Enter a date as YYYY-MM-DD.")]})
+            )
+            return redirect(url_for("recognition.ethics")), 303
+        flash(_("Saved."), "success")
+        return redirect(url_for("recognition.ethics"))
+    due = db.session.scalars(
+        services.visible(current_user)
+        .where(
+            Recognition.status == Status.CONFIRMED,
+            Recognition.kind == Kind.DUAL_QUALIFIED,
+            Recognition.recheck_due <= today() + timedelta(days=183),
+        )
+        .order_by(Recognition.recheck_due)
+    ).all()
+    return render_template("recognition/ethics.html", due=due, year=today().year)

@@ -1,0 +1,118 @@
+"""Dual-qualified recognition: evidence gathered, criteria shown, the review path with its notice
+period, the ethics veto, and the ratio."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.extensions import db
+from core.models import Role
+from recognition import dual, services, stats
+from recognition.models import Recognition
+from teachers.models import SkillCertificate
+
+
+@pytest.fixture
+def applicant(make_teacher, make_user, make_placement):  # type: ignore[no-untyped-def]
+    teacher = make_teacher(qualification_cert_no="20153300001234", title="intermediate")
+    user = make_user(Role.TEACHER, teacher=teacher)
+    make_placement(teacher, date(2025, 3, 3), date(2025, 5, 30), days=65)
+    db.session.add(
+        SkillCertificate(
+            teacher_id=teacher.id,
+            kind="skill_level",
+            name="电工",
+            level="level3",
+            issued_on=date(2020, 6, 1),
+        )
+    )
+    db.session.commit()
+    return teacher, user
+
+
+def test_evidence_is_gathered_and_assessed_per_criterion(app, applicant):
+    teacher, _user = applicant
+    evidence = dual.gather(teacher, date.today())
+    assert evidence["practice_days"] == 65.0 and evidence["skill_level"] == "level3"
+    assert dual.highest_supported(evidence) == "intermediate"
+    senior = {c["criterion"]: c["met"] for c in dual.assess(evidence, "senior")}
+    assert senior == {
+        "qualification_certificate": True,
+        "practice_days": False,
+        "skill_level_or_title": False,
+        "award_level": False,
+        "ethics": True,
+    }
+
+
+def test_the_whole_path_to_recognised_moves_the_ratio(app, applicant, make_user, login_as):
+    teacher, user = applicant
+    hr, bureau = make_user(Role.SCHOOL_HR, school=teacher.school), make_user(Role.BUREAU)
+    before = stats.dual_qualified_ratio(by="school")[teacher.school_id]
+    r = services.apply(teacher, "intermediate", user)
+    with pytest.raises(Conflict):
+        services.apply(teacher, "intermediate", user)  # an open application for this tier exists
+    with pytest.raises(Conflict):
+        services.confirm(r, bureau)  # the school first
+    services.school_review(r, False, "请补充企业实践考核表", hr)
+    services.resubmit(r, user)
+    services.school_review(r, True, "", hr)
+    services.confirm(r, bureau)
+    assert r.status == "notice" and r.notice_until > date.today()
+    services.record_objection(r, "无异议（测试）", bureau)
+    with pytest.raises(Conflict):
+        services.finalize(r, bureau)
+    r.notice_until = date.today() - timedelta(days=1)
+    services.finalize(r, bureau)
+    db.session.commit()
+    assert r.status == "confirmed" and r.certificate_no.startswith("WZSS")
+    assert r.recheck_due.year == date.today().year + 5
+    after = stats.dual_qualified_ratio(by="school")[teacher.school_id]
+    assert after[0] == before[0] + 1 and after[2] > before[2]
+    assert stats.recognised_since() == 1
+    page = login_as(user).get(f"/recognitions/{r.id}").get_data(as_text=True)
+    assert "近 5 年企业实践天数" in page and "已认定" in page
+
+
+def test_who_may_apply(app, make_teacher, make_user):
+    public = make_teacher(professional=False)
+    user = make_user(Role.TEACHER, teacher=public)
+    with pytest.raises(ValidationFailed):
+        services.apply(public, "junior", user)
+    someone = make_teacher()
+    with pytest.raises(PermissionDenied):
+        services.apply(someone, "junior", user)
+
+
+def test_an_ethics_failure_revokes_and_bars(app, applicant, make_user):
+    teacher, user = applicant
+    hr, bureau = make_user(Role.SCHOOL_HR, school=teacher.school), make_user(Role.BUREAU)
+    r = services.apply(teacher, "junior", user)
+    services.school_review(r, True, "", hr)
+    services.confirm(r, bureau)
+    r.notice_until = date.today() - timedelta(days=1)
+    services.finalize(r, bureau)
+    with pytest.raises(ValidationFailed):
+        services.record_ethics(teacher, date.today().year, False, None, "", hr)
+    services.record_ethics(
+        teacher, date.today().year, False, date.today() + timedelta(days=365), "违反师德", hr
+    )
+    assert r.status == "revoked"
+    with pytest.raises(Conflict):
+        services.apply(teacher, "junior", user)
+    assert db.session.query(Recognition).filter_by(status="confirmed").count() == 0
+
+
+def test_the_development_record_pdf(app, applicant, login_as):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    teacher, user = applicant
+    response = login_as(user).get(f"/teachers/{teacher.id}/development-record.pdf")
+    assert response.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
+    assert "2025-03-03" in text and "65" in text

@@ -114,7 +114,7 @@ def test_password_change_errors_are_shown_per_field(login_as):
 
 def test_admin_reset_gives_a_temporary_password_that_must_be_changed(app, login_as, make_user):
     admin = login_as(role=Role.ADMIN)
-    user = make_user(Role.TEACHER.value if False else Role.SCHOOL_HR)
+    user = make_user(Role.SCHOOL_HR)
     page = admin.post(f"/admin/users/{user.id}/reset-password")
     temporary = page.get_data(as_text=True).split('class="secret">')[1].split("<")[0]
     c = app.test_client()

@@ -6,8 +6,6 @@ command or job around it commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,6 +21,7 @@ from core.models import User
 from core.rules import get_rule
 from core.timeutil import today, utcnow
 from core.uploads import save_upload
+from core.workflow import Step, Workflow
 from teachers.models import Teacher
 
 from . import credit_code, labels
@@ -215,52 +214,31 @@ def save_draft(
 # --- the transition table ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Step:
-    to: PlacementStatus
-    allowed: Callable[[User, Placement], bool]
-    needs_reason: bool = False
-
-
-TRANSITIONS: dict[tuple[PlacementStatus, str], Step] = {
-    (S.DRAFT, "submit"): Step(S.SUBMITTED, can_edit),
-    (S.RETURNED, "submit"): Step(S.SUBMITTED, can_edit),
-    (S.DRAFT, "withdraw"): Step(S.WITHDRAWN, can_edit),
-    (S.SUBMITTED, "withdraw"): Step(S.WITHDRAWN, can_edit),
-    (S.RETURNED, "withdraw"): Step(S.WITHDRAWN, can_edit),
-    (S.SUBMITTED, "approve"): Step(S.APPROVED, is_school_hr),
-    (S.SUBMITTED, "reject"): Step(S.REJECTED, is_school_hr, needs_reason=True),
-    (S.SUBMITTED, "return"): Step(S.RETURNED, is_school_hr, needs_reason=True),
-}
+WORKFLOW = Workflow(
+    {
+        (S.DRAFT, "submit"): Step(S.SUBMITTED, can_edit),
+        (S.RETURNED, "submit"): Step(S.SUBMITTED, can_edit),
+        (S.DRAFT, "withdraw"): Step(S.WITHDRAWN, can_edit),
+        (S.SUBMITTED, "withdraw"): Step(S.WITHDRAWN, can_edit),
+        (S.RETURNED, "withdraw"): Step(S.WITHDRAWN, can_edit),
+        (S.SUBMITTED, "approve"): Step(S.APPROVED, is_school_hr),
+        (S.SUBMITTED, "reject"): Step(S.REJECTED, is_school_hr, needs_reason=True),
+        (S.SUBMITTED, "return"): Step(S.RETURNED, is_school_hr, needs_reason=True),
+    },
+    labels.STATUS,
+    labels.ACTION,
+)
+TRANSITIONS = WORKFLOW.table
 ACTIONS = ("submit", "withdraw", "approve", "reject", "return")
 
 
 def allowed_actions(placement: Placement, user: User) -> list[str]:
-    return [
-        action
-        for (state, action), step in TRANSITIONS.items()
-        if state == placement.status and step.allowed(user, placement)
-    ]
+    return WORKFLOW.allowed_actions(placement, user)
 
 
 def transition(placement: Placement, action: str, by: User, reason: str = "") -> Placement:
-    step = TRANSITIONS.get((PlacementStatus(placement.status), action))
-    if step is None:
-        raise Conflict(
-            _(
-                "This placement is now “%(status)s”: “%(action)s” is not possible.",
-                status=labels.STATUS[placement.status],
-                action=labels.ACTION.get(action, action),
-            ),
-            status=placement.status,
-        )
-    if not step.allowed(by, placement):
-        raise PermissionDenied(
-            _("You may not do “%(action)s” with this placement.", action=labels.ACTION[action])
-        )
+    step = WORKFLOW.check(placement, action, by, reason)
     reason = (reason or "").strip()
-    if step.needs_reason and not reason:
-        raise ValidationFailed({"reason": _("Give a reason.")})
     if action == "submit":
         check_period(
             {k: getattr(placement, k) for k in FIELDS}, completed=True

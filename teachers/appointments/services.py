@@ -7,8 +7,6 @@ place cannot both succeed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,6 +23,7 @@ from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
 from core.timeutil import today, utcnow
 from core.uploads import save_upload
+from core.workflow import Step, Workflow
 from teachers.models import Teacher, TeacherStatus
 
 from . import labels
@@ -234,30 +233,24 @@ def renew(previous: Appointment, by: User) -> Appointment:
 # --- the transition table ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Step:
-    to: AppointmentStatus
-    allowed: Callable[[User, Appointment], bool]
-    needs_reason: bool = False
-
-
-TRANSITIONS: dict[tuple[AppointmentStatus, str], Step] = {
-    (S.DRAFT, "submit"): Step(S.SUBMITTED, is_school_hr),
-    (S.SUBMITTED, "approve"): Step(S.APPROVED, is_second_hr),  # or PENDING_BUREAU, by policy
-    (S.SUBMITTED, "reject"): Step(S.REJECTED, is_second_hr, needs_reason=True),
-    (S.PENDING_BUREAU, "approve"): Step(S.APPROVED, is_county_bureau),
-    (S.PENDING_BUREAU, "reject"): Step(S.REJECTED, is_county_bureau, needs_reason=True),
-    (S.APPROVED, "terminate"): Step(S.TERMINATED, is_school_hr, needs_reason=True),
-}
+WORKFLOW = Workflow(
+    {
+        (S.DRAFT, "submit"): Step(S.SUBMITTED, is_school_hr),
+        (S.SUBMITTED, "approve"): Step(S.APPROVED, is_second_hr),  # or PENDING_BUREAU, by policy
+        (S.SUBMITTED, "reject"): Step(S.REJECTED, is_second_hr, needs_reason=True),
+        (S.PENDING_BUREAU, "approve"): Step(S.APPROVED, is_county_bureau),
+        (S.PENDING_BUREAU, "reject"): Step(S.REJECTED, is_county_bureau, needs_reason=True),
+        (S.APPROVED, "terminate"): Step(S.TERMINATED, is_school_hr, needs_reason=True),
+    },
+    labels.STATUS,
+    labels.ACTION,
+)
+TRANSITIONS = WORKFLOW.table
 ACTIONS = ("submit", "approve", "reject", "terminate")
 
 
 def allowed_actions(appointment: Appointment, user: User) -> list[str]:
-    return [
-        a
-        for (state, a), step in TRANSITIONS.items()
-        if state == appointment.status and step.allowed(user, appointment)
-    ]
+    return WORKFLOW.allowed_actions(appointment, user)
 
 
 def needs_bureau(appointment: Appointment) -> bool:
@@ -273,25 +266,14 @@ def needs_bureau(appointment: Appointment) -> bool:
 def transition(
     appointment: Appointment, action: str, by: User, reason: str = "", on: date | None = None
 ) -> Appointment:
-    step = TRANSITIONS.get((AppointmentStatus(appointment.status), action))
-    if step is None:
-        raise Conflict(
-            _(
-                "This appointment is now “%(status)s”: “%(action)s” is not possible.",
-                status=labels.STATUS[appointment.status],
-                action=labels.ACTION.get(action, action),
-            ),
-            status=appointment.status,
-        )
-    if not step.allowed(by, appointment):
-        if action == "approve" and is_school_hr(by, appointment):
-            raise PermissionDenied(_("A second HR colleague must approve what you proposed."))
-        raise PermissionDenied(
-            _("You may not do “%(action)s” with this appointment.", action=labels.ACTION[action])
-        )
+    if (
+        action == "approve"
+        and appointment.status == S.SUBMITTED
+        and appointment.proposed_by_id == by.id
+    ):
+        raise PermissionDenied(_("A second HR colleague must approve what you proposed."))
+    step = WORKFLOW.check(appointment, action, by, reason)
     reason = (reason or "").strip()
-    if step.needs_reason and not reason:
-        raise ValidationFailed({"reason": _("Give a reason.")})
     target = step.to
     before = appointment.status
     if action == "submit" and appointment.agreement_id is None:

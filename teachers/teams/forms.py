@@ -79,3 +79,12 @@ NOMINATION_STATUS = {
     "confirmed": _l("Confirmed"),
     "reported": _l("Back, report filed"),
 }
+TEAM_ACTIONS = {
+    "apply": _l("Apply"),
+    "withdraw": _l("Withdraw"),
+    "approve": _l("Approve (立项)"),
+    "reject": _l("Reject"),
+    "start": _l("Start building"),
+    "accept": _l("Accept (验收)"),
+    "fail": _l("Fail the acceptance"),
+}

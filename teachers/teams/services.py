@@ -20,8 +20,10 @@ from core.permissions import in_school_scope
 from core.rules import get_rule
 from core.timeutil import today, utcnow
 from core.uploads import save_upload
+from core.workflow import Step, Workflow
 from teachers.models import Teacher, TeacherStatus, Title
 
+from .forms import TEAM_ACTIONS, TEAM_STATUS
 from .models import (
     InnovationTeam,
     Nomination,
@@ -173,13 +175,6 @@ def attach_application(team: InnovationTeam, file: FileStorage, by: User) -> Non
     audit.record_changes("application_attached", team, by=by)
 
 
-@dataclass(frozen=True)
-class Step:
-    to: TeamStatus
-    allowed: Callable[[User, InnovationTeam], bool]
-    needs_reason: bool = False
-
-
 def _hr(user: User, team: InnovationTeam) -> bool:
     return is_school_hr(user, team.school_id)
 
@@ -188,24 +183,24 @@ def _bureau(user: User, team: InnovationTeam) -> bool:
     return is_bureau_for(user, team.school)
 
 
-TEAM_TRANSITIONS: dict[tuple[TeamStatus, str], Step] = {
-    (T.DRAFT, "apply"): Step(T.APPLIED, _hr),
-    (T.DRAFT, "withdraw"): Step(T.WITHDRAWN, _hr),
-    (T.APPLIED, "withdraw"): Step(T.WITHDRAWN, _hr),
-    (T.APPLIED, "approve"): Step(T.APPROVED, _bureau),
-    (T.APPLIED, "reject"): Step(T.REJECTED, _bureau, needs_reason=True),
-    (T.APPROVED, "start"): Step(T.BUILDING, _hr),
-    (T.BUILDING, "accept"): Step(T.ACCEPTED, _bureau),
-    (T.BUILDING, "fail"): Step(T.FAILED, _bureau, needs_reason=True),
-}
+TEAM_WORKFLOW = Workflow(
+    {
+        (T.DRAFT, "apply"): Step(T.APPLIED, _hr),
+        (T.DRAFT, "withdraw"): Step(T.WITHDRAWN, _hr),
+        (T.APPLIED, "withdraw"): Step(T.WITHDRAWN, _hr),
+        (T.APPLIED, "approve"): Step(T.APPROVED, _bureau),
+        (T.APPLIED, "reject"): Step(T.REJECTED, _bureau, needs_reason=True),
+        (T.APPROVED, "start"): Step(T.BUILDING, _hr),
+        (T.BUILDING, "accept"): Step(T.ACCEPTED, _bureau),
+        (T.BUILDING, "fail"): Step(T.FAILED, _bureau, needs_reason=True),
+    },
+    TEAM_STATUS,
+    TEAM_ACTIONS,
+)
 
 
 def team_actions(team: InnovationTeam, user: User) -> list[str]:
-    return [
-        a
-        for (s, a), step in TEAM_TRANSITIONS.items()
-        if s == team.status and step.allowed(user, team)
-    ]
+    return TEAM_WORKFLOW.allowed_actions(team, user)
 
 
 def move_team(
@@ -218,20 +213,7 @@ def move_team(
     building_end: date | None = None,
     level: str | None = None,
 ) -> InnovationTeam:
-    step = TEAM_TRANSITIONS.get((TeamStatus(team.status), action))
-    if step is None:
-        raise Conflict(
-            _(
-                "This team is “%(status)s”: “%(action)s” is not possible now.",
-                status=team.status,
-                action=action,
-            ),
-            status=team.status,
-        )
-    if not step.allowed(by, team):
-        raise PermissionDenied(_("You may not do this with the team."))
-    if step.needs_reason and not (reason or "").strip():
-        raise ValidationFailed({"reason": _("Give a reason.")})
+    step = TEAM_WORKFLOW.check(team, action, by, reason)
     if action == "apply" and team.application_id is None:
         raise ValidationFailed({"application": _("Upload the application document first.")})
     if action == "approve":

@@ -18,7 +18,15 @@ from core.views.forms_util import apply_errors, flash_errors, form_status
 from teachers.models import Teacher
 
 from . import services, stats
-from .forms import LEVELS, NOMINATION_STATUS, TEAM_STATUS, BatchForm, FileForm, TeamForm
+from .forms import (
+    LEVELS,
+    NOMINATION_STATUS,
+    TEAM_ACTIONS,
+    TEAM_STATUS,
+    BatchForm,
+    FileForm,
+    TeamForm,
+)
 from .models import InnovationTeam, Nomination, OverseasBatch, TeamMember
 
 bp = Blueprint("teams", __name__, template_folder="../templates")
@@ -31,6 +39,7 @@ def _levels():  # type: ignore[no-untyped-def]
     return {
         "team_levels": LEVELS,
         "team_status": TEAM_STATUS,
+        "team_actions": TEAM_ACTIONS,
         "nomination_status": NOMINATION_STATUS,
     }
 

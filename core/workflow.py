@@ -1,0 +1,58 @@
+"""Transition tables: one per workflow, naming for each (state, action) the next state, who may
+take the step, and whether it needs a reason. Services ask `Workflow.check` before they change
+anything; the table, not a chain of `if`s, decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from .errors import Conflict, PermissionDenied, ValidationFailed
+from .models import User
+
+
+@dataclass(frozen=True)
+class Step:
+    to: str
+    allowed: Callable[[User, Any], bool]
+    needs_reason: bool = False
+
+
+class Workflow:
+    def __init__(
+        self,
+        table: Mapping[tuple[str, str], Step],
+        states: Mapping[str, Any],
+        actions: Mapping[str, Any],
+    ) -> None:
+        self.table = table
+        self.states = states  # state → label, for messages
+        self.actions = actions  # action → label
+
+    def allowed_actions(self, record: Any, user: User) -> list[str]:
+        return [
+            a
+            for (s, a), step in self.table.items()
+            if s == record.status and step.allowed(user, record)
+        ]
+
+    def check(self, record: Any, action: str, by: User, reason: str = "") -> Step:
+        """The step `by` may take now, or a 409 naming the current state, a 403, or a 400."""
+        step = self.table.get((str(record.status), action))
+        if step is None:
+            raise Conflict(
+                _("This record is now “%(status)s”: “%(action)s” is not possible.",
+                  status=self.states.get(record.status, record.status),
+                  action=self.actions.get(action, action)),
+                status=str(record.status),
+            )  # fmt: skip
+        if not step.allowed(by, record):
+            raise PermissionDenied(
+                _("You may not do “%(action)s” here.", action=self.actions.get(action, action))
+            )
+        if step.needs_reason and not (reason or "").strip():
+            raise ValidationFailed({"reason": _("Give a reason.")})
+        return step

@@ -228,7 +228,6 @@ WORKFLOW = Workflow(
     labels.STATUS,
     labels.ACTION,
 )
-TRANSITIONS = WORKFLOW.table
 ACTIONS = ("submit", "withdraw", "approve", "reject", "return")
 
 

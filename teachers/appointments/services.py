@@ -245,7 +245,6 @@ WORKFLOW = Workflow(
     labels.STATUS,
     labels.ACTION,
 )
-TRANSITIONS = WORKFLOW.table
 ACTIONS = ("submit", "approve", "reject", "terminate")
 
 

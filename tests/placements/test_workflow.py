@@ -43,7 +43,7 @@ def test_every_pair_of_state_and_action_is_either_in_the_table_or_a_409(
             placement.status = state  # put it in `state` directly to probe the table
             db.session.commit()
             actor = hr if action in ("approve", "reject", "return") else user
-            step = services.TRANSITIONS.get((state, action))
+            step = services.WORKFLOW.table.get((state, action))
             if step is None:
                 with pytest.raises(Conflict) as err:
                     services.transition(placement, action, actor, "理由")

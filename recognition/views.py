@@ -167,7 +167,10 @@ def certificates(fmt: str):  # type: ignore[no-untyped-def]
         return Response(
             pdf.certificates_zip(items),
             mimetype="application/zip",
-            headers={"Content-Disposition": "attachment; filename=certificates.zip"},
+            headers={
+                "Content-Disposition": "attachment; filename=certificates.zip; "
+                "filename*=UTF-8''certificates.zip"
+            },
         )
     return _pdf(pdf.certificates(items), "certificates.pdf", inline=False)
 

@@ -41,3 +41,31 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   [code, name].forEach((input) => input && input.addEventListener("input", () => search(input.value)));
 });
+
+// Long downloads (a batch of certificates): say that work is under way until the file arrives.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.getElementById("busy");
+  if (!box) return;
+  document.querySelectorAll("a[data-busy]").forEach((link) => {
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      box.hidden = false;
+      box.querySelector("span:last-child").textContent = link.dataset.busy;
+      try {
+        const response = await fetch(link.href);
+        if (!response.ok) throw new Error(String(response.status));
+        const blob = await response.blob();
+        const name = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get("Content-Disposition") || "");
+        const a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        a.download = name ? decodeURIComponent(name[1]) : link.href.endsWith("zip") ? "certificates.zip" : "certificates.pdf";
+        a.click();
+        URL.revokeObjectURL(a.href);
+        box.hidden = true;
+      } catch (error) {
+        box.className = "flash flash-error";
+        box.querySelector("span:last-child").textContent = "下载失败，请重试 / The download failed, please try again.";
+      }
+    });
+  });
+});

@@ -15,9 +15,9 @@ STATUS = {
     "revoked": _l("Revoked"),
 }
 TIER = {
-    "junior": _l("Junior"),
-    "intermediate": _l("Intermediate"),
-    "senior": _l("Senior"),
+    "junior": _l("Junior tier"),
+    "intermediate": _l("Intermediate tier"),
+    "senior": _l("Senior tier"),
     "D": "D",
     "E": "E",
 }

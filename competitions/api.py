@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import org
-from core.api import ApiBlueprint, json_body, paginated, validate_json
+from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -70,10 +70,7 @@ def entry_json(e: Entry, masked: bool = False) -> dict[str, Any]:
 
 
 def _competition(competition_id: int) -> Competition:
-    competition = db.session.get(Competition, competition_id)
-    if competition is None:
-        raise NotFound(_("No such competition."))
-    return competition
+    return get_visible(Competition, competition_id, _("No such competition."))
 
 
 @api.route(

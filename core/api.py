@@ -20,9 +20,10 @@ from wtforms import Form
 
 from .accounts import user_for_token
 from .db import SAFE_METHODS
-from .errors import ValidationFailed
+from .errors import NotFound, ValidationFailed
 from .extensions import csrf, db
 from .forms import formdata_from
+from .permissions import require
 
 PREFIX = "/api/v1"
 PUBLIC_ATTR = "_api_public"
@@ -271,3 +272,18 @@ def openapi_document(app: Flask) -> dict[str, Any]:
 
 def _error_content() -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
+def get_visible(
+    model: type[Any],
+    record_id: int,
+    message: str,
+    can_view: Callable[[Any, Any], bool] | None = None,
+) -> Any:
+    """The record, or a JSON 404 with `message`; a 403 when `can_view(user, record)` says no."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFound(message)
+    if can_view is not None:
+        require(can_view(current_user, record))
+    return record

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from core.api import ApiBlueprint, json_body, paginated, validate_json
+from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
 from core.errors import NotFound
 from core.extensions import db
 from core.models import Role, School
@@ -122,11 +122,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 def _placement(placement_id: int) -> Placement:
-    placement = db.session.get(Placement, placement_id)
-    if placement is None:
-        raise NotFound(_("No such placement."))
-    require(can_view(current_user, placement))
-    return placement
+    return get_visible(Placement, placement_id, _("No such placement."), can_view)
 
 
 @api.route("/placements/<int:placement_id>", methods=["GET"], summary="One placement")

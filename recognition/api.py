@@ -9,11 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import ApiBlueprint, paginated
-from core.errors import NotFound
-from core.extensions import db
+from core.api import ApiBlueprint, get_visible, paginated
 from core.models import School
-from core.permissions import require
 from teachers.models import Teacher
 
 from . import services
@@ -65,11 +62,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 def _get(recognition_id: int) -> Recognition:
-    r = db.session.get(Recognition, recognition_id)
-    if r is None:
-        raise NotFound(_("No such recognition."))
-    require(services.can_view(current_user, r))
-    return r
+    return get_visible(Recognition, recognition_id, _("No such recognition."), services.can_view)
 
 
 @api.route("/recognitions/<int:recognition_id>", methods=["GET"], summary="One recognition")

@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import org
-from core.api import ApiBlueprint, json_body, paginated, validate_json
-from core.errors import NotFound, ValidationFailed
-from core.extensions import db
+from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
+from core.errors import ValidationFailed
 from core.permissions import require
 
 from . import services
@@ -114,11 +113,7 @@ def create_teacher():  # type: ignore[no-untyped-def]
 
 
 def _teacher(teacher_id: int) -> Teacher:
-    teacher = db.session.get(Teacher, teacher_id)
-    if teacher is None:
-        raise NotFound(_("No such teacher."))
-    require(can_view(current_user, teacher))
-    return teacher
+    return get_visible(Teacher, teacher_id, _("No such teacher."), can_view)
 
 
 @api.route("/teachers/<int:teacher_id>", methods=["GET"], summary="One teacher")

@@ -11,9 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import org
-from core.api import ApiBlueprint, json_body, paginated, validate_json
+from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
 from core.errors import NotFound, ValidationFailed
-from core.extensions import db
 from core.models import School
 from core.permissions import in_school_scope, require
 
@@ -71,11 +70,7 @@ def appointment_json(a: Appointment) -> dict[str, Any]:
 
 
 def _appointment(appointment_id: int) -> Appointment:
-    appointment = db.session.get(Appointment, appointment_id)
-    if appointment is None:
-        raise NotFound(_("No such appointment."))
-    require(services.can_view(current_user, appointment))
-    return appointment
+    return get_visible(Appointment, appointment_id, _("No such appointment."), services.can_view)
 
 
 @api.route(

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import ApiBlueprint, json_body, paginated
+from core.api import ApiBlueprint, get_visible, json_body, paginated
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
-from core.permissions import require, school_scope
+from core.permissions import school_scope
 from teachers.models import Teacher
 
 from . import services
@@ -58,11 +58,7 @@ def batch_json(b: OverseasBatch) -> dict[str, Any]:
 
 
 def _team(team_id: int) -> InnovationTeam:
-    team = db.session.get(InnovationTeam, team_id)
-    if team is None:
-        raise NotFound(_("No such team."))
-    require(services.can_view_team(current_user, team))
-    return team
+    return get_visible(InnovationTeam, team_id, _("No such team."), services.can_view_team)
 
 
 def _date(data: dict[str, Any], key: str) -> date | None:
@@ -192,10 +188,7 @@ def nominate(batch_id: int):  # type: ignore[no-untyped-def]
 
 
 def _nomination(nomination_id: int) -> Nomination:
-    nomination = db.session.get(Nomination, nomination_id)
-    if nomination is None:
-        raise NotFound(_("No such nomination."))
-    return nomination
+    return get_visible(Nomination, nomination_id, _("No such nomination."))
 
 
 @api.route(

@@ -153,10 +153,6 @@ def validate_json(form_class: type[Form], data: dict[str, Any], obj: Any = None)
     return form
 
 
-def current_api_user():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
-
-
 # --- OpenAPI ----------------------------------------------------------------------------------
 
 

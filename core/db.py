@@ -6,23 +6,17 @@ Services flush; the unit of work around a request, CLI command or job commits on
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextvars import ContextVar
-from functools import wraps
 from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from .extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _reading = ContextVar("shuangshi_reading", default=False)
-
-
-def is_sqlite(engine: Engine | None = None) -> bool:
-    return (engine or db.engine).dialect.name == "sqlite"
 
 
 def configure_engine(app: Flask) -> None:
@@ -74,17 +68,6 @@ def unit_of_work() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
-
-
-def committing(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator for CLI commands and jobs: one commit at the end, rollback on error."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with unit_of_work():
-            return fn(*args, **kwargs)
-
-    return wrapper
 
 
 def init_request_transactions(app: Flask) -> None:

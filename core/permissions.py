@@ -47,10 +47,6 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 login_required = roles_required()
 
 
-def can_manage_users(user: User) -> bool:
-    return user.role == Role.ADMIN
-
-
 def can_view_audit(user: User) -> bool:
     return user.role in (Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR)
 

@@ -21,12 +21,6 @@ def today() -> date:
     return datetime.now(local_tz()).date()
 
 
-def to_local(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC).astimezone(local_tz())
-
-
 def start_of_local_day(day: date) -> datetime:
     """The naive-UTC instant at which `day` begins in Wenzhou, for filtering stored timestamps."""
     return datetime.combine(day, time(), tzinfo=local_tz()).astimezone(UTC).replace(tzinfo=None)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core import org
 from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
-from core.errors import NotFound, ValidationFailed
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.models import School
 from core.permissions import in_school_scope, require
 
@@ -81,14 +81,10 @@ def _appointment(appointment_id: int) -> Appointment:
     responses={"201": "Created"},
 )
 def create():  # type: ignore[no-untyped-def]
+    if current_user.school is None:
+        raise PermissionDenied(_("Only HR of the school proposes its part-time teachers."))
     form = validate_json(AppointmentForm, json_body())
-    appointment = (
-        services.save_draft(current_user.school, form.data, current_user)
-        if current_user.school
-        else None
-    )
-    if appointment is None:
-        raise ValidationFailed({}, _("Only HR of the school proposes its part-time teachers."))
+    appointment = services.save_draft(current_user.school, form.data, current_user)
     return jsonify(appointment_json(appointment)), 201
 
 

@@ -297,16 +297,6 @@ def add_report(
 # --- overseas study ---------------------------------------------------------------------------
 
 
-def can_manage_batch(user: User, batch: OverseasBatch) -> bool:
-    if batch.school_id is None:
-        return user.role in (Role.BUREAU, Role.ADMIN) and (
-            user.role == Role.ADMIN or user.is_city_bureau or user.county_id is None
-        )
-    return is_school_hr(user, batch.school_id) or (
-        user.role in (Role.BUREAU, Role.ADMIN) and in_school_scope(user, batch.school)
-    )
-
-
 def create_batch(data: dict[str, Any], team_ids: list[int], by: User) -> OverseasBatch:
     if by.role not in (Role.BUREAU, Role.ADMIN, Role.SCHOOL_HR):
         raise PermissionDenied(_("The bureau or a school organises a batch."))
@@ -375,16 +365,6 @@ def nominate(batch: OverseasBatch, teacher: Teacher, by: User) -> Nomination:
         school_id=teacher.school_id,
     )
     return nomination
-
-
-def is_backbone(teacher_id: int) -> bool:
-    return bool(
-        db.session.scalar(
-            select(TeamMember.id).where(
-                TeamMember.teacher_id == teacher_id, TeamMember.backbone.is_(True)
-            )
-        )
-    )
 
 
 def decide_nomination(nomination: Nomination, action: str, by: User) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role, School
-from core.permissions import login_required, require, roles_required
+from core.permissions import login_required, require, roles_required, school_scope
 from core.views.forms_util import apply_errors, flash_errors, form_status
 from teachers.models import Teacher
 
@@ -98,8 +98,6 @@ def _team(team_id: int) -> InnovationTeam:
 @bp.get("/teams")
 @roles_required(*STAFF)
 def index():  # type: ignore[no-untyped-def]
-    from core.permissions import school_scope
-
     status = request.args.get("status", "")
     query = select(InnovationTeam).where(school_scope(current_user, InnovationTeam.school_id))
     if status:

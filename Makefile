@@ -39,6 +39,9 @@ run: translations
 	$(FLASK) db upgrade
 	$(FLASK) org init
 	$(FLASK) demo-data --if-empty
+	@echo "Background tasks and scheduled jobs run beside the server; Ctrl+C stops all three."
+	$(FLASK) worker & worker=$$!; $(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev

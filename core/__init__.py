@@ -50,19 +50,25 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     init_request_transactions(app)
     register_error_handlers(app)
 
-    from . import models  # noqa: F401  (tables known to the metadata and to migrations)
+    from . import (
+        models,  # noqa: F401  (tables known to the metadata and to migrations)
+        ratelimit,
+        tasks,
+    )
     from .api_v1 import api as core_api
     from .forms import ROLE_LABELS
     from .notifications import bp as notifications_bp
     from .notifications import unread_count
     from .views import bp as core_bp
 
+    ratelimit.init_app(app)  # before every blueprint's hooks: it counts before they query
     app.register_blueprint(core_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(core_api)
     app.register_blueprint(notifications_bp)
     cli.init_app(app)
     scheduler.init_app(app)
+    tasks.init_app(app)
     _register_core_nav()
 
     for name in app.config["DOMAIN_PACKAGES"]:

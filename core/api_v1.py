@@ -1,15 +1,22 @@
-"""Core endpoints of the JSON API: who am I, the schools, and the OpenAPI document."""
+"""Core endpoints of the JSON API: who am I, the schools, background tasks, and the OpenAPI
+document."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import org
 from .api import ApiBlueprint, openapi_document, paginated
-from .models import School, User
+from .errors import NotFound
+from .extensions import db
+from .models import School, Task, User
+from .storage import storage
+from .views.tasks import downloadable, own_tasks_query, task_state
 
 api = ApiBlueprint("core_api", __name__)
+API_FILE = "core_api.task_file"
 
 
 def user_json(user: User) -> dict:
@@ -55,3 +62,52 @@ def schools():  # type: ignore[no-untyped-def]
 @api.route("/openapi.json", methods=["GET"], summary="This document", tags=["meta"], public=True)
 def openapi():  # type: ignore[no-untyped-def]
     return jsonify(openapi_document(current_app))
+
+
+@api.route(
+    "/tasks",
+    methods=["GET"],
+    summary="The user's background tasks, newest first",
+    tags=["tasks"],
+    params={"page": "Page number", "per_page": "Items per page (≤ 200)"},
+)
+def tasks():  # type: ignore[no-untyped-def]
+    return paginated(own_tasks_query(), lambda t: task_state(t, API_FILE))
+
+
+@api.route(
+    "/tasks/<int:task_id>",
+    methods=["GET"],
+    summary="One background task: progress, outcome, download link",
+    tags=["tasks"],
+    responses={"404": "No such task of this user"},
+)
+def task(task_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(task_state(_own_task(task_id), API_FILE))
+
+
+@api.route(
+    "/tasks/<int:task_id>/file",
+    methods=["GET"],
+    summary="The file a finished task made (kept 7 days)",
+    tags=["tasks"],
+    responses={"200": "The file", "404": "No such task, or its file is gone"},
+)
+def task_file(task_id: int):  # type: ignore[no-untyped-def]
+    found = _own_task(task_id)
+    if not downloadable(found):
+        raise NotFound(_("This task has no file to download (any more)."))
+    return send_file(
+        storage().path(found.file_key),
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.file_name,
+        max_age=0,
+    )
+
+
+def _own_task(task_id: int) -> Task:
+    found = db.session.get(Task, task_id)
+    if found is None or found.started_by_id != current_user.id:
+        raise NotFound(_("No such task."))
+    return found

@@ -59,6 +59,19 @@ class Config:
     PER_PAGE = 25
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", False)
 
+    # Shared state for several machines: with REDIS_URL the task queue and the rate-limit
+    # counters live in Redis; without it, the queue is a SQLite file in the instance folder
+    # (one machine) and the counters are in the database.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    TASK_QUEUE_FILE = os.environ.get("TASK_QUEUE_FILE", str(INSTANCE_DIR / "tasks.db"))
+    TASK_QUEUE_NAME = os.environ.get("TASK_QUEUE_NAME", "shuangshi")
+    TASKS_IMMEDIATE = False  # run tasks inside the request that starts them (tests only)
+    TASK_FILE_DAYS = 7  # a finished task's file can be downloaded this long
+    TASK_LEASE_SECONDS = 300  # a running task not heard from this long lost its worker
+    ROSTER_IMPORT_INLINE_ROWS = 300  # larger roster imports run in the background
+    ROSTER_EXPORT_INLINE_ROWS = 2000  # larger roster exports too
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+
 
 class DevelopmentConfig(Config):
     pass
@@ -74,6 +87,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "testing"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick
+    TASKS_IMMEDIATE = True
+    RATELIMIT_ENABLED = False  # the suite signs in hundreds of times from one address
+    REDIS_URL = None
 
 
 CONFIGS = {

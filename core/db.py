@@ -60,6 +60,16 @@ def reading() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Inside `reading()`, a block whose transaction writes: it begins IMMEDIATE again."""
+    token = _reading.set(False)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+@contextlib.contextmanager
 def unit_of_work() -> Iterator[None]:
     """Commit once if the block succeeds, roll back if it raises."""
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -82,10 +82,15 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(err: ServiceError):  # type: ignore[no-untyped-def]
         if wants_json():
-            return json_error(
+            response = json_error(
                 err.status, err.code, err.message, fields=getattr(err, "fields", None), **err.extra
             )
-        return _page(err.status, err.message)
+        else:
+            response = _page(err.status, err.message)
+        response = make_response(response)
+        if "retry_after" in err.extra:
+            response.headers["Retry-After"] = str(err.extra["retry_after"])
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):  # type: ignore[no-untyped-def]

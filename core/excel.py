@@ -57,6 +57,21 @@ class SheetError(ValueError):
     pass
 
 
+def sheet_rows(stream: Any) -> int | None:
+    """The number of rows the first sheet declares (header included), read without loading the
+    sheet: enough to decide whether a file is handled at once or in the background. None when
+    the file does not say; SheetError when it is not a workbook."""
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        rows = workbook.worksheets[0].max_row
+        workbook.close()
+    except Exception as err:  # openpyxl raises many kinds for a broken file
+        raise SheetError(str(err)) from None
+    finally:
+        stream.seek(0)
+    return rows
+
+
 def read_sheet(
     stream: Any, headers: Sequence[str], required: Sequence[str]
 ) -> list[tuple[int, dict[str, Any]]]:

@@ -207,3 +207,55 @@ class Notification(db.Model):
     key: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+
+
+class TaskStatus(enum.StrEnum):
+    QUEUED = "queued"  # waiting for a worker (also between two tries)
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Task(db.Model):
+    """Long work run by a worker (a batch of certificates, a big import or export): who started
+    it, how far it is, and its file or its error. The queue only carries the task's id; this row
+    is the truth, so any web machine can show it and any worker can run it."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_started_by_created", "started_by_id", "created_at"),
+        Index("ix_tasks_status_lease", "status", "lease_until"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    status: Mapped[TaskStatus] = mapped_column(String(10), default=TaskStatus.QUEUED)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200), default="")  # what it is about, e.g. a school
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    error: Mapped[str] = mapped_column(String(500), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # a summary or the errors
+    file_key: Mapped[str | None] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    content_type: Mapped[str] = mapped_column(String(100), default="")
+    file_size: Mapped[int | None]
+    lease_until: Mapped[datetime | None]  # a running task whose lease ran out lost its worker
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # its file is removed then
+
+    started_by: Mapped[User | None] = relationship()
+
+
+class RateLimitCounter(db.Model):
+    """Fixed-window counters for rate limits when no Redis is configured: the database is what
+    every web machine already shares."""
+
+    __tablename__ = "rate_limit_counters"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[int] = mapped_column(primary_key=True)  # epoch seconds
+    hits: Mapped[int] = mapped_column(default=0)

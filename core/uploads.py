@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from pathlib import Path
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from wtforms.validators import StopValidation
 
 from .extensions import db
 from .models import Upload, User
+from .storage import storage as file_store
 
 KINDS = {
     "pdf": "application/pdf",
@@ -72,19 +72,13 @@ class FileContent:
             raise StopValidation(str(err)) from None
 
 
-def _root() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
-
-
 def save_upload(
     storage: FileStorage, by: User | None, kinds: tuple[str, ...] = tuple(KINDS)
 ) -> Upload:
     kind = check_file(storage, kinds)
     data = storage.stream.read()
     name = secrets.token_hex(16) + EXTENSIONS[kind]
-    path = _root() / name[:2] / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    file_store().save(f"{name[:2]}/{name}", data)
     upload = Upload(
         storage_name=name,
         original_name=(os.path.basename(storage.filename or "") or name)[:255],
@@ -99,9 +93,8 @@ def save_upload(
 
 
 def send_upload(upload: Upload):  # type: ignore[no-untyped-def]
-    path = _root() / upload.storage_name[:2] / upload.storage_name
     return send_file(
-        path,
+        file_store().path(f"{upload.storage_name[:2]}/{upload.storage_name}"),
         mimetype=upload.content_type,
         download_name=upload.original_name,
         as_attachment=upload.content_type == "application/pdf",

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from teachers import profile
     from teachers.teams import services as team_services
 
-    from . import d_class, dual, jobs, models  # noqa: F401
+    from . import d_class, dual, jobs, models, tasks  # noqa: F401
     from . import demo as recognition_demo
     from .api import api
     from .views import bp

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from flask import current_app
@@ -126,14 +126,21 @@ def certificate(r: Recognition, verify_url: str) -> bytes:
     return buffer.getvalue()
 
 
-def certificates(items: Iterable[tuple[Recognition, str]]) -> bytes:
-    """All certificates of a batch in one PDF, a page each."""
+def certificates(
+    items: Iterable[tuple[Recognition, str]], on_page: Callable[[int], None] | None = None
+) -> bytes:
+    """All certificates of a batch in one PDF, a page each; `on_page(n)` follows the rendering."""
     story: list = []
     for n, (r, url) in enumerate(items):
         if n:
             story.append(PageBreak())
         story.extend(_certificate_story(r, url))
     buffer = io.BytesIO()
+
+    def page_done(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        if on_page is not None:
+            on_page(doc.page)
+
     SimpleDocTemplate(
         buffer,
         pagesize=landscape(A4),
@@ -141,7 +148,7 @@ def certificates(items: Iterable[tuple[Recognition, str]]) -> bytes:
         rightMargin=30 * mm,
         title="认定证书",
         author="双师",
-    ).build(story or [Spacer(1, 1)])
+    ).build(story or [Spacer(1, 1)], onFirstPage=page_done, onLaterPages=page_done)
     return buffer.getvalue()
 
 

@@ -21,6 +21,7 @@ from teachers.models import Teacher
 from teachers.permissions import can_view as can_view_teacher
 
 from . import dual, labels, pdf, record, services, stats
+from . import tasks as batch_tasks
 from .models import Kind, Recognition, Status
 
 bp = Blueprint("recognition", __name__, template_folder="templates")
@@ -149,30 +150,32 @@ def certificate(recognition_id: int):  # type: ignore[no-untyped-def]
     return _pdf(pdf.certificate(r, verify_url(r)), f"{r.certificate_no}.pdf")
 
 
-@bp.get("/recognitions/certificates.<any(pdf, zip):fmt>")
+@bp.post("/recognitions/certificates")
 @roles_required(Role.BUREAU, Role.ADMIN)
-def certificates(fmt: str):  # type: ignore[no-untyped-def]
-    """Every confirmed certificate of a kind (and optionally since a date) in one PDF or a ZIP."""
-    kind = request.args.get("kind", "d_class")
-    since = (
-        request.args.get("since", type=date.fromisoformat) if request.args.get("since") else None
+def certificates():  # type: ignore[no-untyped-def]
+    """Every confirmed certificate of a kind (and optionally since a date), in one PDF or a ZIP,
+    made in the background: the person follows it on the task page and downloads it there."""
+    fmt = request.form.get("fmt", "pdf")
+    kind = request.form.get("kind") or Kind.D_CLASS
+    since_text = request.form.get("since", "").strip()
+    errors = {}
+    if fmt not in ("pdf", "zip"):
+        errors["fmt"] = _("Choose PDF or ZIP.")
+    if kind not in labels.KIND:
+        errors["kind"] = _("Choose a kind of recognition.")
+    try:
+        since = date.fromisoformat(since_text) if since_text else None
+    except ValueError:
+        errors["since"] = _("Enter a date as YYYY-MM-DD.")
+    if errors:
+        flash_errors(errors)
+        return redirect(url_for("recognition.index", kind=kind if kind in labels.KIND else None))
+    task = batch_tasks.start_batch(current_user, kind, fmt, since, request.url_root)
+    flash(
+        _("The certificates are being prepared. You can leave this page; you will be notified."),
+        "info",
     )
-    query = services.visible(current_user).where(
-        Recognition.status == Status.CONFIRMED, Recognition.kind == kind
-    )
-    if since:
-        query = query.where(Recognition.confirmed_on >= since)
-    items = [(r, verify_url(r)) for r in db.session.scalars(query.order_by(Recognition.id))]
-    if fmt == "zip":
-        return Response(
-            pdf.certificates_zip(items),
-            mimetype="application/zip",
-            headers={
-                "Content-Disposition": "attachment; filename=certificates.zip; "
-                "filename*=UTF-8''certificates.zip"
-            },
-        )
-    return _pdf(pdf.certificates(items), "certificates.pdf", inline=False)
+    return redirect(url_for("core.task_detail", task_id=task.id))
 
 
 @bp.get("/teachers/<int:teacher_id>/development-record.pdf")

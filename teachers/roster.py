@@ -4,6 +4,7 @@ can be edited and imported back)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -169,33 +170,54 @@ def _cell_text(value: Any, kind: str, choices: dict[str, dict[str, str]]) -> str
     return text
 
 
-def import_roster(stream: Any, school: School, by: User) -> ImportResult:
-    """Check every row; import all of them only when none has an error."""
-    result = ImportResult()
+Ready = list[tuple[Teacher | None, dict[str, Any]]]
+
+
+def read_roster(stream: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The sheet's teacher rows; raises ImportRefused with the reason the file is unusable."""
     try:
         rows = read_sheet(stream, HEADERS, REQUIRED_HEADERS)
     except SheetError as err:
         text = str(err)
         if text.startswith("missing:"):
-            result.errors.append((1, text[8:], _("This column is missing from the first row.")))
-        else:
-            result.errors.append((0, "", _("The file could not be read as an Excel workbook.")))
-        return result
+            raise ImportRefused(
+                [(1, text[8:], _("This column is missing from the first row."))]
+            ) from None
+        raise ImportRefused(
+            [(0, "", _("The file could not be read as an Excel workbook."))]
+        ) from None
     if not rows:
-        result.errors.append((0, "", _("The roster has no teacher rows.")))
-        return result
+        raise ImportRefused([(0, "", _("The roster has no teacher rows."))])
+    return rows
+
+
+class ImportRefused(Exception):  # noqa: N818 (the file's own mistakes, listed for the clerk)
+    def __init__(self, errors: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+def check_rows(
+    rows: list[tuple[int, dict[str, Any]]],
+    school: School,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[tuple[int, str, str]], Ready]:
+    """Check every row: (every problem as (row, column, reason), the rows ready to write)."""
+    errors: list[tuple[int, str, str]] = []
     choices = {kind: _zh(mapping) for kind, mapping in CHOICE_LABELS.items()}
     header_of = {name: header for header, name, _w, _k in COLUMNS}
     seen: set[str] = set()
-    ready: list[tuple[Teacher | None, dict[str, Any]]] = []
-    for number, values in rows:
+    ready: Ready = []
+    for done, (number, values) in enumerate(rows, start=1):
+        if progress is not None:
+            progress(done)
         formdata = MultiDict()
         for header, name, _w, kind in COLUMNS:
             text = _cell_text(values.get(header), kind, choices) if header in values else None
             if text is None:
                 continue
             if kind == "bool" and text.startswith("?"):
-                result.errors.append((number, header, _("Write 是 or 否.")))
+                errors.append((number, header, _("Write 是 or 否.")))
                 text = ""
             if text:
                 formdata.add(name, text)
@@ -206,21 +228,39 @@ def import_roster(stream: Any, school: School, by: User) -> ImportResult:
         if not form.validate():
             for name, messages in form.errors.items():
                 for message in messages:
-                    result.errors.append((number, header_of.get(name, name), str(message)))
+                    errors.append((number, header_of.get(name, name), str(message)))
             continue
         data = clean({k: form[k].data for k in TEACHER_FIELDS})
         for name, message in check_teacher(data, school, existing, seen).items():
-            result.errors.append((number, header_of.get(name, name), message))
+            errors.append((number, header_of.get(name, name), message))
         seen.add(data["staff_no"])
         ready.append((existing, data))
-    if result.errors:
-        return result
+    return errors, ready
+
+
+def write_checked_rows(ready: Ready, school: School, by: User) -> tuple[int, int]:
+    """Write checked rows: (teachers added, teachers updated)."""
+    created = updated = 0
     for existing, data in ready:
         if existing is None:
             create_teacher(school, data, by)
-            result.created += 1
+            created += 1
         elif update_teacher(existing, data, by):
-            result.updated += 1
+            updated += 1
+    return created, updated
+
+
+def import_roster(stream: Any, school: School, by: User) -> ImportResult:
+    """Check every row; import all of them only when none has an error."""
+    result = ImportResult()
+    try:
+        rows = read_roster(stream)
+    except ImportRefused as refused:
+        result.errors = refused.errors
+        return result
+    result.errors, ready = check_rows(rows, school)
+    if not result.errors:
+        result.created, result.updated = write_checked_rows(ready, school, by)
     return result
 
 

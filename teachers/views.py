@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core import org
 from core.errors import ValidationFailed
-from core.excel import download
+from core.excel import SheetError, download, sheet_rows
 from core.extensions import db
 from core.forms import options
 from core.models import Role, School
@@ -19,6 +19,7 @@ from core.uploads import send_upload
 from core.views.forms_util import apply_errors, form_status
 
 from . import labels, roster, services
+from . import tasks as roster_tasks
 from .forms import CertificateForm, ContactForm, ImportForm, LeaveForm, TeacherForm
 from .models import SkillCertificate, Teacher
 from .permissions import can_edit, can_edit_contact, can_manage_school, can_view
@@ -249,8 +250,23 @@ def roster_template():  # type: ignore[no-untyped-def]
 @roles_required(*STAFF)
 def export():  # type: ignore[no-untyped-def]
     filters = TeacherFilters.from_args(request.args)
-    teachers = db.session.scalars(filtered_teachers(current_user, filters)).all()
-    return download(roster.export_workbook(list(teachers)), "教师名册.xlsx")
+    query = filtered_teachers(current_user, filters)
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if count > current_app.config["ROSTER_EXPORT_INLINE_ROWS"]:
+        # Too long for one request: offer to prepare it in the background.
+        return render_template("teachers/export_large.html", count=count, filters=filters)
+    return download(roster.export_workbook(db.session.scalars(query)), "教师名册.xlsx")
+
+
+@bp.post("/teachers/export")
+@roles_required(*STAFF)
+def export_in_background():  # type: ignore[no-untyped-def]
+    filters = TeacherFilters.from_args(request.form)
+    query = filtered_teachers(current_user, filters)
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    task = roster_tasks.start_export(current_user, filters, count)
+    flash(_("The export is being prepared. You can leave this page; you will be notified."), "info")
+    return redirect(url_for("core.task_detail", task_id=task.id))
 
 
 @bp.route("/teachers/import", methods=["GET", "POST"])
@@ -263,7 +279,20 @@ def import_roster():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         school = org.school_by_code(form.school.data or schools[0].code)
         require(can_manage_school(current_user, school))
-        result = roster.import_roster(form.file.data.stream, school, current_user)
+        stream = form.file.data.stream
+        try:
+            rows = sheet_rows(stream)
+        except SheetError:
+            rows = 0  # not a workbook: the import below says so at once
+        if rows is None or rows > current_app.config["ROSTER_IMPORT_INLINE_ROWS"]:
+            task = roster_tasks.start_import(stream, school, current_user, rows)
+            flash(
+                _("The roster is being checked and imported. You can leave this page; "
+                  "you will be notified."),
+                "info",
+            )  # fmt: skip
+            return redirect(url_for("core.task_detail", task_id=task.id))
+        result = roster.import_roster(stream, school, current_user)
         if result.ok:
             flash(
                 _(

@@ -42,30 +42,42 @@ document.addEventListener("DOMContentLoaded", () => {
   [code, name].forEach((input) => input && input.addEventListener("input", () => search(input.value)));
 });
 
-// Long downloads (a batch of certificates): say that work is under way until the file arrives.
+// Background tasks: follow the progress bars of unfinished tasks without reloading the page.
 document.addEventListener("DOMContentLoaded", () => {
-  const box = document.getElementById("busy");
-  if (!box) return;
-  document.querySelectorAll("a[data-busy]").forEach((link) => {
-    link.addEventListener("click", async (event) => {
-      event.preventDefault();
-      box.hidden = false;
-      box.querySelector("span:last-child").textContent = link.dataset.busy;
-      try {
-        const response = await fetch(link.href);
-        if (!response.ok) throw new Error(String(response.status));
-        const blob = await response.blob();
-        const name = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get("Content-Disposition") || "");
-        const a = document.createElement("a");
-        a.href = URL.createObjectURL(blob);
-        a.download = name ? decodeURIComponent(name[1]) : link.href.endsWith("zip") ? "certificates.zip" : "certificates.pdf";
-        a.click();
-        URL.revokeObjectURL(a.href);
-        box.hidden = true;
-      } catch (error) {
-        box.className = "flash flash-error";
-        box.querySelector("span:last-child").textContent = "下载失败，请重试 / The download failed, please try again.";
-      }
-    });
-  });
+  const bars = () => Array.from(document.querySelectorAll(".task-progress"))
+    .filter((el) => el.dataset.status === "queued" || el.dataset.status === "running");
+  if (!bars().length) return;
+  const tick = async () => {
+    const open = bars();
+    if (!open.length) return;
+    const ids = open.map((el) => el.dataset.task).join(",");
+    try {
+      const response = await fetch(`/tasks/state.json?ids=${ids}`, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(String(response.status));
+      const { tasks } = await response.json();
+      let ended = false;
+      tasks.forEach((t) => {
+        document.querySelectorAll(`.task-progress[data-task="${t.id}"]`).forEach((el) => {
+          const wasOpen = el.dataset.status === "queued" || el.dataset.status === "running";
+          el.dataset.status = t.status;
+          const bar = el.querySelector(".progress > span");
+          const indeterminate = t.percent === null && (t.status === "queued" || t.status === "running");
+          bar.classList.toggle("indeterminate", indeterminate);
+          bar.style.width = `${t.percent === null ? 100 : t.percent}%`;
+          if (t.percent !== null) el.querySelector(".progress").setAttribute("aria-valuenow", String(t.percent));
+          const badge = el.querySelector('[data-role="status"]');
+          badge.textContent = t.status_label;
+          badge.className = `badge ${t.status === "done" ? "ok" : t.status === "failed" ? "bad" : "warn"}`;
+          el.querySelector('[data-role="count"]').textContent = t.total ? `${t.done} / ${t.total}` : "";
+          const link = el.querySelector('[data-role="download"]');
+          if (t.download_url) { link.href = t.download_url; link.hidden = false; }
+          if (wasOpen && (t.status === "done" || t.status === "failed")) ended = true;
+        });
+      });
+      // The task page shows the outcome (a summary, the cells to correct): load it once.
+      if (ended && document.querySelector("[data-hide-when-done]")) { window.location.reload(); return; }
+    } catch (error) { /* a dropped connection: try again at the next tick */ }
+    setTimeout(tick, 1500);
+  };
+  setTimeout(tick, 1000);
 });

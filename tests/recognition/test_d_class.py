@@ -186,10 +186,16 @@ def test_the_certificate_pdf_sets_chinese_text(app, login_as, national, organize
             ["pdffonts", "-"], input=response.data, capture_output=True
         ).stdout.decode()
         assert "WenQuanYi" in fonts or "STSong" in fonts or "ShuangshiCJK" in fonts
-    batch = login_as(bureau_user).get("/recognitions/certificates.zip?kind=d_class")
+    bureau_page = login_as(bureau_user)
+    started = bureau_page.post("/recognitions/certificates", data={"fmt": "zip", "kind": "d_class"})
+    assert started.status_code == 302 and "/tasks/" in started.location
+    batch = bureau_page.get(started.location + "/file")
+    assert batch.status_code == 200
+    content = batch.get_data()
+    batch.close()
     import zipfile
 
-    names = zipfile.ZipFile(io.BytesIO(batch.data)).namelist()
+    names = zipfile.ZipFile(io.BytesIO(content)).namelist()
     assert names == [f"{r.certificate_no}-队员1.pdf"]
 
 

@@ -1,0 +1,73 @@
+"""Certificate batches (one PDF, or a ZIP of one PDF each), made by a worker with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from core import tasks
+from core.extensions import db
+from core.models import Task, User
+
+from . import labels, pdf, services
+from .models import Recognition, Status
+
+CERTIFICATES = "recognition.certificates"
+
+
+def batch_query(user: User, kind: str, since: date | None):  # type: ignore[no-untyped-def]
+    """The confirmed certificates of `kind` the user may see (confirmed since `since`)."""
+    query = services.visible(user).where(
+        Recognition.status == Status.CONFIRMED, Recognition.kind == kind
+    )
+    if since:
+        query = query.where(Recognition.confirmed_on >= since)
+    return query.order_by(Recognition.id)
+
+
+def start_batch(user: User, kind: str, fmt: str, since: date | None, base_url: str) -> Task:
+    query = batch_query(user, kind, since)
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    what = _("%(kind)s, %(n)d certificates", kind=labels.KIND[kind], n=count)
+    if since:
+        what += _(", confirmed since %(day)s", day=since.isoformat())
+    return tasks.start(
+        CERTIFICATES,
+        user,
+        {"kind": kind, "fmt": fmt, "since": since.isoformat() if since else None,
+         "base_url": base_url},
+        title=f"{what} ({fmt.upper()})",
+        total=count,
+    )  # fmt: skip
+
+
+@tasks.register(CERTIFICATES, _l("Certificates in one batch"))
+def make_batch(task: Task, progress: tasks.Progress) -> tasks.Output:
+    params: dict[str, Any] = task.params
+    since = date.fromisoformat(params["since"]) if params.get("since") else None
+    records = db.session.scalars(batch_query(task.started_by, params["kind"], since)).all()
+    progress(0, len(records), force=True)
+    with current_app.test_request_context(base_url=params["base_url"]):
+        items = [
+            (r, url_for("recognition.verify", code=r.verification_code, _external=True))
+            for r in records
+        ]
+
+    def counted() -> Iterator[tuple[Recognition, str]]:
+        for n, item in enumerate(items, start=1):
+            yield item
+            progress(n)
+
+    if params["fmt"] == "zip":
+        data = pdf.certificates_zip(counted())
+        return tasks.Output("认定证书.zip", "application/zip", data,
+                            {"summary": [[_("Certificates"), len(items)]]})  # fmt: skip
+    data = pdf.certificates(items, on_page=progress)
+    return tasks.Output("认定证书.pdf", "application/pdf", data,
+                        {"summary": [[_("Certificates"), len(items)]]})  # fmt: skip

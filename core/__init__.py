@@ -36,6 +36,9 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
+    from . import ratelimit
+
+    ratelimit.init_app(app)  # the first hook of every request: it counts before any other runs
     login_manager.init_app(app)
     login_manager.login_view = "core.login"
     login_manager.session_protection = "strong"
@@ -61,7 +64,6 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     from .notifications import unread_count
     from .views import bp as core_bp
 
-    ratelimit.init_app(app)  # before every blueprint's hooks: it counts before they query
     app.register_blueprint(core_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(core_api)

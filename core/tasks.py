@@ -440,4 +440,6 @@ def init_app(app: Flask) -> None:
         huey = queue()
         where = "Redis" if app.config["REDIS_URL"] else app.config["TASK_QUEUE_FILE"]
         click.echo(f"worker: {threads} threads, queue in {where}; Ctrl+C stops")
-        huey.create_consumer(workers=threads, worker_type="thread", periodic=False).run()
+        huey.create_consumer(
+            workers=threads, worker_type="thread", periodic=False, max_delay=1.0
+        ).run()

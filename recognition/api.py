@@ -9,11 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import ApiBlueprint, get_visible, paginated
-from core.models import School
+from core.api import ApiBlueprint, get_visible, json_body, paginated
+from core.models import Role, School
+from core.permissions import require
+from core.views.tasks import task_state
 from teachers.models import Teacher
 
 from . import services
+from . import tasks as batch_tasks
 from .models import Kind, Recognition, Status
 
 api = ApiBlueprint("recognition_api", __name__)
@@ -63,6 +66,26 @@ def index():  # type: ignore[no-untyped-def]
 
 def _get(recognition_id: int) -> Recognition:
     return get_visible(Recognition, recognition_id, _("No such recognition."), services.can_view)
+
+
+@api.route(
+    "/recognitions/certificates",
+    methods=["POST"],
+    summary="Start a batch of confirmed certificates (bureau, admin); follow it at /tasks/{id}",
+    body={
+        "type": "object",
+        "properties": {
+            "kind": {"type": "string", "enum": [k.value for k in Kind], "default": "d_class"},
+            "fmt": {"type": "string", "enum": ["pdf", "zip"], "default": "pdf"},
+            "since": {"type": "string", "format": "date", "description": "Confirmed since"},
+        },
+    },
+    responses={"202": "The task, queued"},
+)
+def certificate_batch():  # type: ignore[no-untyped-def]
+    require(current_user.role in (Role.BUREAU, Role.ADMIN))
+    task = batch_tasks.start_batch(current_user, json_body(), request.url_root)
+    return jsonify(task_state(task, "core_api.task_file")), 202
 
 
 @api.route("/recognitions/<int:recognition_id>", methods=["GET"], summary="One recognition")

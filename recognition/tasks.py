@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -12,11 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core import tasks
+from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Task, User
 
 from . import labels, pdf, services
-from .models import Recognition, Status
+from .models import Kind, Recognition, Status
 
 CERTIFICATES = "recognition.certificates"
 
@@ -31,7 +32,24 @@ def batch_query(user: User, kind: str, since: date | None):  # type: ignore[no-u
     return query.order_by(Recognition.id)
 
 
-def start_batch(user: User, kind: str, fmt: str, since: date | None, base_url: str) -> Task:
+def start_batch(user: User, data: Mapping[str, Any], base_url: str) -> Task:
+    """Queue a batch from what the person chose (`fmt` pdf|zip, `kind`, `since` YYYY-MM-DD);
+    ValidationFailed names each field that cannot be used."""
+    fmt = str(data.get("fmt") or "pdf")
+    kind = str(data.get("kind") or Kind.D_CLASS)
+    since_text = str(data.get("since") or "").strip()
+    errors = {}
+    if fmt not in ("pdf", "zip"):
+        errors["fmt"] = _("Choose PDF or ZIP.")
+    if kind not in labels.KIND:
+        errors["kind"] = _("Choose a kind of recognition.")
+    since = None
+    try:
+        since = date.fromisoformat(since_text) if since_text else None
+    except ValueError:
+        errors["since"] = _("Enter a date as YYYY-MM-DD.")
+    if errors:
+        raise ValidationFailed(errors)
     query = batch_query(user, kind, since)
     count = db.session.scalar(select(func.count()).select_from(query.subquery()))
     what = _("%(kind)s, %(n)d certificates", kind=labels.KIND[kind], n=count)
@@ -40,11 +58,10 @@ def start_batch(user: User, kind: str, fmt: str, since: date | None, base_url: s
     return tasks.start(
         CERTIFICATES,
         user,
-        {"kind": kind, "fmt": fmt, "since": since.isoformat() if since else None,
-         "base_url": base_url},
+        {"kind": kind, "fmt": fmt, "since": since_text or None, "base_url": base_url},
         title=f"{what} ({fmt.upper()})",
         total=count,
-    )  # fmt: skip
+    )
 
 
 @tasks.register(CERTIFICATES, _l("Certificates in one batch"))

@@ -155,22 +155,11 @@ def certificate(recognition_id: int):  # type: ignore[no-untyped-def]
 def certificates():  # type: ignore[no-untyped-def]
     """Every confirmed certificate of a kind (and optionally since a date), in one PDF or a ZIP,
     made in the background: the person follows it on the task page and downloads it there."""
-    fmt = request.form.get("fmt", "pdf")
-    kind = request.form.get("kind") or Kind.D_CLASS
-    since_text = request.form.get("since", "").strip()
-    errors = {}
-    if fmt not in ("pdf", "zip"):
-        errors["fmt"] = _("Choose PDF or ZIP.")
-    if kind not in labels.KIND:
-        errors["kind"] = _("Choose a kind of recognition.")
     try:
-        since = date.fromisoformat(since_text) if since_text else None
-    except ValueError:
-        errors["since"] = _("Enter a date as YYYY-MM-DD.")
-    if errors:
-        flash_errors(errors)
-        return redirect(url_for("recognition.index", kind=kind if kind in labels.KIND else None))
-    task = batch_tasks.start_batch(current_user, kind, fmt, since, request.url_root)
+        task = batch_tasks.start_batch(current_user, request.form, request.url_root)
+    except ValidationFailed as err:
+        flash_errors(err.fields)
+        return redirect(url_for("recognition.index"))
     flash(
         _("The certificates are being prepared. You can leave this page; you will be notified."),
         "info",

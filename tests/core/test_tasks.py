@@ -84,7 +84,7 @@ def test_a_bad_large_import_writes_nothing_and_lists_every_cell_to_correct(
     assert page.count('<td data-label="列">性别</td>') == 5
 
 
-def test_a_task_that_breaks_midway_leaves_nothing_written_is_retried_then_fails_and_can_be_restarted(
+def test_a_task_breaking_midway_writes_nothing_is_retried_then_fails_and_can_be_restarted(
     background, login_as, make_school, monkeypatch
 ):
     school = make_school()

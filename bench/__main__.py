@@ -4,7 +4,9 @@
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench make bench
 
 Prints how long the city-scale demo data takes to load, and for each page or API call the median
-time and the number of SQL statements it issues (which must not grow with the data).
+time and the number of SQL statements it issues (which must not grow with the data); then the
+background work: certificates a worker renders per second, and a 5,000-row roster import run as
+a task (the request that starts it, and the worker's time).
 """
 
 from __future__ import annotations
@@ -142,6 +144,10 @@ def main() -> None:
             engine, lambda: _Done(competition_stats.medal_table(biggest))
         )
         print(f"{'medal table of a 13,000-entry competition':<45} {ms:>10.1f} {statements:>5}")
+
+    from bench import background
+
+    background.run(app, folder)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,11 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if config_class.__name__ == "ProductionConfig" and not os.environ.get("SECRET_KEY"):
         raise RuntimeError("Set SECRET_KEY: production refuses to start without it.")
 
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
     db.init_app(app)

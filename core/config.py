@@ -71,6 +71,7 @@ class Config:
     ROSTER_IMPORT_INLINE_ROWS = 300  # larger roster imports run in the background
     ROSTER_EXPORT_INLINE_ROWS = 2000  # larger roster exports too
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))  # trusted X-Forwarded-* hops
 
 
 class DevelopmentConfig(Config):

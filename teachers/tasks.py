@@ -31,7 +31,12 @@ def start_import(stream: Any, school: School, by: User, rows: int | None) -> Tas
     return tasks.start(
         IMPORT,
         by,
-        {"school_id": school.id, "input_key": key},
+        # Links are made here: a worker has no request to make them from.
+        {
+            "school_id": school.id,
+            "input_key": key,
+            "roster_url": url_for("teachers.index", school=school.code),
+        },
         title=school.name,
         total=rows,
     )
@@ -60,7 +65,7 @@ def run_import(task: Task, progress: tasks.Progress) -> dict[str, Any]:
         created, updated = roster.write_checked_rows(ready, school, task.started_by)
     return {
         "summary": [[_("Teachers added"), created], [_("Teachers updated"), updated]],
-        "next_url": url_for("teachers.index", school=school.code),
+        "next_url": task.params["roster_url"],
         "next_label": _("Open the roster"),
     }
 

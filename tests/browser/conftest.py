@@ -32,6 +32,37 @@ def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
         server.server_close()
 
 
+@pytest.fixture
+def task_worker(app, tmp_path):  # type: ignore[no-untyped-def]
+    """A worker beside the live server: tasks wait in a real queue and run in their own
+    thread, as in production, instead of at the commit that starts them."""
+    from core import tasks
+
+    app.config.update(TASKS_IMMEDIATE=False, TASK_QUEUE_FILE=str(tmp_path / "queue.db"))
+    tasks.reset_queue()
+    huey = tasks.queue()
+    stop = threading.Event()
+
+    def work() -> None:
+        with app.app_context():
+            while not stop.is_set():
+                message = huey.dequeue()
+                if message is None:
+                    stop.wait(0.2)
+                else:
+                    huey.execute(message)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    try:
+        yield huey
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        app.config["TASKS_IMMEDIATE"] = True
+        tasks.reset_queue()
+
+
 @pytest.fixture(scope="session")
 def chromium():  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():

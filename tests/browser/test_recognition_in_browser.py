@@ -4,6 +4,7 @@ result and downloads its certificate; a teacher applies for 中级 and is recogn
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_bureau_confirms_d_class_and_a_teacher_is_recognised(
-    chromium, live_server, page, make_school, make_teacher, make_user, make_placement
+    chromium, live_server, page, make_school, make_teacher, make_user, make_placement, task_worker
 ):
     school = make_school(county="330302", name="温州测试职院")
     organizer = make_user(Role.ORGANIZER)
@@ -87,3 +88,15 @@ def test_bureau_confirms_d_class_and_a_teacher_is_recognised(
     page.get_by_role("button", name="认定", exact=True).click()
     expect(page.get_by_text("已认定").first).to_be_visible()
     expect(page.get_by_text("须于")).to_be_visible()
+
+    # The bureau prints the year's D-class certificates in one batch, made in the background.
+    page.goto("/recognitions?kind=d_class")
+    page.get_by_role("button", name="全部证书（ZIP）").click()
+    expect(page.get_by_role("heading", name="证书批量生成")).to_be_visible()
+    expect(page.get_by_text("D 类人才，共 1 份证书 (ZIP)")).to_be_visible()
+    expect(page.locator(".task-progress [data-role=status]")).to_have_text("已完成", timeout=30000)
+    page.goto("/tasks")  # later, from the top bar: the file is waiting there
+    with page.expect_download() as batch:
+        page.get_by_role("link", name="下载").click()
+    with zipfile.ZipFile(batch.value.path()) as archive:
+        assert [n for n in archive.namelist() if n.endswith("-林一等.pdf")]

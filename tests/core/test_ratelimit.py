@@ -35,9 +35,7 @@ def sign_in(client, username: str, password: str = "wrong-password"):  # type: i
     return client.post("/login", data={"username": username, "password": password})
 
 
-def test_an_account_gets_a_few_tries_then_waits_with_a_clear_message(
-    limited, client, make_user
-):
+def test_an_account_gets_a_few_tries_then_waits_with_a_clear_message(limited, client, make_user):
     user = make_user(Role.TEACHER)
     for _ in range(3):
         assert sign_in(client, user.username).status_code == 200  # wrong password, form again

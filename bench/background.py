@@ -61,10 +61,11 @@ def run(app: Flask, folder: str) -> None:
         else:
             print("worker: no confirmed recognitions in the demo to render")
 
+        kind = confirmed[0].kind if confirmed else "d_class"
     city = app.test_client()
     city.post("/login", data={"username": "bureau", "password": demo.DEMO_PASSWORD})
     start = time.perf_counter()
-    response = city.post("/recognitions/certificates", data={"fmt": "zip", "kind": "d_class"})
+    response = city.post("/recognitions/certificates", data={"fmt": "zip", "kind": kind})
     ms = (time.perf_counter() - start) * 1000
     seconds = drain(app)
     with app.app_context():

@@ -52,6 +52,10 @@ def start_batch(user: User, data: Mapping[str, Any], base_url: str) -> Task:
         raise ValidationFailed(errors)
     query = batch_query(user, kind, since)
     count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    if not count:
+        raise ValidationFailed(
+            {"kind": _("No %(kind)s certificate has been confirmed yet.", kind=labels.KIND[kind])}
+        )
     what = _("%(kind)s, %(n)d certificates", kind=labels.KIND[kind], n=count)
     if since:
         what += _(", confirmed since %(day)s", day=since.isoformat())

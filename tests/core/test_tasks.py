@@ -255,3 +255,20 @@ def test_a_task_is_queued_only_when_its_transaction_commits(app, make_user, tmp_
     finally:
         app.config["TASKS_IMMEDIATE"] = True
         tasks.reset_queue()
+
+
+def test_a_certificate_batch_with_nothing_to_print_is_refused_with_a_reason(login_as, api_client):
+    page = login_as(role=Role.BUREAU)
+    refused = page.post("/recognitions/certificates", data={"fmt": "pdf", "kind": "d_class"})
+    assert refused.status_code == 302 and refused.location == "/recognitions"
+    assert "还没有已认定的D 类人才证书" in page.get("/recognitions").get_data(as_text=True)
+    call = api_client(role=Role.BUREAU)
+    bad = call("POST", "/api/v1/recognitions/certificates", json={"fmt": "doc", "kind": "x"})
+    assert bad.status_code == 400 and set(bad.json["error"]["fields"]) == {"fmt", "kind"}
+    assert (
+        api_client(role=Role.SCHOOL_HR)(
+            "POST", "/api/v1/recognitions/certificates", json={}
+        ).status_code
+        == 403
+    )
+    assert db.session.scalar(select(func.count(Task.id))) == 0

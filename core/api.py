@@ -49,6 +49,7 @@ class ApiBlueprint(Blueprint):
         params: dict[str, str] | None = None,
         body: dict[str, Any] | None = None,
         responses: dict[str, str] | None = None,
+        schema: dict[str, Any] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         parent = super().route
 
@@ -62,6 +63,7 @@ class ApiBlueprint(Blueprint):
                     "params": params or {},
                     "body": body,
                     "responses": responses or {},
+                    "schema": schema,
                     "public": public,
                 }
             setattr(fn, DOC_ATTR, doc)
@@ -203,7 +205,14 @@ def openapi_document(app: Flask) -> dict[str, Any]:
                     for n, d in meta["params"].items()
                 ],
                 "responses": {
-                    "200": {"description": meta["responses"].get("200", "OK")},
+                    "200": {
+                        "description": meta["responses"].get("200", "OK"),
+                        **(
+                            {"content": {"application/json": {"schema": meta["schema"]}}}
+                            if meta.get("schema")
+                            else {}
+                        ),
+                    },
                     **{
                         code: {"description": text, "content": _error_content()}
                         for code, text in meta["responses"].items()

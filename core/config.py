@@ -33,7 +33,7 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
 
     # The domain packages this installation runs, in dependency order (like INSTALLED_APPS).
-    DOMAIN_PACKAGES = ["teachers", "placements", "competitions", "recognition"]
+    DOMAIN_PACKAGES = ["teachers", "placements", "competitions", "recognition", "dashboard"]
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

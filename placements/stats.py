@@ -4,6 +4,7 @@ distinct host enterprises (千企) and distinct posts (万岗), per school, coun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import String, cast, distinct, extract, func, literal, select
@@ -52,3 +53,21 @@ def practice_counts(year: int | None = None, by: str = "city") -> dict[object, P
         key: PracticeCounts(int(n), Decimal(str(days)), int(ents), int(posts))
         for key, n, days, ents, posts in db.session.execute(query)
     }
+
+
+def person_times(start: date, end: date, by: str = "city") -> dict[object, int]:
+    """Enterprise practice of professional teachers, in 人次: approved placements whose practice
+    ended from `start` to `end`, per school, county or the city."""
+    group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
+    rows = db.session.execute(
+        select(group, func.count(Placement.id))
+        .join(Teacher, Placement.teacher_id == Teacher.id)
+        .join(School, Teacher.school_id == School.id)
+        .where(
+            Placement.status == PlacementStatus.APPROVED,
+            Teacher.professional.is_(True),
+            Placement.end_date.between(start, end),
+        )
+        .group_by(group)
+    )
+    return dict(rows.all())

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from competitions.models import Competition, Entry, EntryPerson, Event
 from core.extensions import db
 from core.rules import get_rule
-from placements.ledger import summary
+from placements.ledger import summaries
 from teachers.models import SkillCertificate, Teacher, Title
 
 from .models import EthicsResult
@@ -48,38 +48,59 @@ DEFAULT_CRITERIA: dict[str, dict[str, Any]] = {
 
 def gather(teacher: Teacher, on: date) -> dict[str, Any]:
     """The evidence Shuangshi holds for `teacher` (a snapshot kept with the application)."""
-    practice = summary(teacher, on)
-    levels = db.session.scalars(
-        select(SkillCertificate.level).where(
-            SkillCertificate.teacher_id == teacher.id, SkillCertificate.level.is_not(None)
+    return gather_many([teacher], on)[teacher.id]
+
+
+def gather_many(teachers: list[Teacher], on: date) -> dict[int, dict[str, Any]]:
+    """The evidence of many teachers (a page of a list) in a fixed number of queries."""
+    ids = [t.id for t in teachers]
+    if not ids:
+        return {}
+    practice = summaries(teachers, on)
+    best_skill: dict[int, str] = {}
+    for teacher_id, level in db.session.execute(
+        select(SkillCertificate.teacher_id, SkillCertificate.level).where(
+            SkillCertificate.teacher_id.in_(ids), SkillCertificate.level.is_not(None)
         )
-    )
-    best_skill = max(levels, key=SKILL_ORDER.index, default=None)
-    awards = db.session.execute(
-        select(Competition.level, func.count(Entry.id))
-        .join(Event, Event.competition_id == Competition.id)
-        .join(Entry, Entry.event_id == Event.id)
-        .join(EntryPerson, EntryPerson.entry_id == Entry.id)
+    ):
+        current = best_skill.get(teacher_id)
+        if current is None or SKILL_ORDER.index(level) > SKILL_ORDER.index(current):
+            best_skill[teacher_id] = level
+    awards: dict[int, dict[str, int]] = {}
+    for teacher_id, level, n in db.session.execute(
+        select(EntryPerson.teacher_id, Competition.level, func.count(Entry.id))
+        .join(Entry, EntryPerson.entry_id == Entry.id)
+        .join(Event, Entry.event_id == Event.id)
+        .join(Competition, Event.competition_id == Competition.id)
         .where(
-            EntryPerson.teacher_id == teacher.id,
+            EntryPerson.teacher_id.in_(ids),
             Entry.award.is_not(None),
             Competition.status == "published",
         )
-        .group_by(Competition.level)
-    ).all()
-    ethics = db.session.scalar(
+        .group_by(EntryPerson.teacher_id, Competition.level)
+    ):
+        awards.setdefault(teacher_id, {})[level] = n
+    ethics: dict[int, EthicsResult] = {}
+    for result in db.session.scalars(
         select(EthicsResult)
-        .where(EthicsResult.teacher_id == teacher.id)
-        .order_by(EthicsResult.year.desc())
-        .limit(1)
-    )
+        .where(EthicsResult.teacher_id.in_(ids))
+        .order_by(EthicsResult.teacher_id, EthicsResult.year)
+    ):
+        ethics[result.teacher_id] = result  # the latest year wins
     return {
-        "qualification_certificate": teacher.qualification_cert_no or "",
-        "practice_days": float(practice.days_in_window),
-        "skill_level": best_skill,
-        "title": teacher.title,
-        "awards": {level: n for level, n in awards},
-        "ethics": None if ethics is None else {"year": ethics.year, "passed": ethics.passed},
+        t.id: {
+            "qualification_certificate": t.qualification_cert_no or "",
+            "practice_days": float(practice[t.id].days_in_window),
+            "skill_level": best_skill.get(t.id),
+            "title": t.title,
+            "awards": awards.get(t.id, {}),
+            "ethics": (
+                None
+                if t.id not in ethics
+                else {"year": ethics[t.id].year, "passed": ethics[t.id].passed}
+            ),
+        }
+        for t in teachers
     }
 
 

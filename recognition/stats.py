@@ -11,7 +11,8 @@ from sqlalchemy import and_, distinct, func, literal, select
 from core.extensions import db
 from core.models import School
 from core.timeutil import today
-from teachers.models import Teacher, TeacherStatus
+from teachers.models import Teacher
+from teachers.queries import active_professional_on
 
 from .models import Kind, Recognition, Status
 
@@ -19,13 +20,15 @@ from .models import Kind, Recognition, Status
 def dual_qualified_ratio(
     by: str = "city", on: date | None = None
 ) -> dict[object, tuple[int, int, Decimal]]:
-    """{key: (recognised, professional teachers, ratio)} for active professional teachers."""
+    """{key: (recognised, professional teachers, ratio)} for the professional teachers in post on
+    `on` (today by default), recognised then and not past their recheck date."""
     on = on or today()
     group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
     recognised = and_(
         Recognition.teacher_id == Teacher.id,
         Recognition.kind == Kind.DUAL_QUALIFIED,
         Recognition.status == Status.CONFIRMED,
+        Recognition.confirmed_on <= on,
         Recognition.recheck_due >= on,
     )
     rows = db.session.execute(
@@ -35,7 +38,7 @@ def dual_qualified_ratio(
         .select_from(Teacher)
         .join(School, Teacher.school_id == School.id)
         .outerjoin(Recognition, recognised)
-        .where(Teacher.status == TeacherStatus.ACTIVE, Teacher.professional.is_(True))
+        .where(active_professional_on(on))
         .group_by(group)
     )
     return {
@@ -56,3 +59,28 @@ def recognised_since(since: date = date(2023, 1, 1), kind: Kind = Kind.DUAL_QUAL
             Recognition.confirmed_on >= since,
         )
     )
+
+
+def recognised_between(
+    start: date, end: date, kind: Kind = Kind.DUAL_QUALIFIED, by: str = "city"
+) -> dict[object, int]:
+    """Distinct teachers (D-class: recognitions) confirmed from `start` to `end`, per school,
+    county or the city."""
+    group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
+    counted = (
+        func.count(distinct(Recognition.teacher_id))
+        if kind == Kind.DUAL_QUALIFIED
+        else func.count(Recognition.id)
+    )
+    rows = db.session.execute(
+        select(group, counted)
+        .join(Teacher, Recognition.teacher_id == Teacher.id)
+        .join(School, Teacher.school_id == School.id)
+        .where(
+            Recognition.kind == kind,
+            Recognition.status == Status.CONFIRMED,
+            Recognition.confirmed_on.between(start, end),
+        )
+        .group_by(group)
+    )
+    return dict(rows.all())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlalchemy.orm import joinedload
 
 from core.models import School, User
@@ -68,3 +69,13 @@ def filtered_teachers(user: User, f: TeacherFilters) -> Select[tuple[Teacher]]:
     if f.status != "all":
         query = query.where(Teacher.status == TeacherStatus(f.status))
     return query.order_by(*SORTS[f.sort])
+
+
+def active_professional_on(day: date) -> ColumnElement[bool]:
+    """Professional teachers in post on `day`: hired by then and not yet left (a teacher who
+    left later still counts for a figure taken on an earlier day)."""
+    return and_(
+        Teacher.professional.is_(True),
+        Teacher.hire_date <= day,
+        or_(Teacher.status == TeacherStatus.ACTIVE, Teacher.leave_date > day),
+    )

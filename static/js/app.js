@@ -81,3 +81,10 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   setTimeout(tick, 1000);
 });
+
+// A select that chooses what the page shows (the dashboard's period) applies at once.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+    select.addEventListener("change", () => select.form.submit());
+  });
+});

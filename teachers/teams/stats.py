@@ -22,14 +22,15 @@ from .models import (
 CITY_AND_ABOVE = (TeamLevel.CITY, TeamLevel.PROVINCE, TeamLevel.NATIONAL)
 
 
-def team_counts(by: str = "city") -> dict[object, int]:
-    """City-level (and above) teams approved, building or accepted, per school, county or city."""
+def team_counts(by: str = "city", on: date | None = None) -> dict[object, int]:
+    """City-level (and above) teams approved, building or accepted, per school, county or city;
+    with `on`, only those whose building had begun by then."""
     group = {
         "school": InnovationTeam.school_id,
         "county": School.county_id,
         "city": literal("city"),
     }[by]
-    rows = db.session.execute(
+    query = (
         select(group, func.count(InnovationTeam.id))
         .join(School, InnovationTeam.school_id == School.id)
         .where(
@@ -40,7 +41,9 @@ def team_counts(by: str = "city") -> dict[object, int]:
         )
         .group_by(group)
     )
-    return dict(rows.all())
+    if on is not None:
+        query = query.where(InnovationTeam.building_start <= on)
+    return dict(db.session.execute(query).all())
 
 
 def overseas_counts(since: date = date(2023, 1, 1), by: str = "city") -> dict[object, int]:
@@ -59,6 +62,25 @@ def overseas_counts(since: date = date(2023, 1, 1), by: str = "city") -> dict[ob
             Nomination.status == NominationStatus.REPORTED,
             Teacher.professional.is_(True),
             OverseasBatch.start_date >= since,
+        )
+        .group_by(group)
+    )
+    return dict(rows.all())
+
+
+def returned_between(start: date, end: date, by: str = "city") -> dict[object, int]:
+    """Distinct professional teachers back from an overseas visit that ended from `start` to
+    `end` (they went: confirmed, or reported since), per school, county or the city."""
+    group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
+    rows = db.session.execute(
+        select(group, func.count(distinct(Nomination.teacher_id)))
+        .join(Teacher, Nomination.teacher_id == Teacher.id)
+        .join(School, Teacher.school_id == School.id)
+        .join(OverseasBatch, Nomination.batch_id == OverseasBatch.id)
+        .where(
+            Nomination.status.in_([NominationStatus.CONFIRMED, NominationStatus.REPORTED]),
+            Teacher.professional.is_(True),
+            OverseasBatch.end_date.between(start, end),
         )
         .group_by(group)
     )

@@ -364,7 +364,7 @@ def page_items(drill: Drill, period: Period, ids: tuple[int, ...], page: int, pe
     query = drill.query(period, ids)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
-    items = result.scalars().all() if len(query.selected_columns) == 1 else result.all()
+    items = result.scalars().all() if len(query.column_descriptions) == 1 else result.all()
     return items, total
 
 

@@ -66,7 +66,10 @@ def build(user: User, scope_text: str | None, period_text: str | None) -> Board:
         parent = _county(scope.county_code, user, rows)
     elif scope.kind == "county" and scopes.may_see(user, _city(user, rows), rows):
         parent = _city(user, rows)
-    return Board(scope, period, results.figures(scope.school_ids), children, parent)
+    whole = scope.kind == "city"
+    return Board(
+        scope, period, results.figures(None if whole else scope.school_ids), children, parent
+    )
 
 
 def _county(code: str, user: User, rows: list[Any]) -> scopes.Scope:

@@ -230,16 +230,20 @@ class Results:
         self.per_school = {key: BY_KEY[key].compute(period) for key in keys}
 
     def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
+        """The figure of the schools `school_ids` (the whole city when None). Ratio and cap
+        targets hold for every county and school; the plan's counts (5,000 teachers, 10,000
+        person-times …) are the city's, so a part of the city has no count target."""
         indicator = BY_KEY[key]
         rows = self.per_school[key]
         chosen = rows.values() if school_ids is None else [rows.get(s, (0, 0)) for s in school_ids]
         numerator = sum(n for n, _d in chosen)
         denominator = None if indicator.kind in (COUNT, TALLY) else sum(d or 0 for _n, d in chosen)
-        return Figure(
-            indicator, numerator, denominator, target_for(indicator, self.period, self.plan),
-            self.plan,
-        )  # fmt: skip
+        target = target_for(indicator, self.period, self.plan)
+        if indicator.kind == COUNT and school_ids is not None:
+            target = None
+        return Figure(indicator, numerator, denominator, target, self.plan)
 
     def figures(self, school_ids: Iterable[int] | None = None) -> dict[str, Figure]:
+        """Figures of the schools `school_ids`, or of the whole city when None."""
         ids = list(school_ids) if school_ids is not None else None
         return {key: self.figure(key, ids) for key in self.per_school}

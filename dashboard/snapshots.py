@@ -35,7 +35,7 @@ def take(on: date | None = None) -> int:
     db.session.execute(delete(IndicatorSnapshot).where(IndicatorSnapshot.on == on))
     values = []
     for scope, ids in scopes.items():
-        for key, figure in results.figures(ids).items():
+        for key, figure in results.figures(None if scope == "city" else ids).items():
             values.append(
                 {
                     "scope": scope,

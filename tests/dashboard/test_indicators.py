@@ -104,6 +104,9 @@ def test_the_figures_are_counted_as_the_plan_defines_them(city):
         6,
     )
     assert plan.figure("dual_qualified_ratio", [city["C"].id]).numerator == 1
+    # The plan's counts are the city's: a school has the ratio targets, not the counts'.
+    assert plan.figure("enterprise_practice_person_times", [city["C"].id]).target is None
+    assert plan.figure("dual_qualified_ratio", [city["C"].id]).target == Decimal("0.90")
 
 
 def test_status_met_on_track_behind(city, app):

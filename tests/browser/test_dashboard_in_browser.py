@@ -15,9 +15,9 @@ pytestmark = pytest.mark.browser
 
 def test_the_bureau_drills_down_to_the_teachers_behind_a_number(
     page,
-    city,
+    city,  # noqa: F811
     make_user,
-    task_worker,  # noqa: F811
+    task_worker,
 ):
     bureau = make_user(Role.BUREAU)
     sign_in(page, bureau.username)

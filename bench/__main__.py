@@ -145,8 +145,11 @@ def main() -> None:
         )
         print(f"{'medal table of a 13,000-entry competition':<45} {ms:>10.1f} {statements:>5}")
 
-    from bench import background
+    from bench import background, dashboard
 
+    dashboard.run(
+        app, {"bureau": city, "bureau_lc": client_for("bureau_lc"), "hr": hr_client}, api_headers
+    )
     background.run(app, folder)
 
 

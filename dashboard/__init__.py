@@ -43,7 +43,7 @@ def backfill_command(first) -> None:  # type: ignore[no-untyped-def]
 def init_app(app: Flask) -> None:
     from core import demo as core_demo
 
-    from . import demo, jobs, models, report  # noqa: F401  (tables, jobs and tasks register on import)
+    from . import demo, home, jobs, models, report  # noqa: F401  (tables, jobs and tasks register on import)
     from .api import api
     from .views import bp
 
@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     app.cli.add_command(snapshots_cli)
     core_demo.register(demo.build)
+    nav.register_home_panel(home.home_panel)
     rules.define(
         "plan_targets",
         DEFAULT_PLAN,

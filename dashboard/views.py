@@ -46,7 +46,7 @@ def index():  # type: ignore[no-untyped-def]
         sort=sort,
         keys=KEYS,
         trends=trends,
-        gaps=_gaps(board),
+        gaps=_gaps(board) if board.scope.kind == "school" else None,
         periods=periods.choices(),
         charts=charts,
         shown=shown,

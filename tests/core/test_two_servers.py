@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from sqlalchemy import func, select
 from core import accounts
 from core.extensions import db
 from core.models import Notification, Role, Task, TaskStatus
+from recognition.models import Kind
+from tests.dashboard.test_indicators import recognise
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -114,9 +117,10 @@ def installation(app, tmp_path, backend):  # type: ignore[no-untyped-def]
 
 
 def test_a_task_started_on_one_server_runs_once_and_downloads_from_the_other(
-    installation, make_user
+    installation, make_user, make_teacher
 ):
     first, second = installation
+    recognise(make_teacher(), date(2025, 10, 1), kind=Kind.D_CLASS)  # a certificate to print
     bureau = make_user(Role.BUREAU)
     _token, token = accounts.create_token(bureau, "two servers")
     db.session.commit()

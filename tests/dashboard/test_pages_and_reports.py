@@ -143,3 +143,15 @@ def test_snapshots_are_idempotent_and_feed_the_trend(city, runner):  # noqa: F81
     assert runner.invoke(args=["jobs", "run", "dashboard.snapshots"]).exit_code == 0
     days = select(func.count(func.distinct(IndicatorSnapshot.on)))
     assert db.session.scalar(days) == len({d for d, _v in trend})
+
+
+def test_home_pages_show_where_each_stands(city, login_as, make_user):  # noqa: F811
+    bureau = login_as(role=Role.BUREAU).get("/").get_data(as_text=True)
+    assert "温州市 · 行动计划目标进展" in bureau and "打开数据看板" in bureau
+    hr = login_as(make_user(Role.SCHOOL_HR, school=city["A"])).get("/").get_data(as_text=True)
+    assert "甲职校 · 行动计划目标进展" in hr
+    recognised = login_as(make_user(Role.TEACHER, teacher=city["ta"][0])).get("/")
+    page = recognised.get_data(as_text=True)
+    assert "我的发展进度" in page and "须于 2028-05-01 前复核" in page
+    other = login_as(make_user(Role.TEACHER, teacher=city["ta"][3])).get("/").get_data(as_text=True)
+    assert "尚未认定" in other

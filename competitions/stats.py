@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import case, distinct, func, select
 
 from core.extensions import db
 from core.models import School, SchoolEnrollment
@@ -56,58 +56,58 @@ class Participation:
 
 
 def participation(year: int, by: str = "city") -> dict[object, Participation]:
-    """Per school id, county id or "city": participants of `year` over its teachers and students."""
-    group_of = {"school": School.id, "county": School.county_id, "city": literal("city")}[by]
-    people = union_all(
-        select(
-            EntryPerson.teacher_id.label("pid"),
-            literal("t").label("kind"),
-            Teacher.school_id.label("school_id"),
-        )
-        .join(Teacher, EntryPerson.teacher_id == Teacher.id)
-        .join(Entry, EntryPerson.entry_id == Entry.id)
-        .join(Event, Entry.event_id == Event.id)
-        .join(Competition, Event.competition_id == Competition.id)
-        .where(Competition.year == year),
-        select(EntryPerson.student_id, literal("s"), Student.school_id)
-        .join(Student, EntryPerson.student_id == Student.id)
-        .join(Entry, EntryPerson.entry_id == Entry.id)
-        .join(Event, Entry.event_id == Event.id)
-        .join(Competition, Event.competition_id == Competition.id)
-        .where(Competition.year == year),
-    ).subquery()
-    distinct_people = select(people.c.pid, people.c.kind, people.c.school_id).distinct().subquery()
-    counted = (
-        select(
-            group_of.label("g"),
-            func.count().filter(distinct_people.c.kind == "t"),
-            func.count().filter(distinct_people.c.kind == "s"),
-        )
-        .select_from(distinct_people)
-        .join(School, School.id == distinct_people.c.school_id)
-        .group_by(group_of)
+    """Per school id, county id or "city": participants of `year` over its teachers and students.
+
+    Each person belongs to one school, so people are counted once per school (through the event
+    each person row names) and the schools' counts add up to the county's and the city's."""
+    events = select(Event.id).join(Competition, Event.competition_id == Competition.id)
+    events = events.where(Competition.year == year)
+    teachers_in = dict(
+        db.session.execute(
+            select(Teacher.school_id, func.count(distinct(EntryPerson.teacher_id)))
+            .join(Teacher, EntryPerson.teacher_id == Teacher.id)
+            .where(EntryPerson.event_id.in_(events))
+            .group_by(Teacher.school_id)
+        ).all()
     )
-    teachers = (
-        select(group_of.label("g"), func.count(Teacher.id))
-        .join(School, Teacher.school_id == School.id)
-        .where(Teacher.status == TeacherStatus.ACTIVE)
-        .group_by(group_of)
+    students_in = dict(
+        db.session.execute(
+            select(Student.school_id, func.count(distinct(EntryPerson.student_id)))
+            .join(Student, EntryPerson.student_id == Student.id)
+            .where(EntryPerson.event_id.in_(events))
+            .group_by(Student.school_id)
+        ).all()
     )
-    students = (
-        select(group_of.label("g"), func.sum(SchoolEnrollment.students))
-        .join(School, SchoolEnrollment.school_id == School.id)
-        .where(SchoolEnrollment.year == year)
-        .group_by(group_of)
+    teachers_of = dict(
+        db.session.execute(
+            select(Teacher.school_id, func.count(Teacher.id))
+            .where(Teacher.status == TeacherStatus.ACTIVE)
+            .group_by(Teacher.school_id)
+        ).all()
     )
-    base_t = dict(db.session.execute(teachers).all())
-    base_s = dict(db.session.execute(students).all())
-    found = {g: (t, s) for g, t, s in db.session.execute(counted).all()}
-    return {
-        g: Participation(
-            int(found.get(g, (0, 0))[0]),
-            int(found.get(g, (0, 0))[1]),
-            int(base_t.get(g, 0)),
-            int(base_s.get(g, 0) or 0),
+    enrolled = dict(
+        db.session.execute(
+            select(SchoolEnrollment.school_id, func.sum(SchoolEnrollment.students))
+            .where(SchoolEnrollment.year == year)
+            .group_by(SchoolEnrollment.school_id)
+        ).all()
+    )
+    schools = set(teachers_in) | set(students_in) | set(teachers_of) | set(enrolled)
+    if by == "school":
+        key_of = {s: s for s in schools}
+    elif by == "county":
+        key_of = dict(
+            db.session.execute(
+                select(School.id, School.county_id).where(School.id.in_(schools))
+            ).all()
         )
-        for g in set(base_t) | set(base_s) | set(found)
-    }
+    else:
+        key_of = {s: "city" for s in schools}
+    totals: dict[object, list[int]] = {}
+    for school in schools:
+        row = totals.setdefault(key_of[school], [0, 0, 0, 0])
+        row[0] += int(teachers_in.get(school, 0))
+        row[1] += int(students_in.get(school, 0))
+        row[2] += int(teachers_of.get(school, 0))
+        row[3] += int(enrolled.get(school, 0) or 0)
+    return {key: Participation(*row) for key, row in totals.items()}

@@ -21,8 +21,11 @@ from teachers.models import Teacher, TeacherStatus
 from .models import HOLDS_A_PLACE, Appointment, CountyPartTimePolicy
 
 
-def cap_for(professional_teachers: int, on: date | None = None) -> int:
-    ratio: Decimal = get_rule("part_time_cap_ratio", on)
+def cap_for(
+    professional_teachers: int, on: date | None = None, ratio: Decimal | None = None
+) -> int:
+    """floor(cap ratio × professional teachers); pass `ratio` when computing many schools."""
+    ratio = get_rule("part_time_cap_ratio", on) if ratio is None else ratio
     return math.floor(ratio * professional_teachers)
 
 
@@ -108,11 +111,12 @@ def capacities(school_ids: list[int] | None = None, on: date | None = None) -> d
     if school_ids is not None:
         query = query.where(School.id.in_(school_ids))
     out = {}
+    ratio = get_rule("part_time_cap_ratio", on)  # read once for every school
     for school_id, teachers, n_active, pay, standard in db.session.execute(query):
         out[school_id] = Capacity(
             school_id=school_id,
             professional_teachers=int(teachers),
-            cap=cap_for(int(teachers), on),
+            cap=cap_for(int(teachers), on, ratio),
             active=int(n_active),
             salary_standard=Decimal(str(standard)),
             committed_pay=Decimal(str(pay)).quantize(Decimal("0.01")),

@@ -44,10 +44,11 @@ def build(ctx: DemoContext) -> None:
     ):
         teachers.setdefault(sid, []).append(tid)
     _dual_qualified(ctx, teachers)
-    if not ctx.city:  # the city scale has its own placements and competitions
+    _enrolment(ctx)
+    year = today().year
+    _festivals(ctx, (year,) if ctx.city else (year - 1, year))
+    if not ctx.city:  # the city scale has five years of placements of its own
         _placements(ctx, teachers)
-        _enrolment(ctx)
-        _festivals(ctx)
         db.session.flush()
         values = snapshots.backfill(date(2023, 1, 1))  # the trend charts have history at once
         ctx.echo(f"dashboard: {values} indicator values since January 2023")
@@ -167,7 +168,7 @@ def _enrolment(ctx: DemoContext) -> None:
         db.session.execute(insert(SchoolEnrollment), rows)
 
 
-def _festivals(ctx: DemoContext) -> None:
+def _festivals(ctx: DemoContext, years: tuple[int, ...]) -> None:
     """A school-level skills festival each year (closed, results not yet published): each county
     its own participation, between 25% and 55% of its teachers and students."""
     rng = ctx.rng
@@ -199,7 +200,7 @@ def _festivals(ctx: DemoContext) -> None:
     ):
         students.setdefault(sid, []).append(stid)
     entries_made = 0
-    for year in (today().year - 1, today().year):
+    for year in years:
         competition = Competition(
             name=f"{year}年温州市职业学校学生技能节（校级选拔）",
             series="student_skills",

@@ -110,7 +110,8 @@ def _not_dual_rows(teachers: list[Teacher], period: Period) -> list[list[Any]]:
 
 def _short_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
     window = Window.ending(period.at)
-    days = days_by_teacher(window).subquery()
+    of_scope = select(Teacher.id).where(Teacher.school_id.in_(ids))
+    days = days_by_teacher(window, of_scope).subquery()
     required = get_rule("practice_days_required", period.at)
     return (
         select(Teacher)

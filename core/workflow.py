@@ -1,6 +1,7 @@
 """Transition tables: one per workflow, naming for each (state, action) the next state, who may
-take the step, and whether it needs a reason. Services ask `Workflow.check` before they change
-anything; the table, not a chain of `if`s, decides."""
+take the step, and whether it needs a reason; and who is told of each step (the hand-over).
+Services ask `Workflow.check` before they change anything and `Workflow.announce` after; the
+table, not a chain of `if`s, decides."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from .errors import Conflict, PermissionDenied, ValidationFailed
+from .handover import Notices, announce
 from .models import User
 
 
@@ -27,10 +29,12 @@ class Workflow:
         table: Mapping[tuple[str, str], Step],
         states: Mapping[str, Any],
         actions: Mapping[str, Any],
+        notices: Notices | None = None,
     ) -> None:
         self.table = table
         self.states = states  # state → label, for messages
         self.actions = actions  # action → label
+        self.notices = notices or {}  # action → who is told, and how
 
     def allowed_actions(self, record: Any, user: User) -> list[str]:
         return [
@@ -56,3 +60,7 @@ class Workflow:
         if step.needs_reason and not (reason or "").strip():
             raise ValidationFailed({"reason": _("Give a reason.")})
         return step
+
+    def announce(self, record: Any, action: str, by: User | None) -> int:
+        """Tell whoever acts next (and the record's owner) that `action` was taken."""
+        return announce(self.notices, record, action, by)

@@ -74,6 +74,28 @@ def init_app(app: Flask) -> None:
         minimum=1,
         maximum=24,
     )
+    for kind, message in {
+        "placement_submitted": _l(
+            "%(teacher)s submitted enterprise practice at %(enterprise)s: please review it."
+        ),
+        "placement_withdrawn": _l(
+            "%(teacher)s withdrew the enterprise practice at %(enterprise)s."
+        ),
+        "placement_approved": _l("Your enterprise practice at %(enterprise)s was approved."),
+        "placement_rejected": _l(
+            "Your enterprise practice at %(enterprise)s was rejected: %(reason)s"
+        ),
+        "placement_returned": _l(
+            "Your enterprise practice at %(enterprise)s was returned for changes: %(reason)s"
+        ),
+        "placement_confirmed": _l(
+            "%(enterprise)s confirmed the enterprise practice of %(teacher)s: it can be approved."
+        ),
+        "placement_declined": _l(
+            "%(enterprise)s declined to confirm the enterprise practice of %(teacher)s: %(reason)s"
+        ),
+    }.items():
+        notifications.register_kind(kind, message)
     notifications.register_kind(
         "practice_short",
         _l(

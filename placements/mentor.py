@@ -19,6 +19,7 @@ from core.timeutil import utcnow
 
 from .models import Confirmation, MentorLink, Placement, PlacementStatus
 from .permissions import can_edit, is_school_hr
+from .services import WORKFLOW
 
 LINK_DAYS = 30
 
@@ -95,6 +96,7 @@ def confirm(token: str, days: Decimal, mentor: str) -> Placement:
         # What the enterprise confirms is what counts.
         placement.days = days
     audit.record_changes("mentor_confirmed", placement, note=f"mentor: {placement.confirmed_by}")
+    WORKFLOW.announce(placement, "mentor_confirmed", None)
     return placement
 
 
@@ -111,6 +113,7 @@ def decline(token: str, reason: str, mentor: str) -> Placement:
     placement.status = PlacementStatus.RETURNED
     placement.decision_note = placement.decline_reason
     audit.record_changes("mentor_declined", placement, note=reason)
+    WORKFLOW.announce(placement, "mentor_declined", None)
     return placement
 
 

@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from core import audit
+from core import audit, handover
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.handover import Notice
 from core.models import User
 from core.rules import get_rule
 from core.timeutil import today, utcnow
@@ -214,6 +215,37 @@ def save_draft(
 # --- the transition table ---------------------------------------------------------------------
 
 
+def _teacher_of(p: Placement) -> list[int | None]:
+    return [p.teacher.user_id]
+
+
+def _hr_of(p: Placement) -> list[int]:
+    return handover.school_hr(p.teacher.school_id)
+
+
+def _link(p: Placement) -> str:
+    return f"/placements/{p.id}"
+
+
+def _about(p: Placement) -> dict[str, Any]:
+    return {"teacher": p.teacher.name, "enterprise": p.enterprise.name, "reason": p.decision_note}
+
+
+def _tell(kind: str, to: Any) -> list[Notice]:
+    return [Notice(kind, to, _link, _about)]
+
+
+# Who is told of each step: HR when there is something to review, the teacher of every decision.
+HANDOVERS = {
+    "submit": _tell("placement_submitted", _hr_of),
+    "withdraw": _tell("placement_withdrawn", _hr_of),
+    "approve": _tell("placement_approved", _teacher_of),
+    "reject": _tell("placement_rejected", _teacher_of),
+    "return": _tell("placement_returned", _teacher_of),
+    "mentor_confirmed": _tell("placement_confirmed", lambda p: _hr_of(p) + _teacher_of(p)),
+    "mentor_declined": _tell("placement_declined", lambda p: _hr_of(p) + _teacher_of(p)),
+}
+
 WORKFLOW = Workflow(
     {
         (S.DRAFT, "submit"): Step(S.SUBMITTED, can_edit),
@@ -227,6 +259,7 @@ WORKFLOW = Workflow(
     },
     labels.STATUS,
     labels.ACTION,
+    HANDOVERS,
 )
 ACTIONS = ("submit", "withdraw", "approve", "reject", "return")
 
@@ -262,6 +295,7 @@ def transition(placement: Placement, action: str, by: User, reason: str = "") ->
     before = placement.status
     placement.status = step.to
     audit.record(action, placement, by=by, changes={"status": [before, step.to]}, note=reason)
+    WORKFLOW.announce(placement, action, by)
     db.session.flush()
     return placement
 

@@ -78,6 +78,22 @@ def init_app(app: Flask) -> None:
         minimum=1,
         maximum=10,
     )
+    for kind, message in {
+        "d_class_proposed": _l("%(teacher)s (%(school)s) qualifies as D-class talent: %(basis)s. "
+                               "Please confirm it."),
+        "d_class_confirmed": _l("%(teacher)s is recognised as D-class talent: %(basis)s."),
+        "dual_applied": _l("%(teacher)s applied for dual-qualified recognition: please review "
+                           "the application."),
+        "dual_school_passed": _l("The school passed the dual-qualified application of "
+                                 "%(teacher)s (%(school)s): it waits for the bureau's decision."),
+        "dual_returned": _l("Your dual-qualified application was returned by the school: "
+                            "%(reason)s"),
+        "dual_in_notice": _l("The dual-qualified recognition of %(teacher)s is in public notice "
+                             "until %(day)s."),
+        "recognition_rejected": _l("The recognition of %(teacher)s was not granted: %(reason)s"),
+        "dual_recognised": _l("%(teacher)s is recognised as a dual-qualified teacher."),
+    }.items():  # fmt: skip
+        notifications.register_kind(kind, message)
     notifications.register_kind(
         "recheck_due", _l("%(name)s is due for the dual-qualified recheck by %(day)s.")
     )

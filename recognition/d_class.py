@@ -16,9 +16,11 @@ from sqlalchemy import select
 from competitions.models import Competition, Entry
 from core import audit
 from core.extensions import db
+from core.handover import announce
 from core.rules import get_rule
 
 from .models import Kind, Recognition, Status
+from .services import HANDOVERS
 
 # The plan's two direct routes (十四), as shipped defaults.
 DEFAULT_RULES: list[dict[str, Any]] = [
@@ -94,6 +96,7 @@ def on_results_changed(competition: Competition, entries: list[Entry], reason: s
             db.session.add(recognition)
             db.session.flush()
             audit.record("recognition_proposed", recognition, note=reason)
+            announce(HANDOVERS, recognition, "proposed", None)
         for teacher_id, recognition in existing.items():
             if teacher_id in qualifying:
                 if recognition.status == Status.WITHDRAWN:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
-from core import audit
+from core import audit, handover
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.handover import Notice, announce
 from core.models import Role, User
 from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
@@ -71,6 +73,50 @@ def _issue_certificate(r: Recognition, by: User) -> None:
 # --- the bureau's decision (both kinds) -------------------------------------------------------
 
 
+def _about(r: Recognition) -> dict[str, Any]:
+    return {
+        "teacher": r.teacher.name,
+        "school": r.teacher.school.name,
+        "basis": r.basis,
+        "reason": r.decision_note,
+        "day": r.notice_until.isoformat() if r.notice_until else "",
+    }
+
+
+def _link(r: Recognition) -> str:
+    return f"/recognitions/{r.id}"
+
+
+def _teacher(r: Recognition) -> list[int | None]:
+    return [r.teacher.user_id]
+
+
+def _hr(r: Recognition) -> list[int]:
+    return handover.school_hr(r.teacher.school_id)
+
+
+def _bureau(r: Recognition) -> list[int]:
+    return handover.bureau_for(r.teacher.school_id)
+
+
+def _notice(kind: str, to: Any) -> Notice:
+    return Notice(kind, to, _link, _about)
+
+
+# Who is told of each step of a recognition: the school of an application, the bureau of what it
+# decides, the teacher (and their school) of every decision.
+HANDOVERS = {
+    "proposed": [_notice("d_class_proposed", _bureau)],
+    "d_class_confirmed": [_notice("d_class_confirmed", lambda r: _teacher(r) + _hr(r))],
+    "applied": [_notice("dual_applied", _hr)],
+    "school_passed": [_notice("dual_school_passed", lambda r: _bureau(r) + _teacher(r))],
+    "school_returned": [_notice("dual_returned", _teacher)],
+    "notice": [_notice("dual_in_notice", lambda r: _teacher(r) + _hr(r))],
+    "rejected": [_notice("recognition_rejected", lambda r: _teacher(r) + _hr(r))],
+    "recognised": [_notice("dual_recognised", lambda r: _teacher(r) + _hr(r))],
+}
+
+
 def confirm(r: Recognition, by: User) -> Recognition:
     """D-class: confirm a pending recognition. Dual-qualified: approve into the notice period."""
     if not is_bureau_for(by, r):
@@ -87,6 +133,7 @@ def confirm(r: Recognition, by: User) -> Recognition:
         r.notice_until = add_working_days(today(), get_rule("recognition_notice_working_days"))
         r.decided_by_id = by.id
     audit.record("recognition_confirmed", r, by=by, changes={"status": [before, r.status]})
+    announce(HANDOVERS, r, "d_class_confirmed" if r.kind == Kind.D_CLASS else "notice", by)
     db.session.flush()
     return r
 
@@ -103,6 +150,7 @@ def reject(r: Recognition, reason: str, by: User) -> Recognition:
     audit.record(
         "recognition_rejected", r, by=by, changes={"status": [before, r.status]}, note=reason
     )
+    announce(HANDOVERS, r, "rejected", by)
     db.session.flush()
     return r
 
@@ -186,6 +234,7 @@ def apply(teacher: Teacher, tier: str, by: User) -> Recognition:
     db.session.add(r)
     db.session.flush()
     audit.record("recognition_applied", r, by=by, changes={"tier": [None, tier]})
+    announce(HANDOVERS, r, "applied", by)
     return r
 
 
@@ -200,6 +249,7 @@ def school_review(r: Recognition, passed: bool, comment: str, by: User) -> None:
     r.status = S.SCHOOL_PASSED if passed else S.RETURNED
     r.decision_note = (comment or "").strip()
     audit.record("school_review", r, by=by, changes={"status": [before, r.status]}, note=comment)
+    announce(HANDOVERS, r, "school_passed" if passed else "school_returned", by)
     db.session.flush()
 
 
@@ -212,6 +262,7 @@ def resubmit(r: Recognition, by: User) -> None:
     r.evidence = {**evidence, "supported": dual.highest_supported(evidence)}
     r.status = S.APPLIED
     audit.record("recognition_resubmitted", r, by=by)
+    announce(HANDOVERS, r, "applied", by)
     db.session.flush()
 
 
@@ -237,6 +288,7 @@ def finalize(r: Recognition, by: User) -> None:
         raise Conflict(_("The notice period runs until %(d)s.", d=r.notice_until), status=r.status)
     _issue_certificate(r, by)
     audit.record("recognised", r, by=by, changes={"status": ["notice", "confirmed"]})
+    announce(HANDOVERS, r, "recognised", by)
     db.session.flush()
 
 

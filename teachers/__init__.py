@@ -102,6 +102,19 @@ def init_app(app: Flask) -> None:
         minimum=30,
         maximum=90,
     )
+    for kind, message in {
+        "appointment_submitted": _l(
+            "The part-time appointment of %(name)s waits for a second HR approval."
+        ),
+        "appointment_needs_bureau": _l("%(school)s approved the part-time appointment of "
+                                       "%(name)s: it waits for the bureau's approval."),
+        "appointment_approved": _l("The part-time appointment of %(name)s (%(school)s) is "
+                                   "approved."),
+        "appointment_rejected": _l("The part-time appointment of %(name)s was rejected: "
+                                   "%(reason)s"),
+        "appointment_terminated": _l("The part-time appointment of %(name)s was ended early."),
+    }.items():  # fmt: skip
+        notifications.register_kind(kind, message)
     notifications.register_kind(
         "appointment_ending",
         _l("The part-time appointment of %(name)s ends on %(day)s: renew it or let it end."),
@@ -152,6 +165,18 @@ def init_app(app: Flask) -> None:
         minimum=1,
         maximum=365,
     )
+    for kind, message in {
+        "team_applied": _l("%(school)s applied for the innovation team “%(team)s”: please decide."),
+        "team_approved": _l("The innovation team “%(team)s” was approved."),
+        "team_rejected": _l("The innovation team “%(team)s” was not approved: %(reason)s"),
+        "team_accepted": _l("The innovation team “%(team)s” passed its acceptance."),
+        "team_failed": _l("The innovation team “%(team)s” did not pass: %(reason)s"),
+        "overseas_nominated": _l("%(teacher)s was nominated for %(batch)s: please select."),
+        "overseas_selected": _l("%(teacher)s was selected for %(batch)s: please confirm."),
+        "overseas_declined": _l("%(teacher)s was not selected for %(batch)s."),
+        "overseas_confirmed": _l("%(teacher)s confirmed they go on %(batch)s."),
+    }.items():  # fmt: skip
+        notifications.register_kind(kind, message)
     notifications.register_kind(
         "overseas_report_due",
         _l("Your report on %(batch)s is due by %(due)s."),

@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from core import audit
+from core import audit, handover
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.handover import Notice
 from core.models import Role, School, User
 from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
@@ -233,6 +234,34 @@ def renew(previous: Appointment, by: User) -> Appointment:
 # --- the transition table ---------------------------------------------------------------------
 
 
+def _about(a: Appointment) -> dict[str, Any]:
+    return {"name": a.name, "school": a.school.name, "reason": a.decision_note}
+
+
+def _link(a: Appointment) -> str:
+    return f"/appointments/{a.id}"
+
+
+def _bureau_if_pending(a: Appointment) -> list[int]:
+    return handover.bureau_for(a.school_id) if a.status == S.PENDING_BUREAU else []
+
+
+def _school_if_approved(a: Appointment) -> list[int | None]:
+    return [a.proposed_by_id, *handover.school_hr(a.school_id)] if a.status == S.APPROVED else []
+
+
+# Who is told of each step: the second HR approver of a proposal, the bureau when the county
+# wants its approval, the proposer of every decision.
+HANDOVERS = {
+    "submit": [Notice("appointment_submitted", lambda a: handover.school_hr(a.school_id), _link,
+                      _about)],
+    "approve": [Notice("appointment_needs_bureau", _bureau_if_pending, _link, _about),
+                Notice("appointment_approved", _school_if_approved, _link, _about)],
+    "reject": [Notice("appointment_rejected", lambda a: [a.proposed_by_id], _link, _about)],
+    "terminate": [Notice("appointment_terminated", lambda a: handover.school_hr(a.school_id),
+                         _link, _about)],
+}  # fmt: skip
+
 WORKFLOW = Workflow(
     {
         (S.DRAFT, "submit"): Step(S.SUBMITTED, is_school_hr),
@@ -244,6 +273,7 @@ WORKFLOW = Workflow(
     },
     labels.STATUS,
     labels.ACTION,
+    HANDOVERS,
 )
 ACTIONS = ("submit", "approve", "reject", "terminate")
 
@@ -312,6 +342,7 @@ def transition(
         appointment.termination_reason = reason
     appointment.status = target
     audit.record(action, appointment, by=by, changes={"status": [before, target]}, note=reason)
+    WORKFLOW.announce(appointment, action, by)
     db.session.flush()
     return appointment
 

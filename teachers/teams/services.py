@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from core import audit
+from core import audit, handover
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.handover import Notice, announce
 from core.models import Role, School, User
 from core.permissions import in_school_scope
 from core.rules import get_rule
@@ -183,6 +184,31 @@ def _bureau(user: User, team: InnovationTeam) -> bool:
     return is_bureau_for(user, team.school)
 
 
+def _team_about(team: InnovationTeam) -> dict[str, Any]:
+    return {"team": team.name, "school": team.school.name, "reason": team.decision_note}
+
+
+def _team_link(team: InnovationTeam) -> str:
+    return f"/teams/{team.id}"
+
+
+def _school_and_leader(team: InnovationTeam) -> list[int | None]:
+    return [*handover.school_hr(team.school_id), team.leader.user_id]
+
+
+def _team_notice(kind: str, to: Any) -> list[Notice]:
+    return [Notice(kind, to, _team_link, _team_about)]
+
+
+# The bureau is told of an application, the school and the team leader of each decision.
+TEAM_HANDOVERS = {
+    "apply": _team_notice("team_applied", lambda t: handover.bureau_for(t.school_id)),
+    "approve": _team_notice("team_approved", _school_and_leader),
+    "reject": _team_notice("team_rejected", _school_and_leader),
+    "accept": _team_notice("team_accepted", _school_and_leader),
+    "fail": _team_notice("team_failed", _school_and_leader),
+}
+
 TEAM_WORKFLOW = Workflow(
     {
         (T.DRAFT, "apply"): Step(T.APPLIED, _hr),
@@ -196,6 +222,7 @@ TEAM_WORKFLOW = Workflow(
     },
     TEAM_STATUS,
     TEAM_ACTIONS,
+    TEAM_HANDOVERS,
 )
 
 
@@ -236,6 +263,7 @@ def move_team(
     if step.allowed is _bureau:
         team.decided_by_id = by.id
     audit.record(action, team, by=by, changes={"status": [before, step.to]}, note=reason)
+    TEAM_WORKFLOW.announce(team, action, by)
     db.session.flush()
     return team
 
@@ -337,6 +365,29 @@ def create_batch(data: dict[str, Any], team_ids: list[int], by: User) -> Oversea
     return batch
 
 
+def _nomination_about(n: Nomination) -> dict[str, Any]:
+    return {"teacher": n.teacher.name, "batch": str(n.batch)}
+
+
+def _batch_link(n: Nomination) -> str:
+    return f"/overseas/{n.batch_id}"
+
+
+def _teacher_and_school(n: Nomination) -> list[int | None]:
+    return [n.teacher.user_id, *handover.school_hr(n.teacher.school_id)]
+
+
+# The bureau selects the nominated; the teacher (and their school) hears of the selection.
+NOMINATION_HANDOVERS = {
+    "nominate": [Notice("overseas_nominated", lambda n: handover.bureau_for(n.teacher.school_id),
+                        _batch_link, _nomination_about)],
+    "select": [Notice("overseas_selected", _teacher_and_school, _batch_link, _nomination_about)],
+    "decline": [Notice("overseas_declined", _teacher_and_school, _batch_link, _nomination_about)],
+    "confirm": [Notice("overseas_confirmed", lambda n: handover.school_hr(n.teacher.school_id),
+                       _batch_link, _nomination_about)],
+}  # fmt: skip
+
+
 def nominate(batch: OverseasBatch, teacher: Teacher, by: User) -> Nomination:
     if not is_school_hr(by, teacher.school_id) and by.role != Role.ADMIN:
         raise PermissionDenied(_("Schools nominate their own teachers."))
@@ -364,6 +415,7 @@ def nominate(batch: OverseasBatch, teacher: Teacher, by: User) -> Nomination:
         label=f"{teacher.name} → {batch}",
         school_id=teacher.school_id,
     )
+    announce(NOMINATION_HANDOVERS, nomination, "nominate", by)
     return nomination
 
 
@@ -412,6 +464,7 @@ def decide_nomination(nomination: Nomination, action: str, by: User) -> None:
         school_id=nomination.teacher.school_id,
         changes={"status": [None, nomination.status]},
     )
+    announce(NOMINATION_HANDOVERS, nomination, action, by)
     db.session.flush()
 
 

@@ -206,7 +206,10 @@ def test_report_reminders_and_late_flags_once(app, school_team, make_user):
     from core.models import Notification
 
     jobs.overseas_reports()
-    assert db.session.query(Notification).filter_by(user_id=user.id).count() == 2
+    reminders = db.session.query(Notification).filter(
+        Notification.user_id == user.id, Notification.kind.like("overseas_report_%")
+    )
+    assert reminders.count() == 2
 
 
 @pytest.mark.parametrize(

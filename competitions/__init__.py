@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core import demo as core_demo
-from core import nav
+from core import nav, notifications
 from core.models import Role
 
 
@@ -19,6 +19,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
     core_demo.register(competition_demo.build)
+    notifications.register_kind(
+        "results_published", _l("The results of %(competition)s are published.")
+    )
+    notifications.register_kind(
+        "results_corrected", _l("A result of %(competition)s was corrected.")
+    )
     nav.register(
         nav.NavItem(
             "competitions.index",

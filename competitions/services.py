@@ -7,12 +7,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from core import audit
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.models import Role, School, User
+from core.notifications import notify
 from core.timeutil import today, utcnow
 from teachers.models import Teacher, TeacherStatus
 
@@ -423,5 +424,29 @@ def publish(competition: Competition, by: User) -> None:
 
 
 def announce(competition: Competition, entries: list[Entry], reason: str) -> None:
-    """The one place a result change is announced (on publishing, and on each correction)."""
+    """The one place a result change is announced (on publishing, and on each correction): to
+    the packages that depend on results (D-class recognition), and to the people concerned —
+    HR of the schools entered and the teachers in the entries."""
     results_changed.send(competition, entries=entries, reason=reason)
+    entry_ids = [e.id for e in entries]
+    schools = {e.school_id for e in entries}
+    people = set(
+        db.session.scalars(
+            select(User.id).where(
+                User.enabled.is_(True),
+                or_(
+                    and_(User.role == Role.SCHOOL_HR, User.school_id.in_(schools)),
+                    User.id.in_(
+                        select(Teacher.user_id)
+                        .join(EntryPerson, EntryPerson.teacher_id == Teacher.id)
+                        .where(EntryPerson.entry_id.in_(entry_ids))
+                    ),
+                ),
+            )
+        )
+    )
+    kind = "results_published" if reason == "published" else "results_corrected"
+    stamp = f"{competition.id}:{reason}:{utcnow().isoformat()}"
+    for user_id in people:
+        notify(user_id, kind, key=f"{kind}:{user_id}:{stamp}"[:120],
+               link=f"/competitions/{competition.id}", competition=competition.name)  # fmt: skip

@@ -1,0 +1,125 @@
+"""A hand-over is the product: each step of a workflow tells whoever acts next, at once, in the
+same transaction, in their language, with a link to where they act; a refused step tells no one."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from competitions import services as competitions
+from core.errors import Conflict
+from core.extensions import db
+from core.models import Notification, Role
+from core.notifications import text_of
+from core.timeutil import today
+from placements import mentor
+from placements import services as placements
+from recognition import services as recognitions
+from recognition.models import Kind, Recognition
+from teachers.appointments import services as appointments
+from tests.teachers.test_appointments import submitted
+
+
+def told(user) -> list[Notification]:  # type: ignore[no-untyped-def]
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        )
+    )
+
+
+def test_a_placement_passes_from_teacher_to_mentor_to_hr_and_back(
+    teacher_with_account, make_user, make_placement, login_as
+):
+    teacher, me = teacher_with_account()
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    start = today() - timedelta(days=40)
+    placement = make_placement(teacher, start, start + timedelta(days=9), days=8, status="draft")
+    placements.transition(placement, "submit", me)
+    db.session.commit()
+    [note] = told(hr)
+    assert note.kind == "placement_submitted" and note.link == f"/placements/{placement.id}"
+    assert teacher.name in text_of(note) and "请审核" in text_of(note)
+    bell = login_as(hr).get("/").get_data(as_text=True)
+    assert 'class="count"' in bell  # the unread count in the top bar
+
+    token = mentor.create_link(placement, me)
+    mentor.confirm(token, Decimal(8), "陈工")
+    db.session.commit()
+    assert [n.kind for n in told(hr)] == ["placement_submitted", "placement_confirmed"]
+    assert "placement_confirmed" in [n.kind for n in told(me)]
+
+    placements.transition(placement, "approve", hr)
+    db.session.commit()
+    assert told(me)[-1].kind == "placement_approved"
+    assert told(hr)[-1].kind == "placement_confirmed"  # HR is not told of their own step
+
+
+def test_a_refused_step_tells_no_one(teacher_with_account, make_user, make_placement):
+    teacher, me = teacher_with_account()
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    start = today() - timedelta(days=40)
+    placement = make_placement(teacher, start, status="submitted")
+    before = len(told(me))
+    with pytest.raises(Conflict):  # not confirmed by the enterprise yet
+        placements.transition(placement, "approve", hr)
+    db.session.rollback()
+    assert len(told(me)) == before
+
+
+def test_the_second_hr_and_then_the_bureau_are_told_of_an_appointment(
+    school_with_staff,
+    make_user,
+):
+    school, hr, hr2 = school_with_staff(county="330302")
+    county_bureau = make_user(Role.BUREAU, county="330302")
+    other_county = make_user(Role.BUREAU, county="330381")
+    appointments.set_policy(school.county_id, Decimal(0), True, county_bureau)
+    appointment = submitted(school, hr)
+    assert [n.kind for n in told(hr2)] == ["appointment_submitted"]
+    assert told(hr) == []  # the proposer is not told of their own proposal
+    appointments.transition(appointment, "approve", hr2)
+    db.session.commit()
+    assert [n.kind for n in told(county_bureau)] == ["appointment_needs_bureau"]
+    assert told(other_county) == []
+    appointments.transition(appointment, "approve", county_bureau)
+    db.session.commit()
+    assert told(hr)[-1].kind == "appointment_approved"
+    assert told(hr)[-1].link == f"/appointments/{appointment.id}"
+
+
+def test_d_class_cases_reach_the_bureau_and_the_decision_reaches_the_teacher(
+    national,
+    organizer,
+    make_user,
+):
+    bureau = make_user(Role.BUREAU, county="330302")
+    competitions.publish(national["skills"], organizer)
+    db.session.commit()
+    proposed = [n for n in told(bureau) if n.kind == "d_class_proposed"]
+    cases = db.session.scalars(select(Recognition).where(Recognition.kind == Kind.D_CLASS)).all()
+    assert len(proposed) == len(cases) >= 1
+    case = cases[0]
+    teacher_user = make_user(Role.TEACHER, teacher=case.teacher)
+    recognitions.confirm(case, bureau)
+    db.session.commit()
+    assert told(teacher_user)[-1].kind == "d_class_confirmed"
+
+
+def test_a_dual_qualified_application_goes_to_the_school_then_the_bureau(
+    teacher_with_account, make_user, make_placement
+):
+    teacher, me = teacher_with_account(qualification_cert_no="2015330001")
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    bureau = make_user(Role.BUREAU)
+    make_placement(teacher, date(2025, 3, 3), date(2025, 6, 6), days=70)
+    r = recognitions.apply(teacher, "junior", me)
+    db.session.commit()
+    assert told(hr)[-1].kind == "dual_applied"
+    recognitions.school_review(r, True, "", hr)
+    db.session.commit()
+    assert told(bureau)[-1].kind == "dual_school_passed"
+    assert told(me)[-1].kind == "dual_school_passed"

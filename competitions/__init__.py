@@ -19,6 +19,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
     core_demo.register(competition_demo.build)
+    from .inbox import inbox
+
+    nav.register_inbox(inbox)
     notifications.register_kind(
         "results_published", _l("The results of %(competition)s are published.")
     )

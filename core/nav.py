@@ -46,3 +46,27 @@ def register_home_panel(panel: HomePanel) -> None:
 
 def home_panels(user: User) -> list[tuple[str, dict[str, Any]]]:
     return [p for p in (panel(user) for panel in HOME_PANELS) if p is not None]
+
+
+# The to-do inbox at the top of the home page: each package says what waits for a user.
+@dataclass(frozen=True)
+class InboxItem:
+    label: Any  # e.g. "Placements to review"
+    count: int
+    link: str
+    oldest: Any = None  # a date or datetime: the oldest waiting, shown so nothing is forgotten
+
+
+InboxSource = Any  # Callable[[User], list[InboxItem]]
+INBOX_SOURCES: list[InboxSource] = []
+
+
+def register_inbox(source: InboxSource) -> None:
+    if source not in INBOX_SOURCES:
+        INBOX_SOURCES.append(source)
+
+
+def inbox(user: User) -> list[InboxItem]:
+    """What waits for `user`, oldest first; each source answers in one or two queries."""
+    items = [item for source in INBOX_SOURCES for item in source(user) if item.count]
+    return sorted(items, key=lambda i: str(i.oldest or "9999"))

@@ -24,6 +24,9 @@ def init_app(app: Flask) -> None:
     core_demo.register(placement_demo.build)
     profile.register_section(profile_section)
     nav.register_home_panel(home_panel)
+    from .inbox import inbox
+
+    nav.register_inbox(inbox)
     nav.register(
         nav.NavItem(
             "placements.index",

@@ -26,6 +26,9 @@ def init_app(app: Flask) -> None:
     team_services.DUAL_QUALIFIED_SHARE = _dual_share
     profile.register_section(_profile_section)
     core_demo.register(recognition_demo.build)
+    from .inbox import inbox
+
+    nav.register_inbox(inbox)
     nav.register(
         nav.NavItem(
             "recognition.index",

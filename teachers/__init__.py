@@ -40,6 +40,9 @@ def init_app(app: Flask) -> None:
     profile.register_section(teams_section)
     register_role_linker(Role.TEACHER, link_account)
     core_demo.register(teacher_demo.build)
+    from .inbox import inbox
+
+    nav.register_inbox(inbox)
     core_demo.register(appointment_demo.build)
     core_demo.register(team_demo.build)
     nav.register(

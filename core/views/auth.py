@@ -41,6 +41,7 @@ def home():  # type: ignore[no-untyped-def]
         "core/home.html",
         items=nav.items_for(current_user),
         panels=nav.home_panels(current_user),
+        inbox=nav.inbox(current_user),
     )
 
 

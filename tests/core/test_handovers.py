@@ -123,3 +123,23 @@ def test_a_dual_qualified_application_goes_to_the_school_then_the_bureau(
     db.session.commit()
     assert told(bureau)[-1].kind == "dual_school_passed"
     assert told(me)[-1].kind == "dual_school_passed"
+
+
+def test_each_role_s_inbox_counts_what_waits_for_it(
+    teacher_with_account, make_user, make_placement, login_as, school_with_staff
+):
+    teacher, me = teacher_with_account()
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    start = today() - timedelta(days=60)
+    make_placement(teacher, start, status="submitted")
+    make_placement(teacher, start + timedelta(days=20), status="submitted")
+    page = login_as(hr).get("/").get_data(as_text=True)
+    assert "待办事项" in page and "待审核的企业实践" in page
+    assert '<span class="count-badge">2</span> 待审核的企业实践' in page
+    school, first, second = school_with_staff()
+    submitted(school, first)
+    waiting = login_as(second).get("/").get_data(as_text=True)
+    assert '<span class="count-badge">1</span> 待您审批的兼职教师聘任' in waiting
+    assert "待您审批的兼职教师聘任" not in login_as(first).get("/").get_data(as_text=True)
+    empty = login_as(role=Role.ORGANIZER).get("/").get_data(as_text=True)
+    assert "没有待办事项" in empty

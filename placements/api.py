@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
+from core.bulk import BODY_SCHEMA, ids_from_json, outcomes_json
 from core.errors import NotFound
 from core.extensions import db
 from core.models import Role, School
@@ -183,3 +184,15 @@ def enterprises():  # type: ignore[no-untyped-def]
             "industry": e.industry,
         },
     )
+
+
+@api.route(
+    "/placements/bulk-approve",
+    methods=["POST"],
+    summary="HR approves several placements; each is checked on its own (done / refused, why)",
+    body=BODY_SCHEMA,
+)
+def bulk_approve():  # type: ignore[no-untyped-def]
+    require(current_user.role == Role.SCHOOL_HR)
+    outcomes = services.approve_many(ids_from_json(json_body()), current_user)
+    return jsonify(outcomes_json(outcomes))

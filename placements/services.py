@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from core import audit, handover
+from core.bulk import Outcome, decide_each
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.handover import Notice
@@ -36,7 +37,7 @@ from .models import (
     PlacementRevision,
     PlacementStatus,
 )
-from .permissions import can_edit, is_school_hr
+from .permissions import can_edit, is_school_hr, visible_placements
 
 S = PlacementStatus
 
@@ -298,6 +299,17 @@ def transition(placement: Placement, action: str, by: User, reason: str = "") ->
     WORKFLOW.announce(placement, action, by)
     db.session.flush()
     return placement
+
+
+def approve_many(ids: list[int], by: User) -> list[Outcome]:
+    """HR approves several placements at once; each is checked (confirmed by the enterprise, no
+    overlap), audited and its teacher told one by one, and a refusal stops only that one."""
+    if not ids:
+        raise ValidationFailed({"ids": _("Choose at least one record.")})
+    chosen = db.session.scalars(
+        visible_placements(by).where(Placement.id.in_(ids)).order_by(Placement.id)
+    ).all()
+    return decide_each(chosen, lambda p: transition(p, "approve", by))
 
 
 # --- evidence and confirmation ----------------------------------------------------------------

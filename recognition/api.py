@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.api import ApiBlueprint, get_visible, json_body, paginated
+from core.bulk import BODY_SCHEMA, ids_from_json, outcomes_json
 from core.models import Role, School
 from core.permissions import require
 from core.views.tasks import task_state
@@ -109,3 +110,26 @@ def decide(recognition_id: int, action: str):  # type: ignore[no-untyped-def]
             r, str((request.get_json(silent=True) or {}).get("reason") or ""), current_user
         )
     return jsonify(recognition_json(r))
+
+
+@api.route(
+    "/recognitions/bulk",
+    methods=["POST"],
+    summary="The bureau confirms or rejects several cases; each is decided on its own",
+    body={
+        **BODY_SCHEMA,
+        "required": ["ids", "action"],
+        "properties": {
+            **BODY_SCHEMA["properties"],
+            "action": {"type": "string", "enum": ["confirm", "reject"]},
+            "reason": {"type": "string", "description": "Needed to reject"},
+        },
+    },
+)
+def bulk_decide():  # type: ignore[no-untyped-def]
+    require(current_user.role in (Role.BUREAU, Role.ADMIN))
+    body = json_body()
+    outcomes = services.decide_many(
+        ids_from_json(body), str(body.get("action", "")), str(body.get("reason", "")), current_user
+    )
+    return jsonify(outcomes_json(outcomes))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from core import audit, handover
+from core.bulk import Outcome, decide_each
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.handover import Notice, announce
@@ -136,6 +137,23 @@ def confirm(r: Recognition, by: User) -> Recognition:
     announce(HANDOVERS, r, "d_class_confirmed" if r.kind == Kind.D_CLASS else "notice", by)
     db.session.flush()
     return r
+
+
+def decide_many(ids: list[int], action: str, reason: str, by: User) -> list[Outcome]:
+    """The bureau confirms or rejects many cases at once (one reason for all rejections); each
+    is checked, audited and told one by one, and a refusal stops only that one."""
+    if action not in ("confirm", "reject"):
+        raise ValidationFailed({"action": _("Choose confirm or reject.")})
+    if not ids:
+        raise ValidationFailed({"ids": _("Choose at least one record.")})
+    if action == "reject" and not (reason or "").strip():
+        raise ValidationFailed({"reason": _("Give a reason.")})
+    records = db.session.scalars(
+        visible(by).where(Recognition.id.in_(ids)).order_by(Recognition.id)
+    ).all()
+    if action == "confirm":
+        return decide_each(records, lambda r: confirm(r, by))
+    return decide_each(records, lambda r: reject(r, reason, by))
 
 
 def reject(r: Recognition, reason: str, by: User) -> Recognition:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core.bulk import parse_ids
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -71,6 +72,34 @@ def index():  # type: ignore[no-untyped-def]
         status=status,
         ratio=ratio,
         since_2023=stats.recognised_since(),
+    )
+
+
+@bp.post("/recognitions/bulk")
+@roles_required(Role.BUREAU, Role.ADMIN)
+def bulk():  # type: ignore[no-untyped-def]
+    """Confirm or reject the chosen cases at once; the page lists what went through and why each
+    refusal."""
+    back = url_for(
+        "recognition.index", kind=request.form.get("kind"), status=request.form.get("status")
+    )
+    try:
+        outcomes = services.decide_many(
+            parse_ids(request.form.getlist("ids")),
+            request.form.get("action", ""),
+            request.form.get("reason", ""),
+            current_user,
+        )
+    except ValidationFailed as err:
+        flash_errors(err.fields)
+        return redirect(back), 303
+    return render_template(
+        "core/bulk_result.html",
+        outcomes=outcomes,
+        title=_("Decisions"),
+        back=back,
+        label=lambda r: f"{r.teacher.name} · {labels.KIND[r.kind]} · {r.basis}",
+        link=lambda r: url_for("recognition.detail", recognition_id=r.id),
     )
 
 

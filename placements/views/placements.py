@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from core.bulk import parse_ids
 from core.errors import ServiceError, ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -49,6 +50,25 @@ def index():  # type: ignore[no-untyped-def]
     )
     return render_template(
         "placements/index.html", pagination=pagination, status=status, q=q, statuses=STATUS_FILTERS
+    )
+
+
+@bp.post("/placements/bulk")
+@roles_required(Role.SCHOOL_HR)
+def bulk_approve():  # type: ignore[no-untyped-def]
+    back = url_for("placements.index", status="submitted")
+    try:
+        outcomes = services.approve_many(parse_ids(request.form.getlist("ids")), current_user)
+    except ValidationFailed as err:
+        flash_errors(err.fields)
+        return redirect(back), 303
+    return render_template(
+        "core/bulk_result.html",
+        outcomes=outcomes,
+        title=_("Approvals"),
+        back=back,
+        label=lambda p: f"{p.teacher.name} · {p.enterprise.name} · {p.start_date}–{p.end_date}",
+        link=lambda p: url_for("placements.detail", placement_id=p.id),
     )
 
 

@@ -88,3 +88,12 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => select.form.submit());
   });
 });
+
+// "Choose all" for a list decided at once.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-check-all]").forEach((all) => {
+    all.addEventListener("change", () => {
+      all.form.querySelectorAll(`input[name="${all.dataset.checkAll}"]`).forEach((box) => { box.checked = all.checked; });
+    });
+  });
+});

@@ -143,3 +143,56 @@ def test_each_role_s_inbox_counts_what_waits_for_it(
     assert "待您审批的兼职教师聘任" not in login_as(first).get("/").get_data(as_text=True)
     empty = login_as(role=Role.ORGANIZER).get("/").get_data(as_text=True)
     assert "没有待办事项" in empty
+
+
+def test_the_bureau_decides_many_cases_at_once_and_each_teacher_is_told(
+    national, organizer, make_user, login_as, api_client
+):
+    bureau = make_user(Role.BUREAU, county="330302")
+    competitions.publish(national["skills"], organizer)
+    db.session.commit()
+    cases = db.session.scalars(select(Recognition).where(Recognition.kind == Kind.D_CLASS)).all()
+    users = {c.id: make_user(Role.TEACHER, teacher=c.teacher) for c in cases}
+    recognitions.confirm(cases[0], bureau)  # already decided: this one will be refused
+    db.session.commit()
+    page = login_as(bureau)
+    listing = page.get("/recognitions?kind=d_class&status=pending").get_data(as_text=True)
+    assert 'name="ids"' in listing and "确认所选" in listing
+    result = page.post(
+        "/recognitions/bulk",
+        data={"ids": [str(c.id) for c in cases], "action": "confirm", "kind": "d_class",
+              "status": "pending"},
+    )  # fmt: skip
+    text = result.get_data(as_text=True)
+    assert result.status_code == 200
+    assert f"完成 {len(cases) - 1} 项，拒绝 1 项" in text and "只有待认定的记录可以确认" in text
+    for case in cases[1:]:
+        assert told(users[case.id])[-1].kind == "d_class_confirmed"
+    empty = page.post("/recognitions/bulk", data={"action": "reject"})
+    assert empty.status_code == 303
+    call = api_client(bureau)
+    assert call("POST", "/api/v1/recognitions/bulk", json={"ids": "1"}).status_code == 400
+    body = {"ids": [cases[1].id], "action": "reject", "reason": "重复"}
+    answer = call("POST", "/api/v1/recognitions/bulk", json=body).json
+    assert answer == {
+        "done": [],
+        "refused": [{"id": cases[1].id, "reason": answer["refused"][0]["reason"]}],
+    }
+
+
+def test_hr_approves_several_placements_and_a_refusal_stops_only_that_one(
+    teacher_with_account, make_user, make_placement, login_as
+):
+    teacher, me = teacher_with_account()
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    start = today() - timedelta(days=90)
+    ready = make_placement(teacher, start, status="confirmed")
+    unconfirmed = make_placement(teacher, start + timedelta(days=20), status="submitted")
+    page = login_as(hr)
+    result = page.post("/placements/bulk", data={"ids": [str(ready.id), str(unconfirmed.id)]})
+    text = result.get_data(as_text=True)
+    assert "完成 1 项，拒绝 1 项" in text and "企业尚未确认" in text
+    db.session.expire_all()
+    assert db.session.get(type(ready), ready.id).status == "approved"
+    assert db.session.get(type(ready), unconfirmed.id).status == "submitted"
+    assert told(me)[-1].kind == "placement_approved"

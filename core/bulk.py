@@ -1,0 +1,76 @@
+"""Deciding many records at once: each is still checked, changed, audited and its people told one
+by one, in a savepoint of its own, so a refusal of one undoes only that one and the others go
+through. The outcome names each record and, for a refusal, why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from werkzeug.exceptions import Forbidden
+
+from .errors import ServiceError
+from .extensions import db
+
+MAX_AT_ONCE = 200
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record: Any
+    done: bool
+    reason: str = ""
+
+
+def decide_each(records: Iterable[Any], step: Callable[[Any], Any]) -> list[Outcome]:
+    outcomes = []
+    for record in records:
+        try:
+            with db.session.begin_nested():
+                step(record)
+        except ServiceError as err:
+            outcomes.append(Outcome(record, False, err.message))
+        except Forbidden:
+            outcomes.append(Outcome(record, False, _("You may not decide this record.")))
+        else:
+            outcomes.append(Outcome(record, True))
+    return outcomes
+
+
+def parse_ids(values: Iterable[str]) -> list[int]:
+    """The chosen record ids (at most MAX_AT_ONCE); anything not a whole number is dropped."""
+    ids = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if 0 < number < 2**31 and number not in ids:
+            ids.append(number)
+    return ids[:MAX_AT_ONCE]
+
+
+BODY_SCHEMA = {
+    "type": "object",
+    "required": ["ids"],
+    "properties": {"ids": {"type": "array", "items": {"type": "integer"}, "maxItems": MAX_AT_ONCE}},
+}
+
+
+def ids_from_json(body: dict[str, Any]) -> list[int]:
+    from .errors import ValidationFailed
+
+    raw = body.get("ids")
+    if not isinstance(raw, list) or not all(isinstance(i, int) and not isinstance(i, bool)
+                                            for i in raw):  # fmt: skip
+        raise ValidationFailed({"ids": _("Send a list of record ids.")})
+    return parse_ids(str(i) for i in raw)
+
+
+def outcomes_json(outcomes: list[Outcome]) -> dict[str, Any]:
+    return {
+        "done": [o.record.id for o in outcomes if o.done],
+        "refused": [{"id": o.record.id, "reason": o.reason} for o in outcomes if not o.done],
+    }

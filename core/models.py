@@ -259,3 +259,13 @@ class RateLimitCounter(db.Model):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     window_start: Mapped[int] = mapped_column(primary_key=True)  # epoch seconds
     hits: Mapped[int] = mapped_column(default=0)
+
+
+class JobLock(db.Model):
+    """Who runs a scheduled job now (SQLite; PostgreSQL uses an advisory lock): two schedulers,
+    or a scheduler and `jobs run`, never run the same job at the same time."""
+
+    __tablename__ = "job_locks"
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(80), default="")
+    locked_until: Mapped[datetime]

@@ -8,15 +8,22 @@ Never started inside web workers: with several gunicorn workers every job would 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .db import unit_of_work
+from .extensions import db
+from .models import JobLock
+from .timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -34,10 +41,50 @@ def register(name: str, func: Callable[[], Any], description: str = "", **cron: 
     JOBS[name] = Job(name, func, cron or {"hour": 2}, description)
 
 
+LOCK_MINUTES = 30  # a run that takes longer (or whose process died) frees the job then
+
+
 def run_job(name: str) -> Any:
-    """Run one job in the current app context as one unit of work."""
-    with unit_of_work():
-        return JOBS[name].func()
+    """Run one job in the current app context as one unit of work, unless it is running
+    elsewhere already (then it is skipped: the other run does the work)."""
+    if db.engine.dialect.name == "postgresql":
+        with unit_of_work():
+            key = f"shuangshi-job:{name}"
+            # Held until this transaction ends; a second run finds it taken and stops.
+            if not db.session.scalar(
+                text("SELECT pg_try_advisory_xact_lock(hashtext(:k))"), {"k": key}
+            ):
+                return {"skipped": "running elsewhere"}
+            return JOBS[name].func()
+    holder = secrets.token_hex(8)
+    if not _take_row_lock(name, holder):
+        return {"skipped": "running elsewhere"}
+    try:
+        with unit_of_work():
+            return JOBS[name].func()
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(
+                update(JobLock)
+                .where(JobLock.name == name, JobLock.holder == holder)
+                .values(locked_until=utcnow())
+            )
+
+
+def _take_row_lock(name: str, holder: str) -> bool:
+    now = utcnow()
+    with db.engine.begin() as conn:
+        conn.execute(
+            sqlite_insert(JobLock)
+            .values(name=name, holder="", locked_until=now - timedelta(seconds=1))
+            .on_conflict_do_nothing()
+        )
+        taken = conn.execute(
+            update(JobLock)
+            .where(JobLock.name == name, JobLock.locked_until < now)
+            .values(holder=holder, locked_until=now + timedelta(minutes=LOCK_MINUTES))
+        )
+        return taken.rowcount == 1
 
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core import audit
 from core.extensions import db
@@ -22,10 +22,20 @@ def daily() -> dict[str, int]:
         select(Appointment).where(
             Appointment.status == AppointmentStatus.APPROVED, Appointment.term_end < on
         )
-    ):
-        appointment.status = AppointmentStatus.ENDED
-        audit.record("ended", appointment, changes={"status": ["approved", "ended"]})
-        ended += 1
+    ).all():
+        # Only if it is still approved: a run elsewhere may have ended it since it was read.
+        changed = db.session.execute(
+            update(Appointment)
+            .where(
+                Appointment.id == appointment.id, Appointment.status == AppointmentStatus.APPROVED
+            )
+            .values(status=AppointmentStatus.ENDED)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount == 1:
+            audit.record("ended", appointment, changes={"status": ["approved", "ended"]})
+            ended += 1
+    db.session.expire_all()
     soon = list(
         db.session.scalars(
             select(Appointment).where(

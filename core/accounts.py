@@ -214,6 +214,15 @@ def set_enabled(user: User, enabled: bool, by: User | None) -> None:
     db.session.flush()
 
 
+def set_mail(user: User, email: str, preference: str) -> None:
+    """The address notifications are mailed to, and how often (each, a daily digest, off)."""
+    if preference not in ("each", "digest", "off"):
+        raise ValidationFailed({"mail_notifications": _("Choose how often to be mailed.")})
+    user.email = (email or "").strip()[:120]
+    user.mail_notifications = preference
+    audit.record_changes("mail_settings", user, by=user)
+
+
 def set_locale(user: User, locale: str) -> None:
     if locale not in current_app.config["LANGUAGES"]:
         raise ValidationFailed({"locale": _("Choose a language.")})

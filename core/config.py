@@ -71,6 +71,14 @@ class Config:
     ROSTER_IMPORT_INLINE_ROWS = 300  # larger roster imports run in the background
     ROSTER_EXPORT_INLINE_ROWS = 2000  # larger roster exports too
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    # E-mail of notifications: off unless MAIL_SERVER is set. PUBLIC_URL starts the links.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "shuangshi@localhost")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))  # trusted X-Forwarded-* hops
 
 
@@ -91,6 +99,7 @@ class TestingConfig(Config):
     TASKS_IMMEDIATE = True
     RATELIMIT_ENABLED = False  # the suite signs in hundreds of times from one address
     REDIS_URL = None
+    MAIL_SERVER = None
 
 
 CONFIGS = {

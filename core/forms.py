@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -80,6 +81,24 @@ class ChangePasswordForm(FlaskForm):
     def validate_confirm(self, field):  # type: ignore[no-untyped-def]
         if field.data != self.new_password.data:
             raise ValidationError(_l("The two passwords differ."))
+
+
+class MailForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address"),
+        validators=[Optional(), Email(_l("Enter an e-mail address such as name@school.cn.")),
+                    Length(max=120)],
+    )  # fmt: skip
+    mail_notifications = SelectField(
+        _l("Notifications by e-mail"),
+        choices=options(
+            [
+                ("each", _l("Each one as it comes")),
+                ("digest", _l("One digest a day")),
+                ("off", _l("None")),
+            ]
+        ),
+    )
 
 
 class TokenForm(FlaskForm):

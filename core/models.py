@@ -93,6 +93,9 @@ class User(UserMixin, db.Model):
     # A bureau account with no county is the city bureau.
     county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"))
     locale: Mapped[str | None] = mapped_column(String(12))
+    email: Mapped[str] = mapped_column(String(120), default="")
+    # Notifications by e-mail too: "each" as they come, a daily "digest", or "off".
+    mail_notifications: Mapped[str] = mapped_column(String(10), default="each")
     enabled: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(default=0)
@@ -198,7 +201,10 @@ class Notification(db.Model):
     """An in-app message. `key` makes a job's notice idempotent: running twice sends it once."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "user_id", "read_at"),
+        Index("ix_notifications_mail_status", "mail_status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
@@ -207,6 +213,11 @@ class Notification(db.Model):
     key: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # Its e-mail: "" (none), "queued", "sending", "sent", "digest" (waits for the daily one),
+    # "skipped" (the reader has no address or turned mail off), "failed" (after every try).
+    mail_status: Mapped[str] = mapped_column(String(10), default="")
+    mail_attempts: Mapped[int] = mapped_column(default=0)
+    mail_next_at: Mapped[datetime | None]
 
 
 class TaskStatus(enum.StrEnum):

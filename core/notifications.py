@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -38,6 +38,9 @@ def notify(user: User | int, kind: str, key: str, link: str = "", **params: Any)
         "key": key[:120],
         "created_at": utcnow(),
     }
+    if current_app.config.get("MAIL_SERVER"):
+        values["mail_status"] = "queued"  # the reader's choice is applied when it is sent
+        db.session.info["shuangshi_mail"] = True  # sent after the commit (core.mail)
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(Notification).values(**values).on_conflict_do_nothing())
 

@@ -161,12 +161,13 @@ def send(task_id: int, delay: int = 0) -> None:
 
 _huey: Any = None
 _sender: Any = None  # the huey task that carries a task id to a worker
+_function_sender: Any = None  # the one that names a registered function
 _app: Flask | None = None
 
 
 def queue() -> Any:
     """The huey instance of this process (made on first use from the app's configuration)."""
-    global _huey, _sender
+    global _huey, _sender, _function_sender
     if _huey is None:
         from huey import RedisHuey, SqliteHuey
 
@@ -178,6 +179,7 @@ def queue() -> Any:
                 config["TASK_QUEUE_NAME"], filename=config["TASK_QUEUE_FILE"], results=False
             )
         _sender = _huey.task(name="shuangshi.run_task")(_run_in_worker)
+        _function_sender = _huey.task(name="shuangshi.run_function")(run_function)
     return _huey
 
 
@@ -193,10 +195,43 @@ def _enqueue(task_id: int, delay: int) -> None:
         _sender(task_id)
 
 
+# Plain functions a worker runs on request, with no task row to follow (e.g. sending the mail
+# queued by a commit); each one finds its own work in the database and is safe to run twice.
+FUNCTIONS: dict[str, Callable[[], Any]] = {}
+
+
+def register_function(name: str, func: Callable[[], Any]) -> None:
+    FUNCTIONS[name] = func
+
+
+def send_function(name: str) -> None:
+    if current_app.config["TASKS_IMMEDIATE"]:
+        run_function(name)
+        return
+    try:
+        queue()
+        _function_sender(name)
+    except Exception:  # the queue is down: housekeeping asks again within five minutes
+        log.exception("could not queue %s", name)
+
+
+def run_function(name: str) -> None:
+    app = current_app._get_current_object() if has_app_context() else _app  # type: ignore[attr-defined]
+    with app.app_context():  # type: ignore[union-attr]
+        try:
+            FUNCTIONS[name]()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("%s failed", name)
+        finally:
+            db.session.remove()
+
+
 def reset_queue() -> None:
     """Forget this process's queue (tests that change the queue's configuration)."""
-    global _huey, _sender
-    _huey = _sender = None
+    global _huey, _sender, _function_sender
+    _huey = _sender = _function_sender = None
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -407,9 +442,13 @@ def housekeeping() -> dict[str, int]:
         ):
             storage().delete(task.params["input_key"])
             task.params = {k: v for k, v in task.params.items() if k != "input_key"}
+    from . import mail
     from .ratelimit import forget_old_windows
 
     forgotten = forget_old_windows(int(time.time()) - 86400)
+    if mail.configured():
+        mail.resend_stuck()
+        db.session.info["shuangshi_mail"] = True  # try what waits, after this commit
     db.session.flush()
     # After the commit: a worker must find the rows as they are now.
     for task_id in waiting:
@@ -420,6 +459,9 @@ def housekeeping() -> dict[str, int]:
 def init_app(app: Flask) -> None:
     global _app
     _app = app
+    from . import mail
+
+    register_function("shuangshi.send_mail", mail.send_queued)
     register_kind("task_done", _l("Ready: %(what)s. Open it to download the result."))
     register_kind("task_failed", _l("Could not finish: %(what)s. Open it to see why."))
 
@@ -428,8 +470,11 @@ def init_app(app: Flask) -> None:
     scheduler.register(
         "core.tasks",
         housekeeping,
-        "resend lost tasks, remove downloads older than 7 days",
+        "resend lost tasks and waiting mail, remove downloads older than 7 days",
         minute="*/5",
+    )
+    scheduler.register(
+        "core.mail_digest", mail.daily_digest, "the daily e-mail digest", hour=17, minute=30
     )
 
     @app.cli.command("worker")

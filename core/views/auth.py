@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import accounts, nav
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..forms import ChangePasswordForm, LoginForm, TokenForm
+from ..forms import ChangePasswordForm, LoginForm, MailForm, TokenForm
 from ..models import ApiToken
 from ..permissions import login_required, require
 from ..urls import safe_next
@@ -86,8 +86,26 @@ def account():  # type: ignore[no-untyped-def]
         "core/account.html",
         password_form=ChangePasswordForm(),
         token_form=TokenForm(),
+        mail_form=MailForm(obj=current_user),
         tokens=accounts.user_tokens(current_user),
     )
+
+
+@bp.post("/account/mail")
+@login_required
+def mail_settings():  # type: ignore[no-untyped-def]
+    form = MailForm()
+    if form.validate_on_submit():
+        accounts.set_mail(current_user, form.email.data, form.mail_notifications.data)
+        flash(_("Your e-mail settings are saved."), "success")
+        return redirect(url_for("core.account"))
+    return render_template(
+        "core/account.html",
+        password_form=ChangePasswordForm(),
+        token_form=TokenForm(),
+        mail_form=form,
+        tokens=accounts.user_tokens(current_user),
+    ), form_status(form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -124,6 +142,7 @@ def create_token():  # type: ignore[no-untyped-def]
         "core/account.html",
         password_form=ChangePasswordForm(),
         token_form=form,
+        mail_form=MailForm(obj=current_user),
         tokens=accounts.user_tokens(current_user),
     ), form_status(form)
 

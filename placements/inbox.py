@@ -11,9 +11,12 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import Role, User
 from core.nav import InboxItem
-from core.timeutil import utcnow
+from core.rules import get_rule
+from core.timeutil import today, utcnow
 from teachers.models import Teacher
 
+from . import title_review
+from .ledger import Window, days_by_teacher
 from .models import MentorLink, Placement, PlacementStatus
 
 
@@ -26,8 +29,12 @@ def inbox(user: User) -> list[InboxItem]:
                 Teacher.school_id == user.school_id, Placement.status == PlacementStatus.SUBMITTED
             )
         ).one()
-        return [InboxItem(_l("Enterprise practice to review"), n, "/placements?status=submitted",
-                          oldest)]  # fmt: skip
+        return [
+            InboxItem(_l("Enterprise practice to review"), n, "/placements?status=submitted",
+                      oldest),
+            InboxItem(_l("Teachers in this year's title review short of practice days"),
+                      _short_for_title_review(user.school_id), "/title-review"),
+        ]  # fmt: skip
     if user.role == Role.TEACHER and user.teacher is not None:
         mine = Placement.teacher_id == user.teacher.id
         returned, since = db.session.execute(
@@ -51,3 +58,15 @@ def inbox(user: User) -> list[InboxItem]:
             InboxItem(_l("Mentor links expiring within 7 days"), expiring, "/placements", first),
         ]  # fmt: skip
     return []
+
+
+def _short_for_title_review(school_id: int) -> int:
+    """Teachers declared for this year's title review whose practice days fall short: one
+    query, the days summed in SQL."""
+    on = today()
+    days = days_by_teacher(Window.ending(on)).subquery()
+    intending = title_review.intending(school_id, on.year).order_by(None)
+    short = intending.outerjoin(days, days.c.teacher_id == Teacher.id).where(
+        func.coalesce(days.c[1], 0) < get_rule("practice_days_required", on)
+    )
+    return db.session.scalar(select(func.count()).select_from(short.subquery())) or 0

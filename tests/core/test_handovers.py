@@ -196,3 +196,16 @@ def test_hr_approves_several_placements_and_a_refusal_stops_only_that_one(
     assert db.session.get(type(ready), ready.id).status == "approved"
     assert db.session.get(type(ready), unconfirmed.id).status == "submitted"
     assert told(me)[-1].kind == "placement_approved"
+
+
+def test_hr_s_inbox_counts_title_review_teachers_short_of_practice(
+    teacher_with_account, make_user, login_as
+):
+    from placements import title_review
+
+    teacher, me = teacher_with_account()
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    title_review.declare(teacher, today().year, me)
+    db.session.commit()
+    page = login_as(hr).get("/").get_data(as_text=True)
+    assert '<span class="count-badge">1</span> 今年申报职称评审但企业实践天数不足的教师' in page

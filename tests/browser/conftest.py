@@ -12,11 +12,21 @@ from werkzeug.serving import make_server
 
 from core.db import reading
 from core.extensions import db
+from tests.competitions.conftest import make_competition, make_event, organizer
 from tests.placements.conftest import make_enterprise, make_placement, teacher_with_account
+from tests.recognition.test_d_class import national
 
 CHROMIUM = "/usr/bin/chromium"
 # Domain factories the browser tests use too.
-__all__ = ["make_enterprise", "make_placement", "teacher_with_account"]
+__all__ = [
+    "make_competition",
+    "make_enterprise",
+    "make_event",
+    "make_placement",
+    "national",
+    "organizer",
+    "teacher_with_account",
+]
 
 
 @pytest.fixture

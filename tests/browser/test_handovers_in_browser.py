@@ -15,8 +15,6 @@ from core.models import Role
 from core.timeutil import today
 from placements import services as placements
 from tests.browser.test_roster_in_browser import sign_in
-from tests.competitions.conftest import make_competition, make_event, organizer  # noqa: F401
-from tests.recognition.test_d_class import national  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

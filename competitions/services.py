@@ -15,6 +15,7 @@ from core.extensions import db
 from core.models import Role, School, User
 from core.notifications import notify
 from core.timeutil import today, utcnow
+from core.workflow import lock
 from teachers.models import Teacher, TeacherStatus
 
 from .models import (
@@ -406,6 +407,7 @@ def close_entries(competition: Competition, by: User) -> None:
 
 def publish(competition: Competition, by: User) -> None:
     _require_organizer(by)
+    lock(competition)
     if competition.status == C.PUBLISHED:
         raise Conflict(_("The results are already published."), status=competition.status)
     entries = list(

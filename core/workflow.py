@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from .errors import Conflict, PermissionDenied, ValidationFailed
+from .extensions import db
 from .handover import Notices, announce
 from .models import User
 
@@ -44,7 +45,11 @@ class Workflow:
         ]
 
     def check(self, record: Any, action: str, by: User, reason: str = "") -> Step:
-        """The step `by` may take now, or a 409 naming the current state, a 403, or a 400."""
+        """The step `by` may take now, or a 409 naming the current state, a 403, or a 400.
+
+        The record is read again under a row lock first: of two people deciding it at the same
+        moment, the second waits for the first, then sees its new state and is told so."""
+        lock(record)
         step = self.table.get((str(record.status), action))
         if step is None:
             raise Conflict(
@@ -64,3 +69,11 @@ class Workflow:
     def announce(self, record: Any, action: str, by: User | None) -> int:
         """Tell whoever acts next (and the record's owner) that `action` was taken."""
         return announce(self.notices, record, action, by)
+
+
+def lock(record: Any) -> None:
+    """Re-read `record` under a row lock until the transaction ends (SELECT … FOR UPDATE on
+    PostgreSQL). SQLite takes its single write lock when a writing request begins, so a second
+    writer already waits for the first and reads its result."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.refresh(record, with_for_update=True)

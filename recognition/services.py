@@ -18,6 +18,7 @@ from core.models import Role, User
 from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
 from core.timeutil import today
+from core.workflow import lock
 from teachers.appointments.models import Appointment
 from teachers.models import Teacher, TeacherStatus
 
@@ -120,6 +121,7 @@ HANDOVERS = {
 
 def confirm(r: Recognition, by: User) -> Recognition:
     """D-class: confirm a pending recognition. Dual-qualified: approve into the notice period."""
+    lock(r)  # one decision wins when two arrive at once
     if not is_bureau_for(by, r):
         raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
     before = r.status
@@ -157,6 +159,7 @@ def decide_many(ids: list[int], action: str, reason: str, by: User) -> list[Outc
 
 
 def reject(r: Recognition, reason: str, by: User) -> Recognition:
+    lock(r)  # one decision wins when two arrive at once
     if not is_bureau_for(by, r):
         raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
     if r.status not in (S.PENDING, S.SCHOOL_PASSED, S.NOTICE):
@@ -257,6 +260,7 @@ def apply(teacher: Teacher, tier: str, by: User) -> Recognition:
 
 
 def school_review(r: Recognition, passed: bool, comment: str, by: User) -> None:
+    lock(r)  # one decision wins when two arrive at once
     if not is_hr_for(by, r):
         raise PermissionDenied(_("HR of the teacher's school reviews the application."))
     if r.status != S.APPLIED:
@@ -272,6 +276,7 @@ def school_review(r: Recognition, passed: bool, comment: str, by: User) -> None:
 
 
 def resubmit(r: Recognition, by: User) -> None:
+    lock(r)  # one decision wins when two arrive at once
     if r.teacher.user_id != by.id or r.status != S.RETURNED:
         raise Conflict(
             _("Only a returned application is resubmitted, by its teacher."), status=r.status
@@ -298,6 +303,7 @@ def record_objection(r: Recognition, text: str, by: User) -> None:
 
 def finalize(r: Recognition, by: User) -> None:
     """After the notice period: recognised, with a certificate and a recheck date."""
+    lock(r)  # one decision wins when two arrive at once
     if not is_bureau_for(by, r):
         raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
     if r.status != S.NOTICE:

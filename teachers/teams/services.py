@@ -21,7 +21,7 @@ from core.permissions import in_school_scope
 from core.rules import get_rule
 from core.timeutil import today, utcnow
 from core.uploads import save_upload
-from core.workflow import Step, Workflow
+from core.workflow import Step, Workflow, lock
 from teachers.models import Teacher, TeacherStatus, Title
 
 from .forms import TEAM_ACTIONS, TEAM_STATUS
@@ -420,6 +420,7 @@ def nominate(batch: OverseasBatch, teacher: Teacher, by: User) -> Nomination:
 
 
 def decide_nomination(nomination: Nomination, action: str, by: User) -> None:
+    lock(nomination)  # one decision wins when two arrive at once
     batch = nomination.batch
     if action in ("select", "decline"):
         if by.role not in (Role.BUREAU, Role.ADMIN) or not (

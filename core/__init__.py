@@ -23,6 +23,9 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(INSTANCE_DIR),
     )
+    from . import security
+
+    security.init_app(app)  # before any route: `<int:…>` means an id that fits the database
     config_class = config_for(config)
     app.config.from_object(config_class)
     if overrides:

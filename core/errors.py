@@ -99,9 +99,11 @@ def register_error_handlers(app: Flask) -> None:
         text = message()
         if status == 400 and getattr(err, "description", None) and "CSRF" in str(err.description):
             text = _("The form expired or was sent from elsewhere. Please reload and try again.")
-        response = json_error(status, code, text) if wants_json() else _page(status, text)
+        response = make_response(
+            json_error(status, code, text) if wants_json() else _page(status, text)
+        )
         if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
-            response[0].headers["Allow"] = ", ".join(err.valid_methods)
+            response.headers["Allow"] = ", ".join(err.valid_methods)
         return response
 
     if app.testing:

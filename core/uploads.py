@@ -92,11 +92,19 @@ def save_upload(
     return upload
 
 
+def download_name(upload: Upload) -> str:
+    """The name a download is saved under: the uploaded name's stem, with the extension of what
+    the file really is (an HTML page named x.html inside a PDF wrapper downloads as x.pdf)."""
+    kind = next((k for k, mime in KINDS.items() if mime == upload.content_type), "pdf")
+    stem = os.path.splitext(os.path.basename(upload.original_name))[0] or "file"
+    return stem + EXTENSIONS[kind]
+
+
 def send_upload(upload: Upload):  # type: ignore[no-untyped-def]
     return send_file(
         file_store().path(f"{upload.storage_name[:2]}/{upload.storage_name}"),
         mimetype=upload.content_type,
-        download_name=upload.original_name,
-        as_attachment=upload.content_type == "application/pdf",
+        download_name=download_name(upload),
+        as_attachment=True,
         max_age=0,
     )

@@ -100,10 +100,21 @@ def _test_reads_without_locking(app):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def page(chromium, live_server):  # type: ignore[no-untyped-def]
+    """A browser tab; the test fails if the page broke the Content-Security-Policy."""
     context = chromium.new_context(base_url=live_server, accept_downloads=True)
     tab = context.new_page()
+    violations: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
     yield tab
     context.close()
+    assert violations == [], violations
 
 
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]

@@ -76,4 +76,5 @@ def lock(record: Any) -> None:
     PostgreSQL). SQLite takes its single write lock when a writing request begins, so a second
     writer already waits for the first and reads its result."""
     if db.engine.dialect.name == "postgresql":
+        db.session.flush()  # changes made to it in this transaction are kept, not reloaded
         db.session.refresh(record, with_for_update=True)

@@ -74,3 +74,18 @@ def outcomes_json(outcomes: list[Outcome]) -> dict[str, Any]:
         "done": [o.record.id for o in outcomes if o.done],
         "refused": [{"id": o.record.id, "reason": o.reason} for o in outcomes if not o.done],
     }
+
+
+def outcome_page(
+    outcomes: list[Outcome],
+    title: str,
+    back: str,
+    label: Callable[[Any], str],
+    link: Callable[[Any], str],
+) -> str:
+    """The page after a decision on many: what was done, and each refusal with its reason."""
+    from flask import render_template
+
+    return render_template(
+        "core/bulk_result.html", outcomes=outcomes, title=title, back=back, label=label, link=link
+    )

@@ -22,8 +22,8 @@ from core.extensions import db
 from core.models import SchoolEnrollment
 from core.timeutil import today, utcnow
 from placements import services as placement_services
-from placements.demo import POSTS
-from placements.models import Enterprise, Placement, PlacementStatus, PracticeForm
+from placements.demo import approved_row
+from placements.models import Enterprise, Placement
 from recognition.models import Kind, Recognition, Status
 from teachers.models import Teacher, TeacherStatus
 
@@ -119,31 +119,7 @@ def _placements(ctx: DemoContext, teachers: dict[int, list[int]]) -> None:
                     {"start_date": start, "end_date": end, "days": days, "hours": None},
                     completed=True,
                 )
-                rows.append(
-                    {
-                        "teacher_id": tid,
-                        "enterprise_id": ctx.rng.choice(enterprises),
-                        "post": ctx.rng.choice(POSTS),
-                        "form": ctx.rng.choice(list(PracticeForm)).value,
-                        "start_date": values["start_date"],
-                        "end_date": values["end_date"],
-                        "days": values["days"],
-                        "status": PlacementStatus.APPROVED.value,
-                        "confirmation": "mentor",
-                        "confirmed_days": values["days"],
-                        "submitted_at": now,
-                        "decided_at": now,
-                        "decided_by_id": hr.id,
-                        "created_at": now,
-                        "mentor_name": "",
-                        "mentor_phone": "",
-                        "description": "",
-                        "confirmed_by": "",
-                        "decline_reason": "",
-                        "decision_note": "",
-                        "revision": 0,
-                    }
-                )
+                rows.append(approved_row(ctx, tid, ctx.rng.choice(enterprises), values, hr.id, now))
     db.session.execute(insert(Placement), rows)
     ctx.echo(f"dashboard: {len(rows)} approved placements since 2023")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -186,6 +187,35 @@ def build(ctx: DemoContext) -> None:
         _city(ctx, enterprises)
 
 
+def approved_row(
+    ctx: DemoContext, teacher_id: int, enterprise_id: int, values: dict, hr_id: int, now: Any
+) -> dict[str, Any]:
+    """An approved placement for a bulk insert; `values` have passed `services.check_period`."""
+    return {
+        "teacher_id": teacher_id,
+        "enterprise_id": enterprise_id,
+        "post": ctx.rng.choice(POSTS),
+        "form": ctx.rng.choice(list(PracticeForm)).value,
+        "start_date": values["start_date"],
+        "end_date": values["end_date"],
+        "days": values["days"],
+        "status": PlacementStatus.APPROVED.value,
+        "confirmation": "mentor",
+        "confirmed_days": values["days"],
+        "submitted_at": now,
+        "decided_at": now,
+        "decided_by_id": hr_id,
+        "created_at": now,
+        "mentor_name": "",
+        "mentor_phone": "",
+        "description": "",
+        "confirmed_by": "",
+        "decline_reason": "",
+        "decision_note": "",
+        "revision": 0,
+    }
+
+
 def _city(ctx: DemoContext, enterprises: list[Enterprise]) -> None:
     """120,000 approved placements over five years for the city's professional teachers."""
     rng = ctx.rng
@@ -207,29 +237,7 @@ def _city(ctx: DemoContext, enterprises: list[Enterprise]) -> None:
             completed=True,
         )
         rows.append(
-            {
-                "teacher_id": rng.choice(teachers),
-                "enterprise_id": rng.choice(enterprises).id,
-                "post": rng.choice(POSTS),
-                "form": rng.choice(list(PracticeForm)).value,
-                "start_date": values["start_date"],
-                "end_date": values["end_date"],
-                "days": values["days"],
-                "status": PlacementStatus.APPROVED.value,
-                "confirmation": "mentor",
-                "confirmed_days": values["days"],
-                "submitted_at": now,
-                "decided_at": now,
-                "decided_by_id": hr.id,
-                "created_at": now,
-                "mentor_name": "",
-                "mentor_phone": "",
-                "description": "",
-                "confirmed_by": "",
-                "decline_reason": "",
-                "decision_note": "",
-                "revision": 0,
-            }
+            approved_row(ctx, rng.choice(teachers), rng.choice(enterprises).id, values, hr.id, now)
         )
         if len(rows) == 5000:
             db.session.execute(insert(Placement), rows)

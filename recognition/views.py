@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.bulk import parse_ids
+from core.bulk import outcome_page, parse_ids
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -93,13 +93,12 @@ def bulk():  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(back), 303
-    return render_template(
-        "core/bulk_result.html",
-        outcomes=outcomes,
-        title=_("Decisions"),
-        back=back,
-        label=lambda r: f"{r.teacher.name} · {labels.KIND[r.kind]} · {r.basis}",
-        link=lambda r: url_for("recognition.detail", recognition_id=r.id),
+    return outcome_page(
+        outcomes,
+        _("Decisions"),
+        back,
+        lambda r: f"{r.teacher.name} · {labels.KIND[r.kind]} · {r.basis}",
+        lambda r: url_for("recognition.detail", recognition_id=r.id),
     )
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from core.bulk import parse_ids
+from core.bulk import outcome_page, parse_ids
 from core.errors import ServiceError, ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -62,13 +62,12 @@ def bulk_approve():  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(back), 303
-    return render_template(
-        "core/bulk_result.html",
-        outcomes=outcomes,
-        title=_("Approvals"),
-        back=back,
-        label=lambda p: f"{p.teacher.name} · {p.enterprise.name} · {p.start_date}–{p.end_date}",
-        link=lambda p: url_for("placements.detail", placement_id=p.id),
+    return outcome_page(
+        outcomes,
+        _("Approvals"),
+        back,
+        lambda p: f"{p.teacher.name} · {p.enterprise.name} · {p.start_date}–{p.end_date}",
+        lambda p: url_for("placements.detail", placement_id=p.id),
     )
 
 

@@ -125,6 +125,27 @@ def json_body() -> dict[str, Any]:
     return data
 
 
+MAX_ID = 2**31 - 1
+
+
+def record_id(value: Any, field: str, *, required: bool = True) -> int | None:
+    """An id from a JSON body or a query string, checked before it reaches a query: a whole
+    number the database can hold, or a field error naming `field`."""
+    if value is None or value == "":
+        if required:
+            raise ValidationFailed({field: _("This field is required.")})
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationFailed({field: _("Give the record's id, a whole number.")})
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValidationFailed({field: _("Give the record's id, a whole number.")}) from None
+    if not 0 < number <= MAX_ID:
+        raise ValidationFailed({field: _("No such record.")})
+    return number
+
+
 def _as_form_value(value: Any) -> list[str]:
     if value is None:
         return []

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
+from core.api import ApiBlueprint, get_visible, json_body, paginated, record_id, validate_json
 from core.bulk import BODY_SCHEMA, ids_from_json, outcomes_json
 from core.errors import NotFound
 from core.extensions import db
@@ -84,7 +84,7 @@ def create():  # type: ignore[no-untyped-def]
     teacher = (
         current_user.teacher
         if current_user.role == Role.TEACHER
-        else db.session.get(Teacher, teacher_id or 0)
+        else db.session.get(Teacher, record_id(teacher_id, "teacher"))
     )
     if teacher is None:
         raise NotFound(_("No such teacher."))
@@ -112,7 +112,8 @@ def create():  # type: ignore[no-untyped-def]
 def index():  # type: ignore[no-untyped-def]
     query = visible_placements(current_user)
     if request.args.get("teacher"):
-        query = query.where(Placement.teacher_id == request.args.get("teacher", type=int))
+        teacher_id = record_id(request.args.get("teacher"), "teacher")
+        query = query.where(Placement.teacher_id == teacher_id)
     if request.args.get("school"):
         query = query.where(
             Teacher.school_id.in_(select(School.id).where(School.code == request.args["school"]))

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import ApiBlueprint, get_visible, json_body, paginated
+from core.api import ApiBlueprint, get_visible, json_body, paginated, record_id
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.permissions import school_scope
@@ -180,7 +180,7 @@ def create_batch():  # type: ignore[no-untyped-def]
 )
 def nominate(batch_id: int):  # type: ignore[no-untyped-def]
     batch = db.session.get(OverseasBatch, batch_id)
-    teacher = db.session.get(Teacher, int(json_body().get("teacher") or 0))
+    teacher = db.session.get(Teacher, record_id(json_body().get("teacher"), "teacher"))
     if batch is None or teacher is None:
         raise NotFound(_("No such batch or teacher."))
     nomination = services.nominate(batch, teacher, current_user)

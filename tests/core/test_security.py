@@ -58,3 +58,16 @@ def test_a_download_takes_its_extension_from_the_content(app):
     )
     upload = save_upload(disguised, None)
     assert download_name(upload) == "x.pdf"
+
+
+def test_ids_in_a_json_body_or_a_query_are_checked_before_any_query(api_client, make_user):
+    hr = api_client(role=Role.SCHOOL_HR)
+    bureau = api_client(make_user(Role.BUREAU))
+    for bad in ("AAA", [1], {}, True, 2**40, -3):
+        answer = hr("POST", "/api/v1/placements", json={"teacher": bad})
+        assert answer.status_code == 400, bad
+        assert "teacher" in answer.json["error"]["fields"], bad
+        answer = bureau("POST", "/api/v1/overseas-batches/1/nominations", json={"teacher": bad})
+        assert answer.status_code == 400 and "teacher" in answer.json["error"]["fields"], bad
+    answer = hr("GET", "/api/v1/placements?teacher=99999999999")
+    assert answer.status_code == 400 and "teacher" in answer.json["error"]["fields"]

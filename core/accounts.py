@@ -64,32 +64,31 @@ def authenticate(username: str, password: str) -> User:
     Failures are recorded (and must be committed) even though sign-in is refused.
     """
     user = find_user(username)
-    generic = _("Wrong username or password.")
+    threshold = current_app.config["LOCKOUT_THRESHOLD"]
+    lock_minutes = current_app.config["LOCKOUT_MINUTES"]
+    # One message, after the same work, for an unknown name, a wrong password and a locked
+    # account: a sign-in page must not tell which usernames exist.
+    generic = _(
+        "Wrong username or password. After %(n)d wrong tries in a row, signing in waits "
+        "%(minutes)d minutes.",
+        n=threshold,
+        minutes=lock_minutes,
+    )
     if user is None:
-        # Same work and message as a wrong password, so usernames cannot be probed.
         check_password_hash(_DUMMY_HASH, password or "")
         raise LoginRefused(generic)
     now = utcnow()
+    right = check_password_hash(user.password_hash, password or "")
     if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            _("Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes=minutes)
-        )
-    if not check_password_hash(user.password_hash, password or ""):
+        raise LoginRefused(generic)
+    if not right:
         user.failed_logins += 1
-        threshold = current_app.config["LOCKOUT_THRESHOLD"]
         if user.failed_logins >= threshold:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+            user.locked_until = now + timedelta(minutes=lock_minutes)
             user.failed_logins = 0
             audit.record("account_locked", user, by=user, school_id=user.school_id)
-            db.session.flush()
-            raise LoginRefused(
-                _(
-                    "Too many failed sign-ins. Try again in %(minutes)d minutes.",
-                    minutes=current_app.config["LOCKOUT_MINUTES"],
-                )
-            )
-        audit.record("login_failed", user, by=user, school_id=user.school_id)
+        else:
+            audit.record("login_failed", user, by=user, school_id=user.school_id)
         db.session.flush()
         raise LoginRefused(generic)
     if not user.enabled:

@@ -8,3 +8,4 @@ from tests.placements.conftest import (  # noqa: F401
 )
 from tests.recognition.test_d_class import national  # noqa: F401
 from tests.teachers.test_appointments import school_with_staff  # noqa: F401
+from tests.teachers.test_teams import school_team  # noqa: F401

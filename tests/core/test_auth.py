@@ -35,7 +35,10 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, make_user):
     # Even the right password is refused while locked.
     page = login(client, user, PASSWORD)
     assert page.status_code == 200
-    assert "登录失败次数过多" in page.get_data(as_text=True)
+    # The same words as for an unknown name: the page does not say the account exists.
+    unknown = login(client, "nobody-at-all", PASSWORD).get_data(as_text=True)
+    message = "用户名或密码错误。连续 5 次错误后，需等待 15 分钟才能再次登录。"
+    assert message in page.get_data(as_text=True) and message in unknown
     db.session.refresh(user)
     assert user.locked_until is not None
     assert timedelta(minutes=14) < user.locked_until - utcnow() <= timedelta(minutes=15)

@@ -91,3 +91,40 @@ def test_twenty_confirmations_of_one_d_class_case(app, national, organizer, make
     outcomes = race(app, Recognition, case.id, bureau, lambda r, u: recognitions.confirm(r, u))
     assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
     assert audits("recognition_confirmed") == 1
+
+
+def test_twenty_approvals_of_one_innovation_team(app, school_team, make_user):
+    from teachers.teams import services as teams
+    from teachers.teams.models import InnovationTeam
+    from tests.teachers.test_teams import pdf
+
+    team, hr = school_team()
+    teams.attach_application(team, pdf(), hr)
+    teams.move_team(team, "apply", hr)
+    db.session.commit()
+    bureau = [make_user(Role.BUREAU, county="330302").id for _ in range(RACERS)]
+    outcomes = race(app, InnovationTeam, team.id, bureau,
+                    lambda t, u: teams.move_team(t, "reject", u, "材料不全"))  # fmt: skip
+    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert audits("reject") == 1
+
+
+def test_twenty_selections_of_one_nomination(app, school_team, make_user):
+    from teachers.teams import services as teams
+    from teachers.teams.models import Nomination
+
+    team, hr = school_team()
+    bureau = make_user(Role.BUREAU)
+    batch = teams.create_batch(
+        {"theme": "双元制", "country": "德国", "start_date": today() + timedelta(days=30),
+         "end_date": today() + timedelta(days=50), "capacity": 5},
+        [team.id],
+        bureau,
+    )  # fmt: skip
+    nomination = teams.nominate(batch, team.members[0].teacher, hr)
+    db.session.commit()
+    deciders = [make_user(Role.BUREAU).id for _ in range(RACERS)]
+    outcomes = race(app, Nomination, nomination.id, deciders,
+                    lambda n, u: teams.decide_nomination(n, "select", u))  # fmt: skip
+    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert audits("select") == 1

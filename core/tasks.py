@@ -33,11 +33,13 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .db import reading, writing
+from .errors import Conflict
 from .extensions import db
 from .models import Task, TaskStatus, User
 from .notifications import notify, register_kind
 from .storage import storage
 from .timeutil import utcnow
+from .workflow import lock
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +96,9 @@ def label_of(task: Task) -> str:
 # --- starting -------------------------------------------------------------------------------
 
 
-def start(kind: str, by: User, params: dict[str, Any], title: str = "", total: int | None = None):  # type: ignore[no-untyped-def]
+def start(
+    kind: str, by: User, params: dict[str, Any], title: str = "", total: int | None = None
+) -> Task:
     """Create the task; it is queued when the current transaction commits."""
     if kind not in KINDS:
         raise KeyError(f"unregistered task kind {kind}")
@@ -115,9 +119,8 @@ def start(kind: str, by: User, params: dict[str, Any], title: str = "", total: i
 
 def retry(task: Task, by: User) -> None:
     """Start a failed task again from the beginning."""
+    lock(task)  # two clicks on "try again" start it once
     if task.status != TaskStatus.FAILED:
-        from .errors import Conflict
-
         raise Conflict(_("Only a task that failed can be started again."), status=task.status)
     task.status = TaskStatus.QUEUED
     task.attempts = 0

@@ -180,11 +180,9 @@ class Figure:
 
     @property
     def progress(self) -> int | None:
-        """Percent of the way to the target (for the progress bar), at most 100."""
-        if self.target is None or not self.target:
+        """Percent of the way to the target (of a cap: how full it is), at most 100."""
+        if not self.target:
             return None
-        if self.indicator.kind == CAP:
-            return min(100, int(Decimal(self.value) / self.target * 100))
         return min(100, int(Decimal(self.value) / self.target * 100))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.errors import ValidationFailed
-from core.excel import SheetError, read_sheet, write_header, write_rows
+from core.excel import SheetError, SheetTooLarge, read_sheet, write_header, write_rows
 from core.extensions import db
 from core.models import User
 
@@ -89,6 +89,9 @@ def import_results(competition: Competition, stream: Any, by: User) -> ImportRep
     report = ImportReport()
     try:
         rows = read_sheet(stream, HEADERS, ["报名编号", "奖项"])
+    except SheetTooLarge as err:
+        report.errors.append((0, "", str(err)))
+        return report
     except SheetError as err:
         message = (
             _("This column is missing from the first row.")

@@ -57,6 +57,21 @@ class SheetError(ValueError):
     pass
 
 
+MAX_ROWS = 20_000  # a roster or a results sheet of a whole city fits; a larger file is refused
+MAX_COLUMNS = 100
+
+
+class SheetTooLarge(SheetError):
+    """Refused before the sheet is read whole; the message is for the person who sent it."""
+
+    def __init__(self) -> None:
+        from flask_babel import gettext as _
+
+        super().__init__(
+            _("The sheet has more than %(n)s rows: split it into several files.", n=f"{MAX_ROWS:,}")
+        )
+
+
 def sheet_rows(stream: Any) -> int | None:
     """The number of rows the first sheet declares (header included), read without loading the
     sheet: enough to decide whether a file is handled at once or in the background. None when
@@ -84,7 +99,13 @@ def read_sheet(
     except Exception as err:  # openpyxl raises many kinds for a broken file
         raise SheetError(str(err)) from None
     sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    if (sheet.max_row or 0) > MAX_ROWS + 1:  # what the file declares, when it declares it
+        workbook.close()
+        raise SheetTooLarge()
+    # Read to the real end: a sheet that declares fewer rows than it holds would otherwise be
+    # cut short without a word; the count below is the bound that holds.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     try:
         found = [str(h).strip() if h is not None else "" for h in next(rows)]
     except StopIteration:
@@ -95,6 +116,9 @@ def read_sheet(
     index = {h: found.index(h) for h in headers if h in found}
     out = []
     for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:  # the declared size lied: stop reading
+            workbook.close()
+            raise SheetTooLarge()
         values = {h: (row[i] if i < len(row) else None) for h, i in index.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from werkzeug.datastructures import MultiDict
 
-from core.excel import SheetError, read_sheet, write_header, write_rows
+from core.excel import SheetError, SheetTooLarge, read_sheet, write_header, write_rows
 from core.forms import formdata_from
 from core.models import School, User
 
@@ -177,6 +177,8 @@ def read_roster(stream: Any) -> list[tuple[int, dict[str, Any]]]:
     """The sheet's teacher rows; raises ImportRefused with the reason the file is unusable."""
     try:
         rows = read_sheet(stream, HEADERS, REQUIRED_HEADERS)
+    except SheetTooLarge as err:
+        raise ImportRefused([(0, "", str(err))]) from None
     except SheetError as err:
         text = str(err)
         if text.startswith("missing:"):

@@ -10,7 +10,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from . import cli, nav, scheduler
+from . import backup, cli, nav, scheduler
 from .config import INSTANCE_DIR, PROJECT_ROOT, config_for
 from .db import configure_engine, init_request_transactions
 from .errors import register_error_handlers
@@ -77,6 +77,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     app.register_blueprint(core_api)
     app.register_blueprint(notifications_bp)
     cli.init_app(app)
+    backup.init_app(app)
     scheduler.init_app(app)
     tasks.init_app(app)
     _register_core_nav()

@@ -76,6 +76,9 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     app.register_blueprint(i18n_bp)
     app.register_blueprint(core_api)
     app.register_blueprint(notifications_bp)
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
     cli.init_app(app)
     backup.init_app(app)
     scheduler.init_app(app)

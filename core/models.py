@@ -280,3 +280,12 @@ class JobLock(db.Model):
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     holder: Mapped[str] = mapped_column(String(80), default="")
     locked_until: Mapped[datetime]
+
+
+class Heartbeat(db.Model):
+    """The last sign of life of a background process (the scheduler), for /healthz."""
+
+    __tablename__ = "heartbeats"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    at: Mapped[datetime]
+    host: Mapped[str] = mapped_column(String(120), default="")

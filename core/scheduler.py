@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from .db import unit_of_work
 from .extensions import db
 from .models import JobLock
-from .timeutil import utcnow
+from .timeutil import local_tz, utcnow
 
 
 @dataclass(frozen=True)
@@ -122,5 +122,15 @@ def init_app(app: Flask) -> None:
                     app.logger.info("job %s: %s", name, run_job(name))
 
             sched.add_job(call, "cron", id=job.name, **job.cron)
+
+        def heartbeat() -> None:
+            with app.app_context():
+                from .health import beat
+
+                beat()
+
+        sched.add_job(
+            heartbeat, "interval", minutes=1, id="heartbeat", next_run_time=datetime.now(local_tz())
+        )
         click.echo(f"scheduler: {len(JOBS)} jobs; Ctrl+C stops")
         sched.start()

@@ -76,3 +76,32 @@ def test_make_run_steps_work_on_an_empty_instance_folder(tmp_path, backend):
     for name in ("admin", "bureau", "bureau_lc", "hr", "hr2", "organizer", "teacher"):
         assert name in users
     assert (tmp_path / "instance" / "shuangshi.db").exists()
+
+
+def test_a_database_with_the_demo_data_goes_down_one_step_and_up_again(empty_database):
+    from sqlalchemy import func, select
+
+    from core import demo, org
+    from core.models import User
+    from teachers.models import Teacher
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()  # from the first revision to the last
+        org.ensure_counties()
+        demo.build(scale="demo", seed=3, echo=lambda _line: None)
+        db.session.commit()
+        before = (
+            db.session.scalar(select(func.count(User.id))),
+            db.session.scalar(select(func.count(Teacher.id))),
+        )
+        db.session.remove()
+        downgrade(revision="-1")
+        upgrade()
+        after = (
+            db.session.scalar(select(func.count(User.id))),
+            db.session.scalar(select(func.count(Teacher.id))),
+        )
+        assert after == before and before[1] > 100
+        db.session.remove()
+        db.engine.dispose()

@@ -10,7 +10,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import org
-from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
+from core.api import (
+    ApiBlueprint,
+    get_visible,
+    id_list,
+    json_body,
+    paginated,
+    text_value,
+    validate_json,
+)
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -140,20 +148,26 @@ def register(event_id: int):  # type: ignore[no-untyped-def]
     if event is None:
         raise NotFound(_("No such event."))
     data = json_body()
-    code = data.get("school") or (current_user.school.code if current_user.school else "")
-    school = org.school_by_code(str(code)) if code else None
+    code = text_value(data.get("school"), "school") or (
+        current_user.school.code if current_user.school else ""
+    )
+    school = org.school_by_code(code) if code else None
     if school is None:
         raise ValidationFailed({"school": _("Give the code of an existing school.")})
-    try:
-        people = services.EntryPeople(
-            teachers=[int(t) for t in data.get("teachers", [])],
-            students=[(str(s["student_no"]), str(s["name"])) for s in data.get("students", [])],
-            instructors=[int(t) for t in data.get("instructors", [])],
-        )
-    except (TypeError, ValueError, KeyError):
-        raise ValidationFailed(
-            {"members": _("Teachers by id; students as {student_no, name}.")}
-        ) from None
+    students = data.get("students") or []
+    if not isinstance(students, list) or not all(
+        isinstance(s, dict) and {"student_no", "name"} <= set(s) for s in students
+    ):
+        raise ValidationFailed({"students": _("Teachers by id; students as {student_no, name}.")})
+    people = services.EntryPeople(
+        teachers=id_list(data.get("teachers"), "teachers"),
+        students=[
+            (text_value(s["student_no"], "students", max_length=30),
+             text_value(s["name"], "students", max_length=40))
+            for s in students
+        ],
+        instructors=id_list(data.get("instructors"), "instructors"),
+    )  # fmt: skip
     entry = services.register_entry(event, school, people, current_user)
     return jsonify(entry_json(entry)), 201
 
@@ -183,7 +197,7 @@ def result(entry_id: int):  # type: ignore[no-untyped-def]
         data.get("rank"),
         data.get("score"),
         current_user,
-        str(data.get("reason") or ""),
+        text_value(data.get("reason"), "reason", max_length=500),
     )
     return jsonify(entry_json(entry))
 

@@ -146,6 +146,27 @@ def record_id(value: Any, field: str, *, required: bool = True) -> int | None:
     return number
 
 
+def id_list(value: Any, field: str) -> list[int]:
+    """A list of record ids from a JSON body (absent: an empty list)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationFailed({field: _("Send a list of record ids.")})
+    return [record_id(v, field) for v in value]  # type: ignore[misc]
+
+
+def text_value(value: Any, field: str, *, max_length: int = 200) -> str:
+    """A short text (a code, a reason) from a JSON body: a string or a number, never a list."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValidationFailed({field: _("Send text here.")})
+    text = str(value).strip()
+    if len(text) > max_length:
+        raise ValidationFailed({field: _("At most %(n)d characters.", n=max_length)})
+    return text
+
+
 def _as_form_value(value: Any) -> list[str]:
     if value is None:
         return []

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import org
-from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
+from core.api import ApiBlueprint, get_visible, json_body, paginated, text_value, validate_json
 from core.errors import ValidationFailed
 from core.permissions import require
 
@@ -102,7 +102,9 @@ def list_teachers():  # type: ignore[no-untyped-def]
 )
 def create_teacher():  # type: ignore[no-untyped-def]
     data = json_body()
-    code = data.pop("school", None) or (current_user.school.code if current_user.school else "")
+    code = text_value(data.pop("school", None), "school") or (
+        current_user.school.code if current_user.school else ""
+    )
     school = org.school_by_code(code) if code else None
     if school is None:
         raise ValidationFailed({"school": _("Give the code of an existing school.")})

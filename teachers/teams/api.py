@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import ApiBlueprint, get_visible, json_body, paginated, record_id
+from core.api import ApiBlueprint, get_visible, id_list, json_body, paginated, record_id, text_value
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.permissions import school_scope
@@ -90,19 +90,20 @@ def teams():  # type: ignore[no-untyped-def]
 )
 def create_team():  # type: ignore[no-untyped-def]
     data = json_body()
-    try:
-        members = [
-            services.MemberInput(
-                teacher_id=m.get("teacher"),
-                name=m.get("name", ""),
-                employer=m.get("employer", ""),
-                kind=m.get("kind", "partner"),
-                backbone=bool(m.get("backbone")),
-            )
-            for m in data.get("members", [])
-        ]
-    except AttributeError:
-        raise ValidationFailed({"members": _("Members are objects.")}) from None
+    listed = data.get("members") or []
+    if not isinstance(listed, list) or not all(isinstance(m, dict) for m in listed):
+        raise ValidationFailed({"members": _("Members are objects.")})
+    members = [
+        services.MemberInput(
+            teacher_id=record_id(m.get("teacher"), "members", required=False),
+            name=text_value(m.get("name"), "members", max_length=40),
+            employer=text_value(m.get("employer"), "members", max_length=120),
+            kind=text_value(m.get("kind"), "members", max_length=20) or "partner",
+            backbone=bool(m.get("backbone")),
+        )
+        for m in listed
+    ]
+    data["leader"] = record_id(data.get("leader"), "leader")
     if current_user.school is None:
         raise ValidationFailed({}, _("School HR applies for their own school's teams."))
     team = services.save_team(
@@ -167,7 +168,7 @@ def create_batch():  # type: ignore[no-untyped-def]
     values = {**data, "start_date": _date(data, "start_date"), "end_date": _date(data, "end_date")}
     if not values["start_date"] or not values["end_date"]:
         raise ValidationFailed({"start_date": _("This field is required.")})
-    batch = services.create_batch(values, [int(t) for t in data.get("teams", [])], current_user)
+    batch = services.create_batch(values, id_list(data.get("teams"), "teams"), current_user)
     return jsonify(batch_json(batch)), 201
 
 

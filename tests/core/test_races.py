@@ -128,3 +128,14 @@ def test_twenty_selections_of_one_nomination(app, school_team, make_user):
                     lambda n, u: teams.decide_nomination(n, "select", u))  # fmt: skip
     assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
     assert audits("select") == 1
+
+
+def test_twenty_organizers_publishing_the_same_results(app, national, make_user):
+    from competitions.models import Competition
+
+    competition = national["skills"]
+    organizers = [make_user(Role.ORGANIZER).id for _ in range(RACERS)]
+    outcomes = race(app, Competition, competition.id, organizers,
+                    lambda c, u: competitions.publish(c, u))  # fmt: skip
+    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert audits("published") == 1

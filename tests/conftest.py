@@ -6,6 +6,7 @@ when TEST_DATABASE_URL is set.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import itertools
 import os
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -51,6 +53,27 @@ def database_url(backend: str, tmp_dir: str) -> str:
 
         return normalise(os.environ["TEST_DATABASE_URL"])
     return f"sqlite:///{tmp_dir}/test.db"
+
+
+@contextlib.contextmanager
+def empty_database_url(backend: str, tmp_dir: str, name: str) -> Iterator[str]:
+    """The URL of a new, empty database of `backend` (a file, or a PostgreSQL database made
+    for the test and dropped after it)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir}/{name}.db"
+        return
+    from core.config import database_url as normalise
+
+    url = normalise(os.environ["TEST_DATABASE_URL"])
+    admin = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

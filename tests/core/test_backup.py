@@ -4,32 +4,20 @@ installation gives back every row and every file of the demo data, on SQLite and
 from __future__ import annotations
 
 import json
-import os
 
-import psycopg
 import pytest
 from sqlalchemy import func, select
 
 from core import create_app, demo
-from core.config import database_url
 from core.extensions import db
 from core.models import Upload, User
+from tests.conftest import empty_database_url
 
 
 @pytest.fixture
 def empty_target(backend, tmp_path):  # type: ignore[no-untyped-def]
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path}/restored.db"
-        return
-    url = database_url(os.environ["TEST_DATABASE_URL"])
-    admin = url.replace("postgresql+psycopg://", "postgresql://")
-    name = "shuangshi_restore_check"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with empty_database_url(backend, str(tmp_path), "shuangshi_restore_check") as url:
+        yield url
 
 
 def test_the_demo_data_survives_a_backup_and_a_restore(app, runner, tmp_path, empty_target):

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -16,26 +15,16 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from core import create_app
-from core.config import database_url
 from core.extensions import db
+from tests.conftest import empty_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def empty_database(backend, tmp_path):  # type: ignore[no-untyped-def]
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path}/migrations.db"
-        return
-    url = database_url(os.environ["TEST_DATABASE_URL"])
-    admin = url.replace("postgresql+psycopg://", "postgresql://")
-    name = "shuangshi_migration_check"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with empty_database_url(backend, str(tmp_path), "shuangshi_migration_check") as url:
+        yield url
 
 
 def test_migrations_match_the_models_and_downgrade_cleanly(empty_database):

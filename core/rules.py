@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import g, has_request_context
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -77,7 +77,9 @@ def get_rule(key: str, on: date | None = None) -> Any:
     """The value of rule `key` in force on `on` (today by default)."""
     rule = REGISTRY[key]
     on = on or today()
-    cache = g.setdefault("_rule_cache", {}) if has_request_context() else {}
+    # Cached for the request, job or command at hand (its app context): a job that reads a rule
+    # for each of 45 schools asks the database once.
+    cache = g.setdefault("_rule_cache", {}) if has_app_context() else {}
     if (key, on) in cache:
         return cache[(key, on)]
     raw = db.session.scalar(
@@ -162,6 +164,6 @@ def add_version(
         note=note,
     )
     db.session.flush()
-    if has_request_context():
+    if has_app_context():
         g.pop("_rule_cache", None)
     return version

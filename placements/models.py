@@ -73,7 +73,11 @@ class Enterprise(db.Model):
 class Placement(db.Model):
     __tablename__ = "placements"
     # A teacher's ledger reads their placements by this index, whatever the city's total.
-    __table_args__ = (Index("ix_placements_teacher_status", "teacher_id", "status"),)
+    __table_args__ = (
+        Index("ix_placements_teacher_status", "teacher_id", "status"),
+        # Counts by period (person-times of a year or a plan) filter on status and end date.
+        Index("ix_placements_status_end_date", "status", "end_date"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)

@@ -56,3 +56,26 @@ def test_only_admin_changes_rules_and_the_bureau_may_read_them(login_as):
     )
     assert refused.status_code == 403
     assert login_as(role=Role.SCHOOL_HR).get("/admin/rules").status_code == 403
+
+
+def test_a_job_reads_a_rule_once_however_often_it_asks(app):
+    """Outside a request too (jobs, commands, workers) a rule is read once per app context."""
+    from flask import g
+    from sqlalchemy import event
+
+    from core.extensions import db
+    from core.rules import get_rule
+
+    g.pop("_rule_cache", None)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        values = {get_rule("part_time_cap_ratio") for _ in range(45)}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    reads = [s for s in statements if "rule_versions" in s]
+    assert len(values) == 1 and len(reads) == 1

@@ -30,6 +30,7 @@ from .timeutil import utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+SENDING_LEASE = timedelta(minutes=30)  # far longer than one SMTP conversation
 PREFERENCES = ("each", "digest", "off")
 
 
@@ -93,7 +94,11 @@ def _send_one(notification_id: int) -> str:
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.mail_status == "queued")
-        .values(mail_status="sending", mail_attempts=Notification.mail_attempts + 1)
+        .values(
+            mail_status="sending",
+            mail_attempts=Notification.mail_attempts + 1,
+            mail_next_at=utcnow() + SENDING_LEASE,  # after this, a worker that died let go
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -132,10 +137,7 @@ def resend_stuck() -> int:
     """Housekeeping: a mail left "sending" by a worker that died goes back to the queue."""
     result = db.session.execute(
         update(Notification)
-        .where(
-            Notification.mail_status == "sending",
-            Notification.created_at < utcnow() - timedelta(minutes=30),
-        )
+        .where(Notification.mail_status == "sending", Notification.mail_next_at < utcnow())
         .values(mail_status="queued")
     )
     return result.rowcount or 0

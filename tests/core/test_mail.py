@@ -156,3 +156,17 @@ def test_the_account_page_sets_the_address_and_how_often(login_as, make_user):
     assert ok.status_code == 302
     db.session.refresh(user)
     assert (user.email, user.mail_notifications) == ("t@school.cn", "digest")
+
+
+def test_only_a_mail_whose_sender_died_goes_back_to_the_queue(app, make_user):
+    user = make_user(Role.SCHOOL_HR)
+    for key, lease in (("dead", -1), ("busy", 10)):
+        db.session.add(
+            Notification(user_id=user.id, kind="test_hello", params={"name": "x"}, key=key,
+                         mail_status="sending", mail_next_at=utcnow() + timedelta(minutes=lease))
+        )  # fmt: skip
+    db.session.commit()
+    assert mail.resend_stuck() == 1
+    db.session.commit()
+    statuses = {n.key: n.mail_status for n in db.session.scalars(select(Notification))}
+    assert statuses == {"dead": "queued", "busy": "sending"}

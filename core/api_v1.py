@@ -3,17 +3,15 @@ document."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, send_file
+from flask import current_app, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import org
 from .api import ApiBlueprint, openapi_document, paginated
 from .errors import NotFound
-from .extensions import db
-from .models import School, Task, User
-from .storage import storage
-from .views.tasks import downloadable, own_tasks_query, task_state
+from .models import School, User
+from .views.tasks import downloadable, own_task, own_tasks_query, send_task_file, task_state
 
 api = ApiBlueprint("core_api", __name__)
 API_FILE = "core_api.task_file"
@@ -83,7 +81,7 @@ def tasks():  # type: ignore[no-untyped-def]
     responses={"404": "No such task of this user"},
 )
 def task(task_id: int):  # type: ignore[no-untyped-def]
-    return jsonify(task_state(_own_task(task_id), API_FILE))
+    return jsonify(task_state(own_task(task_id), API_FILE))
 
 
 @api.route(
@@ -94,20 +92,7 @@ def task(task_id: int):  # type: ignore[no-untyped-def]
     responses={"200": "The file", "404": "No such task, or its file is gone"},
 )
 def task_file(task_id: int):  # type: ignore[no-untyped-def]
-    found = _own_task(task_id)
+    found = own_task(task_id)
     if not downloadable(found):
         raise NotFound(_("This task has no file to download (any more)."))
-    return send_file(
-        storage().path(found.file_key),
-        mimetype=found.content_type,
-        as_attachment=True,
-        download_name=found.file_name,
-        max_age=0,
-    )
-
-
-def _own_task(task_id: int) -> Task:
-    found = db.session.get(Task, task_id)
-    if found is None or found.started_by_id != current_user.id:
-        raise NotFound(_("No such task."))
-    return found
+    return send_task_file(found)

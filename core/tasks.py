@@ -93,6 +93,11 @@ def label_of(task: Task) -> str:
     return str(kind.label) if kind else _("Background task")
 
 
+def describe(task: Task) -> str:
+    """What the task is, as people read it: its kind and what it is about."""
+    return f"{label_of(task)} {task.title}".strip()
+
+
 # --- starting -------------------------------------------------------------------------------
 
 
@@ -112,7 +117,7 @@ def start(
     )
     db.session.add(task)
     db.session.flush()
-    audit.record("task_started", task, by=by, label=f"{label_of(task)} {title}".strip())
+    audit.record("task_started", task, by=by, label=describe(task))
     _dispatch_after_commit(task.id)
     return task
 
@@ -128,7 +133,7 @@ def retry(task: Task, by: User) -> None:
     task.details = {}
     task.done = 0
     task.finished_at = None
-    audit.record("task_retried", task, by=by, label=f"{label_of(task)} {task.title}".strip())
+    audit.record("task_retried", task, by=by, label=describe(task))
     db.session.flush()
     _dispatch_after_commit(task.id)
 
@@ -371,14 +376,7 @@ def _finish(task: Task, result: Output | dict[str, Any] | None) -> None:
     task.expires_at = now + timedelta(days=current_app.config["TASK_FILE_DAYS"])
     task.lease_until = None
     task.error = ""
-    if task.started_by_id:
-        notify(
-            task.started_by_id,
-            "task_done",
-            key=f"task:{task.id}:done:{task.attempts}",
-            link=f"/tasks/{task.id}",
-            what=f"{label_of(task)} {task.title}".strip(),
-        )
+    _tell_starter(task, "task_done")
     db.session.flush()
 
 
@@ -398,15 +396,15 @@ def _fail(task_id: int, message: str, details: dict[str, Any], *, final: bool) -
         return
     task.status = TaskStatus.FAILED
     task.finished_at = utcnow()
-    if task.started_by_id:
-        notify(
-            task.started_by_id,
-            "task_failed",
-            key=f"task:{task_id}:failed:{task.attempts}",
-            link=f"/tasks/{task_id}",
-            what=f"{label_of(task)} {task.title}".strip(),
-        )
+    _tell_starter(task, "task_failed")
     db.session.commit()
+
+
+def _tell_starter(task: Task, kind: str) -> None:
+    """The person who started the task hears how it ended, once per try."""
+    if task.started_by_id:
+        notify(task.started_by_id, kind, key=f"{kind}:{task.id}:{task.attempts}",
+               link=f"/tasks/{task.id}", what=describe(task))  # fmt: skip
 
 
 # --- housekeeping ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import tasks
+from ..errors import NotFound
 from ..extensions import db
 from ..models import Task, TaskStatus
 from ..permissions import login_required
@@ -29,8 +30,18 @@ def own_task(task_id: int) -> Task:
     """The signed-in user's task; another person's task is not found (its existence is private)."""
     task = db.session.get(Task, task_id)
     if task is None or task.started_by_id != current_user.id:
-        abort(404)
+        raise NotFound(_("No such task."))
     return task
+
+
+def send_task_file(task: Task):  # type: ignore[no-untyped-def]
+    return send_file(
+        storage().path(task.file_key),
+        mimetype=task.content_type,
+        as_attachment=True,
+        download_name=task.file_name,
+        max_age=0,
+    )
 
 
 def downloadable(task: Task) -> bool:
@@ -113,13 +124,7 @@ def task_file(task_id: int):  # type: ignore[no-untyped-def]
     if not downloadable(task):
         flash(_("This file is no longer kept. Start the task again to make a new one."), "warning")
         return redirect(url_for("core.task_detail", task_id=task.id))
-    return send_file(
-        storage().path(task.file_key),
-        mimetype=task.content_type,
-        as_attachment=True,
-        download_name=task.file_name,
-        max_age=0,
-    )
+    return send_task_file(task)
 
 
 @bp.post("/tasks/<int:task_id>/retry")
@@ -127,6 +132,5 @@ def task_file(task_id: int):  # type: ignore[no-untyped-def]
 def task_retry(task_id: int):  # type: ignore[no-untyped-def]
     task = own_task(task_id)
     tasks.retry(task, current_user)
-    what = f"{tasks.label_of(task)} {task.title}".strip()
-    flash(_("Started again: %(what)s.", what=what), "success")
+    flash(_("Started again: %(what)s.", what=tasks.describe(task)), "success")
     return redirect(url_for("core.task_detail", task_id=task.id))

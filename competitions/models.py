@@ -77,7 +77,8 @@ class Competition(db.Model):
         return AWARDS[Scheme(self.scheme)]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.name}"
+        # Organizers often put the year in the name already ("2026年温州市…").
+        return self.name if str(self.year) in self.name else f"{self.year} {self.name}"
 
 
 class Event(db.Model):

@@ -19,7 +19,7 @@ from werkzeug.exceptions import Unauthorized
 from wtforms import Form
 
 from .accounts import user_for_token
-from .db import SAFE_METHODS
+from .db import SAFE_METHODS, paginate
 from .errors import NotFound, ValidationFailed
 from .extensions import csrf, db
 from .forms import formdata_from
@@ -107,7 +107,7 @@ def page_args() -> tuple[int, int]:
 
 def paginated(query: Select[Any], serialize: Callable[[Any], dict[str, Any]]):  # type: ignore[no-untyped-def]
     page, per_page = page_args()
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    result = paginate(query, page=page, per_page=per_page, error_out=False, count=True)
     return jsonify(
         {
             "items": [serialize(item) for item in result.items],

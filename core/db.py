@@ -11,7 +11,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, event, func
 
 from .extensions import db
 
@@ -93,3 +94,30 @@ def init_request_transactions(app: Flask) -> None:
     def _rollback_on_error(exc: BaseException | None) -> None:
         if exc is not None:
             db.session.rollback()
+
+
+class _LeanPagination(SelectPagination):
+    """Counts the rows of the list's own tables (FROM and WHERE), without the columns and eager
+    loads of the page: at a few million rows the count is what a list page spends its time on."""
+
+    def _query_count(self) -> int:
+        query = self._query_args["select"]
+        if query._group_by_clauses or query._distinct or query._having_criteria:
+            return super()._query_count()
+        count = query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+        return int(self._query_args["session"].execute(count).scalar() or 0)
+
+
+def paginate(
+    query: Select[Any], *, page: int | None = None, per_page: int | None = None, **kwargs: Any
+) -> SelectPagination:
+    """`db.paginate` with a lean count; the same arguments."""
+    return _LeanPagination(
+        select=query,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=kwargs.pop("max_per_page", None),
+        error_out=kwargs.pop("error_out", True),
+        count=kwargs.pop("count", True),
+    )

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,6 +41,30 @@ def write_rows(sheet: Worksheet, rows: Iterable[Sequence[Any]]) -> None:
         for cell in column:
             if isinstance(cell.value, date | datetime):
                 cell.number_format = "yyyy-mm-dd"
+
+
+def streamed_workbook(
+    title: str,
+    headers: Sequence[str],
+    widths: Sequence[int],
+    rows: Iterable[Sequence[Any]],
+) -> Workbook:
+    """A one-sheet workbook in openpyxl's write-only mode: rows go to disk as they come, so a
+    city's roster costs the same memory as a school's. Dates get their format from openpyxl."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    header = []
+    for title_ in headers:
+        cell = WriteOnlyCell(sheet, value=title_)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    return workbook
 
 
 def download(workbook: Workbook, filename: str) -> Response:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from .db import paginate
 from .extensions import db
 from .models import Notification, User
 from .permissions import login_required
@@ -63,7 +64,7 @@ def unread_count(user: User) -> int:
 @bp.get("/notifications")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    pagination = db.paginate(
+    pagination = paginate(
         select(Notification)
         .where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc()),

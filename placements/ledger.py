@@ -7,11 +7,13 @@ window (its days × inside span ÷ whole span). Everything is summed in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import Numeric, cast, func, select
+from sqlalchemy import Numeric, Select, cast, func, select
 from sqlalchemy.sql import ColumnElement
 
 from core.extensions import db
@@ -50,8 +52,9 @@ def days_inside(window: Window) -> ColumnElement[Decimal]:
     return cast(Placement.days, Numeric(12, 4)) * inside / span
 
 
-def days_by_teacher(window: Window, teacher_ids: ColumnElement | list[int] | None = None):  # type: ignore[no-untyped-def]
-    """A query of (teacher_id, days in window) for approved placements."""
+def days_by_teacher(window: Window, teacher_ids: Select[Any] | None = None):  # type: ignore[no-untyped-def]
+    """A query of (teacher_id, days in window) for approved placements, of a scope of teachers
+    (a query of their ids) or of everyone."""
     query = (
         select(Placement.teacher_id, func.coalesce(func.sum(days_inside(window)), 0))
         .where(
@@ -116,47 +119,64 @@ class PracticeSummary:
         }
 
 
-def summaries(teachers: list[Teacher], on: date | None = None) -> dict[int, PracticeSummary]:
-    """Practice summaries of many teachers in two queries, whatever their number."""
+Teachers = Select[Any] | Sequence[Teacher]
+
+
+def _scope_ids(teachers: Teachers) -> Select[Any]:
+    """The teachers' ids as a query: a scope stays a query (no list of ids is ever bound); a few
+    teacher objects already loaded (a page of a list) become a short IN list."""
+    if isinstance(teachers, Select):
+        return teachers.with_only_columns(Teacher.id, maintain_column_froms=True).order_by(None)
+    return select(Teacher.id).where(Teacher.id.in_([t.id for t in teachers]))
+
+
+def summaries(teachers: Teachers, on: date | None = None) -> dict[int, PracticeSummary]:
+    """Practice summaries of every teacher of a scope (a query of teachers) or of a page of
+    teacher objects, in one statement whatever their number."""
+    if not isinstance(teachers, Select) and not teachers:
+        return {}
     on = on or today()
     window = Window.ending(on)
     required = get_rule("practice_days_required", on)
-    ids = [t.id for t in teachers]
-    days = dict(db.session.execute(days_by_teacher(window, ids)).all()) if ids else {}
-    oldest = {}
-    approved_any = set()
-    if ids:
-        rows = db.session.execute(
-            select(
-                Placement.teacher_id,
-                func.min(Placement.end_date).filter(Placement.end_date >= window.start),
-                func.count(Placement.id),
-            )
-            .where(Placement.teacher_id.in_(ids), Placement.status == PlacementStatus.APPROVED)
-            .group_by(Placement.teacher_id)
-        ).all()
-        for teacher_id, first_end, count in rows:
-            oldest[teacher_id] = first_end
-            if count:
-                approved_any.add(teacher_id)
     years = get_rule("practice_window_years", on)
+    ids = _scope_ids(teachers).scalar_subquery()
+    counted = Placement.end_date >= window.start
+    per_teacher = (
+        select(
+            Placement.teacher_id,
+            func.sum(days_inside(window)).filter(counted, Placement.start_date <= window.end),
+            func.min(Placement.end_date).filter(counted),
+        )
+        .where(Placement.status == PlacementStatus.APPROVED, Placement.teacher_id.in_(ids))
+        .group_by(Placement.teacher_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Teacher.id,
+            Teacher.hire_date,
+            Teacher.enterprise_months,
+            per_teacher.c[1],
+            per_teacher.c[2],
+            per_teacher.c.teacher_id.is_not(None),
+        )
+        .outerjoin(per_teacher, per_teacher.c.teacher_id == Teacher.id)
+        .where(Teacher.id.in_(ids))
+    )
     out = {}
-    for t in teachers:
-        served = Decimal(max(0, (on - t.hire_date).days)) / Decimal(365.25 * years)
-        first_end = oldest.get(t.id)
+    for teacher_id, hire_date, enterprise_months, days, first_end, approved_any in rows:
+        served = Decimal(max(0, (on - hire_date).days)) / Decimal(365.25 * years)
         if isinstance(first_end, str):  # SQLite returns the aggregate as text
             first_end = date.fromisoformat(first_end)
-        out[t.id] = PracticeSummary(
-            teacher_id=t.id,
-            days_in_window=round_days(days.get(t.id, 0)),
+        out[teacher_id] = PracticeSummary(
+            teacher_id=teacher_id,
+            days_in_window=round_days(days or 0),
             required_days=required,
             window=window,
             expected_days=round_days(min(Decimal(1), served) * required),
             oldest_drops_on=(years_before(first_end, -years) if first_end else None),
             new_without_experience=(
-                t.enterprise_months == 0
-                and t.hire_date > years_before(on, 1)
-                and t.id not in approved_any
+                enterprise_months == 0 and hire_date > years_before(on, 1) and not approved_any
             ),
         )
     return out

@@ -90,8 +90,7 @@ def on_results_changed(competition: Competition, entries: list[Entry], reason: s
                 status=Status.PENDING,
                 tier=rule["class"],
                 source_entry_id=entry.id,
-                basis=f"{competition.year} {competition.name} · {entry.event} · "
-                f"{rule.get('label', '')}",
+                basis=f"{competition} · {entry.event} · {rule.get('label', '')}",
             )
             db.session.add(recognition)
             db.session.flush()

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.bulk import outcome_page, parse_ids
+from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -63,7 +64,7 @@ def index():  # type: ignore[no-untyped-def]
         query = query.where(Recognition.kind == kind)
     if status in set(Status):
         query = query.where(Recognition.status == status)
-    pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
+    pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
     ratio = stats.dual_qualified_ratio().get("city")
     return render_template(
         "recognition/index.html",

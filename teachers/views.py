@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from core import org
+from core.db import paginate
 from core.errors import ValidationFailed
 from core.excel import SheetError, download, sheet_rows
 from core.extensions import db
@@ -56,7 +57,7 @@ def _managed_schools() -> list[School]:
 @roles_required(*STAFF)
 def index():  # type: ignore[no-untyped-def]
     filters = TeacherFilters.from_args(request.args)
-    pagination = db.paginate(
+    pagination = paginate(
         filtered_teachers(current_user, filters),
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PER_PAGE"],
@@ -255,7 +256,7 @@ def export():  # type: ignore[no-untyped-def]
     if count > current_app.config["ROSTER_EXPORT_INLINE_ROWS"]:
         # Too long for one request: offer to prepare it in the background.
         return render_template("teachers/export_large.html", count=count, filters=filters)
-    return download(roster.export_workbook(db.session.scalars(query)), "教师名册.xlsx")
+    return download(roster.export_workbook(query), "教师名册.xlsx")
 
 
 @bp.post("/teachers/export")

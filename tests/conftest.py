@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
 from core import accounts, create_app, org
@@ -261,3 +262,18 @@ def api_client(app: Flask, make_user: Callable[..., User]) -> Callable[..., Any]
         return call
 
     return for_user
+
+
+@contextlib.contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block (to show a page's count does not grow)."""
+    seen: list[str] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", listener)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role, School
@@ -29,7 +30,7 @@ def index():  # type: ignore[no-untyped-def]
     query = select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
     if year:
         query = query.where(Competition.year == year)
-    pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
+    pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
     return render_template(
         "competitions/index.html",
         pagination=pagination,

@@ -139,9 +139,7 @@ def result(entry_id: int):  # type: ignore[no-untyped-def]
 def results_template(competition_id: int):  # type: ignore[no-untyped-def]
 
     competition = db.get_or_404(Competition, competition_id)
-    return download(
-        results_sheet.template(competition), f"{competition.year}{competition.name}成绩.xlsx"
-    )
+    return download(results_sheet.template(competition), f"{competition}成绩.xlsx".replace(" ", ""))
 
 
 @bp.post("/competitions/<int:competition_id>/results-import")

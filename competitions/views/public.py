@@ -1,22 +1,54 @@
-"""Published results for everyone, without signing in."""
+"""Published results for everyone, without signing in.
+
+Anyone can open this page, so it must cost the same for a 13,000-entry competition as for a small
+one: one page of awarded entries at a time (filterable by event, school and award), the medal
+tables summed in SQL, and a conditional answer (ETag / Last-Modified, 304) per published revision
+so a reload of unchanged results renders nothing."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
-from sqlalchemy import select
+import hashlib
+from datetime import datetime
 
+from flask import abort, make_response, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from core.db import paginate
 from core.extensions import db
 from core.models import County, School
 
 from .. import stats
 from ..labels import mask
-from ..models import Competition, CompetitionStatus
-from ..results_sheet import entries_of
+from ..models import Competition, CompetitionStatus, Entry, EntryPerson, Event, ResultRevision
 from . import bp
+
+PER_PAGE = 50
 
 
 def public_people(entry, masked: bool) -> list[str]:  # type: ignore[no-untyped-def]
     return [mask(p.name) if (masked and p.student_id) else p.name for p in entry.members]
+
+
+def _last_change(competition: Competition) -> datetime:
+    """When the published results last changed: publication, or the latest correction since."""
+    revised = db.session.scalar(
+        select(func.max(ResultRevision.at))
+        .join(Entry, ResultRevision.entry_id == Entry.id)
+        .join(Event, Entry.event_id == Event.id)
+        .where(Event.competition_id == competition.id)
+    )
+    published = competition.published_at or competition.created_at
+    if isinstance(revised, str):  # SQLite returns the aggregate as text
+        revised = datetime.fromisoformat(revised)
+    return max(published, revised) if revised else published
+
+
+def _choice(name: str, allowed: set) -> object | None:  # type: ignore[type-arg]
+    value = request.args.get(name, type=int if name != "award" else str)
+    return value if value in allowed else None
 
 
 @bp.get("/results/<int:competition_id>")
@@ -24,20 +56,74 @@ def public_results(competition_id: int):  # type: ignore[no-untyped-def]
     competition = db.get_or_404(Competition, competition_id)
     if competition.status != CompetitionStatus.PUBLISHED:
         abort(404)
-    order = {award: n for n, award in enumerate(competition.awards)}
-    awarded = sorted(
-        (e for e in entries_of(competition) if e.award),
-        key=lambda e: (order.get(e.award, 99), e.rank or 10**6, e.id),
+    changed = _last_change(competition)
+    reader = current_user.get_id() if current_user.is_authenticated else ""
+    # The page differs by revision, query, language and (for the header) who reads it.
+    tag = hashlib.sha256(
+        f"{competition.id}|{changed.isoformat()}|{request.query_string.decode()}|"
+        f"{get_locale()}|{reader}".encode()
+    ).hexdigest()[:32]
+    if request.if_none_match.contains(tag) or (
+        not request.if_none_match
+        and request.if_modified_since
+        and request.if_modified_since.replace(tzinfo=None) >= changed.replace(microsecond=0)
+    ):
+        response = make_response("", 304)
+    else:
+        response = make_response(_render(competition))
+    response.set_etag(tag)
+    response.last_modified = changed.replace(microsecond=0)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.cache_control.no_cache = True  # revalidate each time: a correction shows at once
+    response.cache_control.public = not reader
+    response.cache_control.private = bool(reader)
+    return response
+
+
+def _render(competition: Competition) -> str:
+    events = {e.id: e for e in competition.events}
+    by_school = stats.medal_table(competition, "school")
+    by_county = stats.medal_table(competition, "county")
+    school_ids = {key for key, _counts in by_school}
+    schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_(school_ids)))}
+    counties = {
+        c.id: c
+        for c in db.session.scalars(
+            select(County).where(County.id.in_({key for key, _c in by_county}))
+        )
+    }
+    event_id = _choice("event", set(events))
+    school_id = _choice("school", school_ids)
+    award = _choice("award", set(competition.awards))
+    order = case({a: n for n, a in enumerate(competition.awards)}, value=Entry.award, else_=99)
+    query = (
+        select(Entry)
+        .join(Event, Entry.event_id == Event.id)
+        .where(Event.competition_id == competition.id, Entry.award.is_not(None))
+        .options(
+            selectinload(Entry.people).selectinload(EntryPerson.teacher),
+            selectinload(Entry.people).selectinload(EntryPerson.student),
+        )
+        .order_by(Event.id, order, Entry.rank.is_(None), Entry.rank, Entry.id)
     )
-    schools = {s.id: s for s in db.session.scalars(select(School))}
-    counties = {c.id: c for c in db.session.scalars(select(County))}
+    if event_id:
+        query = query.where(Entry.event_id == event_id)
+    if school_id:
+        query = query.where(Entry.school_id == school_id)
+    if award:
+        query = query.where(Entry.award == award)
+    pagination = paginate(
+        query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
+    )
     return render_template(
         "competitions/public.html",
         competition=competition,
-        entries=awarded,
+        events=events,
+        pagination=pagination,
         schools=schools,
         counties=counties,
-        by_school=stats.medal_table(competition, "school"),
-        by_county=stats.medal_table(competition, "county"),
+        chosen={"event": event_id, "school": school_id, "award": award},
+        by_school=by_school,
+        by_county=by_county,
         people=lambda e: public_people(e, competition.mask_student_names),
     )

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from .. import accounts, audit, org, rules
+from ..db import paginate
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..forms import ROLE_LABELS, RuleVersionForm, UserForm, options
@@ -37,7 +38,7 @@ def users():  # type: ignore[no-untyped-def]
         )
     if role in set(Role):
         query = query.where(User.role == role)
-    pagination = db.paginate(query, page=_page(), per_page=current_app.config["PER_PAGE"])
+    pagination = paginate(query, page=_page(), per_page=current_app.config["PER_PAGE"])
     return render_template(
         "core/users.html", pagination=pagination, q=q, role=role, role_labels=ROLE_LABELS
     )
@@ -174,7 +175,7 @@ def audit_log():  # type: ignore[no-untyped-def]
         query = query.where(AuditEntry.at >= start_of_local_day(since))
     if until:
         query = query.where(AuditEntry.at < start_of_local_day(until + timedelta(days=1)))
-    pagination = db.paginate(query, page=_page(), per_page=50)
+    pagination = paginate(query, page=_page(), per_page=50)
     types = db.session.scalars(
         select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     )

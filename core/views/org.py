@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy import func, or_
 
 from .. import org
+from ..db import paginate
 from ..errors import ValidationFailed
-from ..extensions import db
 from ..forms import EnrollmentForm, SchoolForm, options
 from ..models import Role, School
 from ..permissions import can_edit_school, can_view_school, require, roles_required
@@ -34,7 +34,7 @@ def schools():  # type: ignore[no-untyped-def]
     selected = org.county_by_code(county) if county else None
     if selected:
         query = query.where(School.county_id == selected.id)
-    pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50)
+    pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=50)
     return render_template(
         "core/schools.html",
         pagination=pagination,

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import tasks
+from ..db import paginate
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Task, TaskStatus
@@ -86,7 +87,7 @@ def own_tasks_query():  # type: ignore[no-untyped-def]
 @bp.get("/tasks")
 @login_required
 def task_list():  # type: ignore[no-untyped-def]
-    pagination = db.paginate(
+    pagination = paginate(
         own_tasks_query(), page=request.args.get("page", 1, type=int), per_page=25
     )
     return render_template(

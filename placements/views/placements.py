@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from core.bulk import outcome_page, parse_ids
+from core.db import paginate
 from core.errors import ServiceError, ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -45,7 +46,7 @@ def index():  # type: ignore[no-untyped-def]
     if q:
         query = query.where(Teacher.name.contains(q) | Teacher.staff_no.contains(q))
     query = query.order_by(Placement.id.desc())  # newest first, by the primary key
-    pagination = db.paginate(
+    pagination = paginate(
         query, page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"]
     )
     return render_template(

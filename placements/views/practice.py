@@ -74,8 +74,9 @@ def declare(teacher_id: int):  # type: ignore[no-untyped-def]
 
 
 def _rows(school_id: int, year: int):  # type: ignore[no-untyped-def]
-    teachers = db.session.scalars(title_review.intending(school_id, year)).all()
-    found = ledger.summaries(list(teachers))
+    intending = title_review.intending(school_id, year)
+    teachers = db.session.scalars(intending).all()
+    found = ledger.summaries(intending)
     return [(t, found[t.id]) for t in teachers]
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import org
+from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import County, Role
@@ -43,7 +44,7 @@ def index():  # type: ignore[no-untyped-def]
     query = services.visible(current_user).order_by(Appointment.id.desc())
     if status in set(labels.STATUS):
         query = query.where(Appointment.status == status)
-    pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
+    pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
     schools = db.session.scalars(org.visible_schools(current_user)).all()
     numbers = capacities([s.id for s in schools])
     return render_template(

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role, School
@@ -102,7 +103,7 @@ def index():  # type: ignore[no-untyped-def]
     query = select(InnovationTeam).where(school_scope(current_user, InnovationTeam.school_id))
     if status:
         query = query.where(InnovationTeam.status == status)
-    pagination = db.paginate(
+    pagination = paginate(
         query.order_by(InnovationTeam.id.desc()),
         page=request.args.get("page", 1, type=int),
         per_page=25,
@@ -235,7 +236,7 @@ def add_report(team_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/overseas")
 @login_required
 def batches():  # type: ignore[no-untyped-def]
-    pagination = db.paginate(
+    pagination = paginate(
         select(OverseasBatch).order_by(OverseasBatch.start_date.desc()),
         page=request.args.get("page", 1, type=int),
         per_page=25,

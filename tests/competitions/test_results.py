@@ -7,9 +7,10 @@ import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 
 from competitions import results_sheet, services
-from competitions.models import ResultRevision
+from competitions.models import Entry, EntryPerson, ResultRevision, Student
 from competitions.services import EntryPeople
 from competitions.signals import results_changed
 from core.errors import Conflict, ValidationFailed
@@ -121,3 +122,81 @@ def test_the_public_page_masks_students_as_the_organizer_chose(app, client, two_
     assert "王*明" in page and "王小明" not in page and "甲职校" in page
     api = client.get(f"/api/v1/competitions/{competition.id}/results").json
     assert "王*明" in api["entries"][0]["members"] + api["entries"][1]["members"]
+
+
+def _published_with_entries(make_competition, make_event, make_school, organizer, n: int):  # type: ignore[no-untyped-def]
+    competition = make_competition(name="2026年温州市技能大赛", year=2026, mask=False)
+    events = [make_event(competition, team=False, name=f"赛项{k}") for k in range(2)]
+    schools = [make_school(name=f"第{k}职校") for k in range(3)]
+    awards = ("first", "second", "third", "merit")
+    for k in range(n):
+        entry = services.register_entry(
+            events[k % 2],
+            schools[k % 3],
+            EntryPeople(students=[(str(k), f"学生{k:03d}")]),
+            organizer,
+        )
+        services.record_result(entry, awards[k % 4], k + 1, 90, organizer)
+    services.publish(competition, organizer)
+    db.session.commit()
+    return competition, events, schools
+
+
+def test_the_public_page_pages_and_filters_a_large_competition(
+    app, client, make_competition, make_event, make_school, organizer
+):
+    from tests.conftest import counted_statements
+
+    competition, events, schools = _published_with_entries(
+        make_competition, make_event, make_school, organizer, 120
+    )
+    url = f"/results/{competition.id}"
+    first = client.get(url).get_data(as_text=True)
+    assert "2026年温州市技能大赛" in first and "2026 2026" not in first
+    assert "第 1 页，共 3 页" in first and "学生000" in first and "学生119" not in first
+    assert client.get(url + "?page=3").get_data(as_text=True).count("学生") == 20
+    # Filters narrow the list; a filter value that is not one of the choices is ignored.
+    only = client.get(f"{url}?school={schools[1].id}&award=second").get_data(as_text=True)
+    names = {n for n in (f"学生{k:03d}" for k in range(120)) if n in only}
+    assert names == {f"学生{k:03d}" for k in range(120) if k % 3 == 1 and k % 4 == 1}
+    assert "学生000" in client.get(f"{url}?school=999999&award=nope").get_data(as_text=True)
+    # The statements of a page do not grow with the entries.
+    with counted_statements() as small:
+        client.get(url + "?page=3")
+    for k in range(120, 240):  # straight into the tables: the competition is closed to entries
+        student = Student(school_id=schools[0].id, student_no=str(k), name=f"学生{k:03d}")
+        entry = Entry(event_id=events[0].id, school_id=schools[0].id, award="merit", rank=k)
+        db.session.add_all([student, entry])
+        db.session.flush()
+        db.session.add(
+            EntryPerson(
+                entry_id=entry.id, event_id=events[0].id, role="member", student_id=student.id
+            )
+        )
+    db.session.commit()
+    with counted_statements() as large:
+        client.get(url + "?page=3")
+    assert len(large) == len(small)
+
+
+def test_the_public_page_answers_304_until_the_results_change(
+    app, client, make_competition, make_event, make_school, organizer
+):
+    competition, _events, _schools = _published_with_entries(
+        make_competition, make_event, make_school, organizer, 4
+    )
+    url = f"/results/{competition.id}"
+    first = client.get(url)
+    tag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert first.status_code == 200
+    again = client.get(url, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    # Another page of the list or another language is another document.
+    assert client.get(url + "?page=2", headers={"If-None-Match": tag}).status_code == 200
+    # A correction after publication changes the tag: readers see it at once.
+    entry = db.session.scalars(select(Entry).order_by(Entry.id)).first()
+    services.record_result(entry, "first", 1, 99, organizer, "复核更正")
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag

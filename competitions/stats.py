@@ -24,14 +24,16 @@ def medal_table(competition: Competition, by: str = "school") -> list[tuple[int,
     key = Entry.school_id if by == "school" else School.county_id
     awards = competition.awards
     columns = [func.sum(case((Entry.award == a, 1), else_=0)).label(a) for a in awards]
-    rows = db.session.execute(
+    query = (
         select(key, *columns, func.count(Entry.award).label("total"))
         .join(Event, Entry.event_id == Event.id)
-        .join(School, Entry.school_id == School.id)
         .where(Event.competition_id == competition.id, Entry.award.is_not(None))
         .group_by(key)
         .order_by(*[func.sum(case((Entry.award == a, 1), else_=0)).desc() for a in awards])
-    ).all()
+    )
+    if by != "school":
+        query = query.join(School, Entry.school_id == School.id)
+    rows = db.session.execute(query).all()
     return [
         (row[0], {a: int(row[i + 1]) for i, a in enumerate(awards)} | {"total": int(row[-1])})
         for row in rows

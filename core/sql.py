@@ -29,6 +29,28 @@ def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
     return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 2451544.5 AS INTEGER)"
 
 
+class days_between(FunctionElement[int]):  # noqa: N801
+    """Whole days from the first date expression to the second (end − start)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_pg(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(end, **kw)}) - "
+        f"julianday({compiler.process(start, **kw)}) AS INTEGER)"
+    )
+
+
 class greatest(FunctionElement[Any]):  # noqa: N801
     inherit_cache = True
 

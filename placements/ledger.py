@@ -18,7 +18,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core.extensions import db
 from core.rules import get_rule
-from core.sql import day_number, day_of, greatest, least
+from core.sql import day_number, day_of, days_between, greatest, least
 from core.timeutil import today
 from teachers.models import Teacher
 
@@ -48,7 +48,7 @@ def days_inside(window: Window) -> ColumnElement[Decimal]:
     first = greatest(day_number(Placement.start_date), day_of(window.start))
     last = least(day_number(Placement.end_date), day_of(window.end))
     inside = greatest(last - first + 1, 0)
-    span = day_number(Placement.end_date) - day_number(Placement.start_date) + 1
+    span = days_between(Placement.start_date, Placement.end_date) + 1
     return cast(Placement.days, Numeric(12, 4)) * inside / span
 
 
@@ -73,15 +73,42 @@ def round_days(value: Decimal | float | int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PracticeSummary:
     teacher_id: int
     days_in_window: Decimal
     required_days: int
     window: Window
-    expected_days: Decimal  # pro rata for teachers hired less than a window ago
-    oldest_drops_on: date | None  # when the oldest counted placement leaves the window
-    new_without_experience: bool
+    hire_date: date
+    years: int
+    first_end: date | str | None  # the oldest counted placement's end (SQLite: ISO text)
+    enterprise_months: int
+    approved_any: bool
+
+    # Derived on demand: a list of thousands of teachers reads only the days of most of them.
+    @property
+    def expected_days(self) -> Decimal:
+        """The pro-rata share for teachers hired less than a window ago."""
+        served = Decimal(max(0, (self.window.end - self.hire_date).days))
+        return round_days(
+            min(Decimal(1), served / Decimal(365.25 * self.years)) * self.required_days
+        )
+
+    @property
+    def oldest_drops_on(self) -> date | None:
+        """When the oldest counted placement leaves the window."""
+        first_end = self.first_end
+        if isinstance(first_end, str):
+            first_end = date.fromisoformat(first_end)
+        return years_before(first_end, -self.years) if first_end else None
+
+    @property
+    def new_without_experience(self) -> bool:
+        return (
+            self.enterprise_months == 0
+            and self.hire_date > years_before(self.window.end, 1)
+            and not self.approved_any
+        )
 
     @property
     def meets_requirement(self) -> bool:
@@ -163,23 +190,13 @@ def summaries(teachers: Teachers, on: date | None = None) -> dict[int, PracticeS
         .outerjoin(per_teacher, per_teacher.c.teacher_id == Teacher.id)
         .where(Teacher.id.in_(ids))
     )
-    out = {}
-    for teacher_id, hire_date, enterprise_months, days, first_end, approved_any in rows:
-        served = Decimal(max(0, (on - hire_date).days)) / Decimal(365.25 * years)
-        if isinstance(first_end, str):  # SQLite returns the aggregate as text
-            first_end = date.fromisoformat(first_end)
-        out[teacher_id] = PracticeSummary(
-            teacher_id=teacher_id,
-            days_in_window=round_days(days or 0),
-            required_days=required,
-            window=window,
-            expected_days=round_days(min(Decimal(1), served) * required),
-            oldest_drops_on=(years_before(first_end, -years) if first_end else None),
-            new_without_experience=(
-                enterprise_months == 0 and hire_date > years_before(on, 1) and not approved_any
-            ),
+    return {
+        teacher_id: PracticeSummary(
+            teacher_id, round_days(days or 0), required, window, hire_date, years, first_end,
+            enterprise_months, bool(approved_any),
         )
-    return out
+        for teacher_id, hire_date, enterprise_months, days, first_end, approved_any in rows
+    }  # fmt: skip
 
 
 def summary(teacher: Teacher, on: date | None = None) -> PracticeSummary:

@@ -27,6 +27,7 @@ from core.excel import (
 from core.extensions import db
 from core.forms import formdata_from
 from core.models import School, User
+from core.xlsx_stream import StreamedSheet
 
 from . import labels
 from .forms import TeacherForm
@@ -127,9 +128,9 @@ def template_workbook() -> Workbook:
 
 def export_workbook(
     teachers: Select[Any], progress: Callable[[int], None] | None = None
-) -> Workbook:
+) -> StreamedSheet:
     """The roster of a query of teachers, in the template's columns (so it imports back). Plain
-    columns, read in batches, written in write-only mode: no ORM object per teacher."""
+    columns, read in batches, written as they come: no ORM object per teacher."""
     zh = {kind: _code_to_zh(mapping) for kind, mapping in CHOICE_LABELS.items()}
     with force_locale("zh_Hans_CN"):
         status = {k.value: str(v) for k, v in labels.STATUS.items()}

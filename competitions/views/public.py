@@ -8,11 +8,14 @@ so a reload of unchanged results renders nothing."""
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from datetime import datetime
 
-from flask import abort, make_response, render_template, request
+from flask import abort, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
@@ -69,8 +72,10 @@ def public_results(competition_id: int):  # type: ignore[no-untyped-def]
         and request.if_modified_since.replace(tzinfo=None) >= changed.replace(microsecond=0)
     ):
         response = make_response("", 304)
-    else:
+    elif reader or session.get("_flashes"):
         response = make_response(_render(competition))
+    else:
+        response = make_response(_anonymous_page(tag, competition))
     response.set_etag(tag)
     response.last_modified = changed.replace(microsecond=0)
     response.headers["Vary"] = "Accept-Language, Cookie"
@@ -78,6 +83,28 @@ def public_results(competition_id: int):  # type: ignore[no-untyped-def]
     response.cache_control.public = not reader
     response.cache_control.private = bool(reader)
     return response
+
+
+_pages: OrderedDict[str, str] = OrderedDict()  # tag → page, per worker process
+_pages_lock = threading.Lock()
+PAGES_KEPT = 256
+CSRF_MARK = "\x00csrf\x00"
+
+
+def _anonymous_page(tag: str, competition: Competition) -> str:
+    """The page for readers who are not signed in, rendered once per tag (revision, query and
+    language) and kept; only the language form's CSRF token is the reader's own."""
+    with _pages_lock:
+        page = _pages.get(tag)
+        if page is not None:
+            _pages.move_to_end(tag)
+    if page is None:
+        page = _render(competition).replace(generate_csrf(), CSRF_MARK)
+        with _pages_lock:
+            _pages[tag] = page
+            while len(_pages) > PAGES_KEPT:
+                _pages.popitem(last=False)
+    return page.replace(CSRF_MARK, generate_csrf())
 
 
 def _render(competition: Competition) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import Numeric, cast, func, select
 from core.extensions import db
 from core.models import School
 from core.rules import get_rule
-from core.sql import day_number
+from core.sql import days_between
 from core.timeutil import today
 from teachers.models import Teacher, TeacherStatus
 
@@ -66,7 +66,7 @@ def term_pay():  # type: ignore[no-untyped-def]
     """SQL: an appointment's pay over its whole term (rate × hours a week × weeks)."""
     weeks = (
         cast(
-            day_number(Appointment.term_end) - day_number(Appointment.term_start) + 1,
+            days_between(Appointment.term_start, Appointment.term_end) + 1,
             Numeric(12, 4),
         )
         / 7

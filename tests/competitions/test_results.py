@@ -4,6 +4,7 @@ Excel import, and the public page."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -200,3 +201,25 @@ def test_the_public_page_answers_304_until_the_results_change(
     db.session.commit()
     changed = client.get(url, headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
+
+
+def test_anonymous_readers_share_a_rendered_page_but_not_a_csrf_token(
+    app, make_competition, make_event, make_school, organizer, monkeypatch
+):
+    competition, _events, _schools = _published_with_entries(
+        make_competition, make_event, make_school, organizer, 4
+    )
+    url = f"/results/{competition.id}"
+    pages = [app.test_client().get(url).get_data(as_text=True) for _ in range(2)]
+    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', p).group(1) for p in pages]  # type: ignore[union-attr]
+    assert tokens[0] != tokens[1]  # each reader's own session
+    assert pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")
+    # Each reader can still switch the language with the token they were given (CSRF checked).
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    reader = app.test_client()
+    assert reader.post("/language/en", data={"csrf_token": tokens[0]}).status_code == 400
+    page = reader.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    switched = reader.post("/language/en", data={"csrf_token": token, "next": url})
+    assert switched.status_code == 302
+    assert "Medal table by school" in reader.get(url).get_data(as_text=True)

@@ -1,0 +1,144 @@
+"""A short load run on loopback: gunicorn with four sync workers (as on a 2-core server), a few
+concurrent clients, a bounded number of requests per page; requests per second, p50 and p95 for
+the teacher's own page, a minimal signed-in page and the public results page."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import select
+
+from competitions.models import Competition
+from core import accounts, demo
+from core.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENTS, REQUESTS, WORKERS = 8, 400, 4
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, cookie: str = "") -> int:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+        return response.status
+
+
+def _sign_in(server: str, username: str) -> str:
+    """The session cookie of a signed-in user, through the real sign-in form."""
+    jar = urllib.request.HTTPCookieProcessor()
+    opener = urllib.request.build_opener(jar)
+    page = opener.open(f"{server}/login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    data = {"username": username, "password": demo.DEMO_PASSWORD}
+    if token:
+        data["csrf_token"] = token.group(1)
+    opener.open(f"{server}/login", urllib.parse.urlencode(data).encode()).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar.cookiejar)
+
+
+def _load(url: str, cookie: str) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p95 ms, errors) for REQUESTS requests from CLIENTS threads."""
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    per_client = REQUESTS // CLIENTS
+
+    def client() -> None:
+        nonlocal errors
+        for _ in range(per_client):
+            start = time.perf_counter()
+            try:
+                ok = _get(url, cookie) == 200
+            except OSError:
+                ok = False
+            with lock:
+                times.append((time.perf_counter() - start) * 1000)
+                errors += 0 if ok else 1
+
+    _get(url, cookie)  # warm up
+    start = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - start
+    times.sort()
+    return len(times) / seconds, statistics.median(times), times[int(len(times) * 0.95) - 1], errors
+
+
+def run(app: Flask, url: str, folder: str) -> None:
+    with app.app_context():
+        teacher = accounts.find_user("teacher")
+        assert teacher is not None and teacher.teacher is not None
+        teacher_page = f"/teachers/{teacher.teacher.id}"
+        biggest = db.session.scalars(
+            select(Competition)
+            .where(Competition.name.contains("规模测试"))
+            .order_by(Competition.id)
+        ).first()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SHUANGSHI_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(16),
+        "SESSION_COOKIE_SECURE": "0",
+        "DATABASE_URL": url,
+        "SHUANGSHI_INSTANCE": str(Path(folder) / "instance"),
+        "UPLOAD_FOLDER": folder,
+        "TASK_QUEUE_FILE": str(Path(folder) / "queue.db"),
+        "RATELIMIT_ENABLED": "0",
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "-w", str(WORKERS), "-b",
+         f"127.0.0.1:{port}", "--log-level", "warning", "bench.minimal:app"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                _get(base + "/login")
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie = _sign_in(base, "teacher")
+        cases = [
+            ("minimal signed-in page", base + "/bench/minimal", cookie),
+            ("teacher's own page", base + teacher_page, cookie),
+        ]
+        if biggest is not None:
+            cases.append(("public results page (anonymous)", f"{base}/results/{biggest.id}", ""))
+        print(f"\nload: gunicorn -w {WORKERS}, {CLIENTS} clients, {REQUESTS} requests each page")
+        print(f"{'page':<45} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+        rates = {}
+        for name, page, who in cases:
+            rate, p50, p95, errors = _load(page, who)
+            rates[name] = rate
+            print(f"{name:<45} {rate:>8.1f} {p50:>8.1f} {p95:>8.1f} {errors:>7}")
+        share = rates["teacher's own page"] / rates["minimal signed-in page"]
+        print(
+            f"the teacher's page serves {share:.0%} of the minimal page's requests/s (goal ≥ 50%)"
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

@@ -237,9 +237,8 @@ def run(app: Flask, runs: int = 5) -> list[tuple[str, float]]:
                     },
                 )
             )
-        print(
-            f"\n{'aggregate (' + dialect + ')':<52} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  answer"
-        )
+        heading = f"aggregate ({dialect})"
+        print(f"\n{heading:<52} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  answer")
         for name, app_fn, sql_fn in cases:
             app_ms, app_answer = _median_ms(app_fn, runs)
             sql_ms, sql_answer = _median_ms(sql_fn, runs)

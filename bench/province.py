@@ -61,7 +61,8 @@ def grow(echo=print) -> None:  # type: ignore[no-untyped-def]
     for table in ("teachers", "placements"):
         db.session.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
             )
         )
     db.session.commit()

@@ -7,13 +7,14 @@ window (its days × inside span ÷ whole span). Everything is summed in SQL.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, Select, cast, func, select
+from sqlalchemy import Date, Integer, Numeric, Select, bindparam, cast, func, select
 from sqlalchemy.sql import ColumnElement
 
 from core.extensions import db
@@ -45,8 +46,12 @@ class Window:
 
 def days_inside(window: Window) -> ColumnElement[Decimal]:
     """SQL: the days of an approved placement that fall inside `window` (0 when outside)."""
-    first = greatest(day_number(Placement.start_date), day_of(window.start))
-    last = least(day_number(Placement.end_date), day_of(window.end))
+    return _days_inside(day_of(window.start), day_of(window.end))
+
+
+def _days_inside(first_day: Any, last_day: Any) -> ColumnElement[Decimal]:
+    first = greatest(day_number(Placement.start_date), first_day)
+    last = least(day_number(Placement.end_date), last_day)
     inside = greatest(last - first + 1, 0)
     span = days_between(Placement.start_date, Placement.end_date) + 1
     return cast(Placement.days, Numeric(12, 4)) * inside / span
@@ -149,36 +154,39 @@ class PracticeSummary:
 Teachers = Select[Any] | Sequence[Teacher]
 
 
-def _scope_ids(teachers: Teachers) -> Select[Any]:
-    """The teachers' ids as a query: a scope stays a query (no list of ids is ever bound); a few
-    teacher objects already loaded (a page of a list) become a short IN list."""
+def _scope_ids(teachers: Teachers) -> Any:
+    """The teachers' ids for an IN: a scope stays a query (no list of ids is ever bound); a few
+    teacher objects already loaded (a page of a list) become a short list."""
     if isinstance(teachers, Select):
-        return teachers.with_only_columns(Teacher.id, maintain_column_froms=True).order_by(None)
-    return select(Teacher.id).where(Teacher.id.in_([t.id for t in teachers]))
+        return (
+            teachers.with_only_columns(Teacher.id, maintain_column_froms=True)
+            .order_by(None)
+            .scalar_subquery()
+        )
+    return [t.id for t in teachers]
 
 
-def summaries(teachers: Teachers, on: date | None = None) -> dict[int, PracticeSummary]:
-    """Practice summaries of every teacher of a scope (a query of teachers) or of a page of
-    teacher objects, in one statement whatever their number."""
-    if not isinstance(teachers, Select) and not teachers:
-        return {}
-    on = on or today()
-    window = Window.ending(on)
-    required = get_rule("practice_days_required", on)
-    years = get_rule("practice_window_years", on)
-    ids = _scope_ids(teachers).scalar_subquery()
-    counted = Placement.end_date >= window.start
+@functools.cache
+def _list_statement() -> Select[Any]:
+    """The statement for a list of teacher ids, built once (building costs ten times running)."""
+    return _build_summary_statement(bindparam("ids", expanding=True))
+
+
+def _build_summary_statement(ids: Any) -> Select[Any]:
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    days = _days_inside(bindparam("start_day", type_=Integer), bindparam("end_day", type_=Integer))
+    counted = Placement.end_date >= start
     per_teacher = (
         select(
             Placement.teacher_id,
-            func.sum(days_inside(window)).filter(counted, Placement.start_date <= window.end),
+            func.sum(days).filter(counted, Placement.start_date <= end),
             func.min(Placement.end_date).filter(counted),
         )
         .where(Placement.status == PlacementStatus.APPROVED, Placement.teacher_id.in_(ids))
         .group_by(Placement.teacher_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(
             Teacher.id,
             Teacher.hire_date,
@@ -190,6 +198,27 @@ def summaries(teachers: Teachers, on: date | None = None) -> dict[int, PracticeS
         .outerjoin(per_teacher, per_teacher.c.teacher_id == Teacher.id)
         .where(Teacher.id.in_(ids))
     )
+
+
+def summaries(teachers: Teachers, on: date | None = None) -> dict[int, PracticeSummary]:
+    """Practice summaries of every teacher of a scope (a query of teachers) or of a page of
+    teacher objects, in one statement whatever their number."""
+    if not isinstance(teachers, Select) and not teachers:
+        return {}
+    on = on or today()
+    window = Window.ending(on)
+    required = get_rule("practice_days_required", on)
+    years = get_rule("practice_window_years", on)
+    params = {
+        "start": window.start, "end": window.end,
+        "start_day": day_of(window.start), "end_day": day_of(window.end),
+    }  # fmt: skip
+    if isinstance(teachers, Select):
+        statement = _build_summary_statement(_scope_ids(teachers))
+    else:
+        statement = _list_statement()
+        params["ids"] = _scope_ids(teachers)
+    rows = db.session.execute(statement, params)
     return {
         teacher_id: PracticeSummary(
             teacher_id, round_days(days or 0), required, window, hire_date, years, first_end,

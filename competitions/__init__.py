@@ -11,6 +11,9 @@ from core.models import Role
 
 
 def init_app(app: Flask) -> None:
+    from .labels import register_audit_labels
+
+    register_audit_labels()
     from . import demo as competition_demo
     from . import models  # noqa: F401
     from .api import api

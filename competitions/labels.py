@@ -44,3 +44,43 @@ def mask(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def register_audit_labels() -> None:
+    """How this package's records, actions and values read in the audit log."""
+    from core import labels as core_labels
+
+    from .forms import CompetitionForm, EventForm, ResultForm
+
+    core_labels.register_actions(
+        {
+            "entry_registered": _l("registered"),
+            "entry_withdrawn": _l("withdrew"),
+            "event_added": _l("added an event to"),
+            "entries_closed": _l("closed the entries of"),
+            "result": _l("recorded the result of"),
+            "result_corrected": _l("corrected the result of"),
+        }
+    )
+    core_labels.register_kind(
+        "Competition",
+        _l("the competition"),
+        endpoint="competitions.detail",
+        arg="competition_id",
+        forms=[CompetitionForm],
+        fields={"event": _l("Event"), "published_at": _l("Published at")},
+        values={"series": SERIES, "level": LEVEL, "status": STATUS, "scheme": SCHEME},
+    )
+    core_labels.register_kind(
+        "Entry",
+        _l("the entry"),
+        forms=[EventForm, ResultForm],
+        fields={
+            "people": _l("Members"),
+            "instructors": _l("Instructors"),
+            "award": _l("Award"),
+            "rank": _l("Rank"),
+            "score": _l("Score"),
+        },
+        values={"award": AWARD},
+    )

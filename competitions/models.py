@@ -142,7 +142,7 @@ class Entry(db.Model):
         return [p for p in self.people if p.role == "instructor"]
 
     def __str__(self) -> str:
-        return f"#{self.id} {self.event} {self.school.name}"
+        return f"{self.event} · {self.school.name}"
 
 
 class EntryPerson(db.Model):

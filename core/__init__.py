@@ -84,6 +84,9 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     scheduler.init_app(app)
     tasks.init_app(app)
     _register_core_nav()
+    from .labels import register_core
+
+    register_core()
 
     for name in app.config["DOMAIN_PACKAGES"]:
         importlib.import_module(name).init_app(app)

@@ -107,7 +107,7 @@ def page_args() -> tuple[int, int]:
 
 def paginated(query: Select[Any], serialize: Callable[[Any], dict[str, Any]]):  # type: ignore[no-untyped-def]
     page, per_page = page_args()
-    result = paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    result = paginate(query, page=page, per_page=per_page, error_out=False, exact=True)
     return jsonify(
         {
             "items": [serialize(item) for item in result.items],

@@ -74,6 +74,8 @@ def record(
 ) -> AuditEntry:
     """Write one audit entry for `obj`. Services call this after changing and before flushing."""
     actor = _actor(by)
+    if hasattr(obj, "_get_current_object"):  # current_user: audit the user, not the proxy
+        obj = obj._get_current_object()
     if obj is not None and getattr(obj, "id", None) is None:
         db.session.add(obj)
         db.session.flush()

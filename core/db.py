@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Select, event, func
+from sqlalchemy import Select, event, func, literal, select
 
 from .extensions import db
 
@@ -96,24 +96,47 @@ def init_request_transactions(app: Flask) -> None:
             db.session.rollback()
 
 
+COUNT_CAP = 10_000  # a page says "more than 10,000" rather than count a province's rows
+
+
 class _LeanPagination(SelectPagination):
     """Counts the rows of the list's own tables (FROM and WHERE), without the columns and eager
-    loads of the page: at a few million rows the count is what a list page spends its time on."""
+    loads of the page: at a few million rows the count is what a list page spends its time on.
+    With `capped`, counting stops past COUNT_CAP rows (`capped` is then True on the page)."""
+
+    capped = False
+    count_cap = COUNT_CAP
 
     def _query_count(self) -> int:
         query = self._query_args["select"]
+        session = self._query_args["session"]
         if query._group_by_clauses or query._distinct or query._having_criteria:
             return super()._query_count()
+        if self._query_args.get("cap"):
+            rows = query.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
+            bounded = rows.limit(self.count_cap + 1).subquery()
+            total = int(session.execute(select(func.count()).select_from(bounded)).scalar() or 0)
+            if total > self.count_cap:
+                self.capped = True
+                # Enough pages for "next" to stay on offer while this page is full.
+                return max(total, ((self.page or 1) + 1) * (self.per_page or 1))
+            return total
         count = query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
-        return int(self._query_args["session"].execute(count).scalar() or 0)
+        return int(session.execute(count).scalar() or 0)
 
 
 def paginate(
-    query: Select[Any], *, page: int | None = None, per_page: int | None = None, **kwargs: Any
+    query: Select[Any],
+    *,
+    page: int | None = None,
+    per_page: int | None = None,
+    exact: bool = False,
+    **kwargs: Any,
 ) -> SelectPagination:
-    """`db.paginate` with a lean count; the same arguments."""
+    """`db.paginate` with a lean count, bounded at COUNT_CAP unless `exact` (the API's totals)."""
     return _LeanPagination(
         select=query,
+        cap=not exact,
         session=db.session(),
         page=page,
         per_page=per_page,

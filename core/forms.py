@@ -95,7 +95,7 @@ class MailForm(FlaskForm):
             [
                 ("each", _l("Each one as it comes")),
                 ("digest", _l("One digest a day")),
-                ("off", _l("None")),
+                ("off", _l("No e-mail")),
             ]
         ),
     )

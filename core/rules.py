@@ -7,6 +7,7 @@ is initialised; an administrator adds dated versions without a release.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,17 @@ class RuleDefinition:
     level: str = "national"
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    # How a value reads to people, as lines (a structured rule has several); plain numbers
+    # need none.
+    describe: Callable[[Any], list[str]] | None = None
+
+    def lines(self, value: Any) -> list[str]:
+        if self.describe is not None:
+            try:
+                return [str(line) for line in self.describe(value)]
+            except (KeyError, TypeError, ValueError, AttributeError):
+                return [str(_l("A value this version of Shuangshi cannot read"))]
+        return [str(value)]
 
 
 REGISTRY: dict[str, RuleDefinition] = {}
@@ -50,6 +62,7 @@ def define(
     level: str = "national",
     minimum: float | None = None,
     maximum: float | None = None,
+    describe: Callable[[Any], list[str]] | None = None,
 ) -> RuleDefinition:
     rule = RuleDefinition(
         key,
@@ -60,6 +73,7 @@ def define(
         level,
         Decimal(str(minimum)) if minimum is not None else None,
         Decimal(str(maximum)) if maximum is not None else None,
+        describe,
     )
     REGISTRY[key] = rule
     return rule

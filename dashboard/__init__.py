@@ -13,7 +13,7 @@ from core import nav, rules, scheduler
 from core.db import unit_of_work
 from core.models import Role
 
-from .periods import DEFAULT_PLAN
+from .periods import DEFAULT_PLAN, describe_plan
 
 snapshots_cli = AppGroup("snapshots", help="Indicator snapshots for the trend charts.")
 
@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
         "json",
         _l("The plan's targets (a version per plan: name, first and last day, targets)"),
         level="city",
+        describe=describe_plan,
     )
     nav.register(
         nav.NavItem(

@@ -12,6 +12,9 @@ from core.models import Role
 
 
 def init_app(app: Flask) -> None:
+    from .labels import register_audit_labels
+
+    register_audit_labels()
     from teachers import profile
 
     from . import demo as placement_demo

@@ -95,7 +95,11 @@ def confirm(token: str, days: Decimal, mentor: str) -> Placement:
     if days < placement.days:
         # What the enterprise confirms is what counts.
         placement.days = days
-    audit.record_changes("mentor_confirmed", placement, note=f"mentor: {placement.confirmed_by}")
+    audit.record_changes(
+        "mentor_confirmed",
+        placement,
+        note=_("Confirmed by the enterprise mentor %(name)s.", name=placement.confirmed_by),
+    )
     WORKFLOW.announce(placement, "mentor_confirmed", None)
     return placement
 

@@ -127,7 +127,9 @@ class Placement(db.Model):
         return self.confirmation in (Confirmation.MENTOR, Confirmation.UPLOAD)
 
     def __str__(self) -> str:
-        return f"{self.teacher.name} @ {self.enterprise.name} {self.start_date}–{self.end_date}"
+        return (
+            f"{self.teacher.name} · {self.enterprise.name}（{self.start_date} – {self.end_date}）"
+        )
 
 
 class PlacementEvidence(db.Model):
@@ -225,7 +227,7 @@ class EnterpriseJob(db.Model):
         return self.teacher.school_id
 
     def __str__(self) -> str:
-        return f"{self.teacher.name} @ {self.enterprise.name}"
+        return f"{self.teacher.name} · {self.enterprise.name}"
 
 
 class TeachingHours(db.Model):

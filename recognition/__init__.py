@@ -11,11 +11,14 @@ from core.models import Role
 
 
 def init_app(app: Flask) -> None:
+    from .labels import register_audit_labels
+
+    register_audit_labels()
     from competitions.signals import results_changed
     from teachers import profile
     from teachers.teams import services as team_services
 
-    from . import d_class, dual, jobs, models, tasks  # noqa: F401
+    from . import d_class, dual, jobs, labels, models, tasks  # noqa: F401
     from . import demo as recognition_demo
     from .api import api
     from .views import bp
@@ -53,6 +56,7 @@ def init_app(app: Flask) -> None:
         "json",
         _l("Talent classes earned by competition awards (D-class …)"),
         level="city",
+        describe=labels.describe_talent_rules,
     )
     rules.define(
         "dual_qualified_criteria",
@@ -61,6 +65,7 @@ def init_app(app: Flask) -> None:
         _l("Dual-qualified tiers: criteria"),
         unconfirmed=True,
         level="province",
+        describe=labels.describe_criteria,
     )
     rules.define(
         "recognition_notice_working_days",

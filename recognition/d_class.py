@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from competitions.models import Competition, Entry
@@ -71,7 +72,11 @@ def _people(entry: Entry, who: str) -> list[int]:
     return [p.teacher_id for p in people if p.teacher_id]
 
 
+WHY = {"published": _l("The results were published."), "corrected": _l("A result was corrected.")}
+
+
 def on_results_changed(competition: Competition, entries: list[Entry], reason: str) -> None:
+    reason = str(WHY.get(reason, reason))  # the audit note reads as a sentence
     for entry in entries:
         rule = matching_rule(competition, entry)
         qualifying = set(_people(entry, rule["who"])) if rule else set()

@@ -28,3 +28,95 @@ CRITERION = {
     "award_level": _l("Competition awards at this level or above"),
     "ethics": _l("Teacher ethics (师德)"),
 }
+
+
+def register_audit_labels() -> None:
+    """How this package's records, actions and values read in the audit log."""
+    from core import labels as core_labels
+
+    core_labels.register_actions(
+        {
+            "recognition_proposed": _l("proposed"),
+            "recognition_applied": _l("applied for"),
+            "recognition_resubmitted": _l("resubmitted"),
+            "school_review": _l("reviewed at the school"),
+            "recognition_confirmed": _l("confirmed"),
+            "recognition_rejected": _l("rejected"),
+            "recognition_revoked": _l("revoked"),
+            "recognition_withdrawn": _l("withdrew"),
+            "recognition_restored": _l("restored"),
+            "recognition_flagged": _l("flagged for review"),
+            "objection_recorded": _l("recorded an objection to"),
+            "recognised": _l("recognised"),
+            "ethics_recorded": _l("recorded the ethics assessment of"),
+        }
+    )
+    core_labels.register_kind(
+        "Recognition",
+        _l("the recognition"),
+        endpoint="recognition.detail",
+        arg="recognition_id",
+        fields={
+            "tier": _l("Tier"),
+            "kind": _l("Kind"),
+            "decision_note": _l("Decision note"),
+            "notice_until": _l("Public notice until"),
+            "confirmed_on": _l("Confirmed on"),
+            "certificate_no": _l("Certificate number"),
+        },
+        values={"status": STATUS, "tier": TIER, "kind": KIND},
+    )
+    core_labels.register_kind(
+        "EthicsResult",
+        _l("the ethics assessment"),
+        fields={"passed": _l("Passed"), "penalty_until": _l("Penalty until")},
+    )
+
+
+def describe_criteria(criteria: dict) -> list[str]:
+    """The dual-qualified criteria, a line per tier: 初级：教师资格证书；企业实践 30 天；…"""
+    from teachers.labels import SKILL_LEVEL, TITLE
+
+    lines = []
+    for tier, needs in criteria.items():
+        parts = []
+        if needs.get("qualification_certificate"):
+            parts.append(str(CRITERION["qualification_certificate"]))
+        if needs.get("practice_days"):
+            parts.append(str(_l("%(n)s days of enterprise practice", n=needs["practice_days"])))
+        either = [str(SKILL_LEVEL[level]) for level in [needs.get("skill_level")] if level] + [
+            str(TITLE[title]) for title in [needs.get("title")] if title
+        ]
+        if either:
+            parts.append(str(_l(" or ")).join(either) + str(_l(" or higher")))
+        if needs.get("award_level"):
+            parts.append(str(_l("an award at %(level)s level or higher", level=award_level(needs))))
+        lines.append(f"{TIER[tier]}：" + "；".join(parts))
+    return lines
+
+
+def award_level(needs: dict) -> str:
+    from competitions.labels import LEVEL
+
+    return str(LEVEL[needs["award_level"]])
+
+
+def describe_talent_rules(rules: list) -> list[str]:
+    """The competition awards that make talent classes, a line each."""
+    from competitions.labels import AWARD, LEVEL, SERIES
+
+    lines = []
+    for rule in rules:
+        who = _l("members") if rule["who"] == "members" else _l("instructors")
+        awards = "、".join(str(AWARD[a]) for a in rule["awards"])
+        line = str(
+            _l(
+                "%(level)s %(series)s, %(awards)s (%(who)s) → %(klass)s-class talent",
+                level=LEVEL[rule["level"]], series=SERIES[rule["series"]], awards=awards,
+                who=who, klass=rule["class"],
+            )
+        )  # fmt: skip
+        if rule.get("before_year"):
+            line += str(_l(" (competitions before %(year)s)", year=rule["before_year"]))
+        lines.append(line)
+    return lines

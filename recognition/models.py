@@ -70,7 +70,9 @@ class Recognition(db.Model):
         return self.teacher.school_id
 
     def __str__(self) -> str:
-        return f"{self.teacher.name} · {self.kind} {self.tier}"
+        from .labels import KIND, TIER  # labels import this module
+
+        return f"{self.teacher.name} · {KIND.get(self.kind, '')} {TIER.get(self.tier, '')}".strip()
 
 
 class EthicsResult(db.Model):

@@ -3,6 +3,7 @@ development, as it exists, gathered for the PDF."""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from competitions.labels import AWARD
@@ -10,13 +11,26 @@ from competitions.models import Competition, Entry, EntryPerson, Event
 from core.extensions import db
 from placements.ledger import summary
 from placements.models import Placement
+from teachers.labels import EDUCATION, SKILL_LEVEL, TITLE
 from teachers.models import SkillCertificate, Teacher
+from teachers.teams.forms import NOMINATION_STATUS
 from teachers.teams.models import Nomination, TeamMember
 
+from .labels import KIND, STATUS, TIER
 from .models import Recognition
 
 
 def sections(teacher: Teacher) -> dict[str, list[list[str]]]:
+    """The record's tables, in Chinese whatever the reader's language (it is a filed document)."""
+    with force_locale("zh_Hans_CN"):
+        return _sections(teacher)
+
+
+def _label(labels: dict, value: object) -> str:
+    return str(labels[value]) if value in labels else ("" if value is None else "—")
+
+
+def _sections(teacher: Teacher) -> dict[str, list[list[str]]]:
     practice = summary(teacher)
     certificates = db.session.scalars(
         select(SkillCertificate).where(SkillCertificate.teacher_id == teacher.id)
@@ -46,14 +60,14 @@ def sections(teacher: Teacher) -> dict[str, list[list[str]]]:
         "基本信息": [
             ["职称", "最高学历", "企业工作经历", "教师资格证书"],
             [
-                teacher.title,
-                teacher.education or "",
+                _label(TITLE, teacher.title),
+                _label(EDUCATION, teacher.education),
                 f"{teacher.enterprise_months} 个月",
                 teacher.qualification_cert_no or "—",
             ],
         ],
         "证书": [["证书", "等级", "发证日期"]]
-        + [[c.name, c.level or "", str(c.issued_on)] for c in certificates],
+        + [[c.name, _label(SKILL_LEVEL, c.level), str(c.issued_on or "")] for c in certificates],
         "企业实践台账": [["企业", "岗位", "起止", "天数"]]
         + [
             [p.enterprise.name, p.post, f"{p.start_date}–{p.end_date}", str(p.days)]
@@ -73,8 +87,19 @@ def sections(teacher: Teacher) -> dict[str, list[list[str]]]:
             for y, c, e, a, role in awards
         ],
         "认定": [["类别", "等级", "状态", "证书编号"]]
-        + [[r.kind, r.tier, r.status, r.certificate_no or ""] for r in recognitions],
+        + [
+            [
+                _label(KIND, r.kind),
+                _label(TIER, r.tier),
+                _label(STATUS, r.status),
+                r.certificate_no or "",
+            ]
+            for r in recognitions
+        ],  # fmt: skip
         "创新团队": [["团队", "骨干"]] + [[m.team.name, "是" if m.backbone else ""] for m in teams],
         "境外研修": [["批次", "日期", "状态"]]
-        + [[str(n.batch), str(n.batch.start_date), n.status] for n in visits],
+        + [
+            [str(n.batch), str(n.batch.start_date), _label(NOMINATION_STATUS, n.status)]
+            for n in visits
+        ],
     }

@@ -11,7 +11,7 @@ from core import nav, notifications, rules, scheduler
 from core.accounts import register_role_linker
 from core.models import Role
 
-from . import profile
+from . import labels, profile
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from .appointments import models as appointment_models  # noqa: F401
     from .appointments.api import api as appointments_api
     from .appointments.views import bp as appointments_bp
+    from .labels import register_audit_labels
     from .services import link_account
     from .teams import demo as team_demo
     from .teams import jobs as team_jobs
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     from .teams.views import bp as teams_bp
     from .views import bp
 
+    register_audit_labels()
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.register_blueprint(appointments_bp)
@@ -87,6 +89,7 @@ def init_app(app: Flask) -> None:
         "json",
         _l("Part-time teachers: lowest title that qualifies"),
         unconfirmed=True,
+        describe=_qualification,
     )
     rules.define(
         "part_time_min_skill_level",
@@ -94,6 +97,7 @@ def init_app(app: Flask) -> None:
         "json",
         _l("Part-time teachers: lowest skill level that qualifies (高级工)"),
         unconfirmed=True,
+        describe=_qualification,
     )
     rules.define(
         "part_time_max_age",
@@ -158,6 +162,7 @@ def init_app(app: Flask) -> None:
         "json",
         _l("Innovation teams: lowest title of the leader"),
         level="province",
+        describe=lambda value: [labels.TITLE[value]],
     )
     rules.define(
         "overseas_report_days",
@@ -215,3 +220,9 @@ def teams_section(teacher, user):  # type: ignore[no-untyped-def]
     )
     visits = list(db.session.scalars(select(Nomination).where(Nomination.teacher_id == teacher.id)))
     return "teachers/teams/_profile.html", {"memberships": memberships, "visits": visits}
+
+
+def _qualification(value: str) -> list[str]:
+    from .appointments.labels import QUALIFICATION
+
+    return [QUALIFICATION[value]]

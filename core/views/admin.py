@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from .. import accounts, audit, org, rules
+from .. import accounts, audit, labels, org, rules
 from ..db import paginate
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..forms import ROLE_LABELS, RuleVersionForm, UserForm, options
-from ..models import AuditEntry, County, Role, School, User
+from ..models import AuditEntry, Role, School, User
 from ..permissions import can_view_audit, login_required, require, roles_required
 from ..timeutil import start_of_local_day
 from . import bp
@@ -135,6 +135,7 @@ def rule_detail(key: str):  # type: ignore[no-untyped-def]
         rule=rule,
         current=rules.get_rule(key),
         versions=rules.versions(key),
+        levels=rules.LEVELS,
         form=form,
         can_edit=current_user.role == Role.ADMIN,
     ), form_status(form)
@@ -176,13 +177,13 @@ def audit_log():  # type: ignore[no-untyped-def]
     if until:
         query = query.where(AuditEntry.at < start_of_local_day(until + timedelta(days=1)))
     pagination = paginate(query, page=_page(), per_page=50)
-    types = db.session.scalars(
-        select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
-    )
+    types = db.session.scalars(select(AuditEntry.object_type).distinct())
+    actions = db.session.scalars(select(AuditEntry.action).distinct())
     return render_template(
         "core/audit.html",
         pagination=pagination,
         filters=f,
-        types=[t for t in types if t],
-        counties={c.id: c for c in db.session.scalars(select(County))},
+        types=sorted(((t, labels.kind_name(t)) for t in types if t), key=lambda p: p[1]),
+        actions=sorted(((a, labels.action_name(a)) for a in actions), key=lambda p: p[1]),
+        L=labels,
     )

@@ -34,7 +34,10 @@ class TeamForm(FlaskForm):
     )
     outside = TextAreaField(
         _l("Members from partner schools or enterprises"),
-        description=_l("One per line: name, employer, partner or enterprise"),
+        description=_l(
+            "One per line: name, employer; add “, enterprise” for someone from an enterprise "
+            "(anyone else is from a partner school)"
+        ),
     )
     plan = TextAreaField(
         _l("Building plan with yearly goals"), validators=[Optional(), Length(max=8000)]

@@ -22,7 +22,7 @@ from . import labels
 
 
 class CompetitionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=160)])
+    name = StringField(_l("Competition name"), validators=[DataRequired(REQUIRED), Length(max=160)])
     series = SelectField(
         _l("Series"), choices=options((k.value, v) for k, v in labels.SERIES.items())
     )

@@ -134,7 +134,7 @@ class UserForm(FlaskForm):
 
 class SchoolForm(FlaskForm):
     code = StringField(_l("School code"), validators=[DataRequired(REQUIRED), Length(max=20)])
-    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    name = StringField(_l("School name"), validators=[DataRequired(REQUIRED), Length(max=100)])
     type = SelectField(
         _l("Type"), choices=options((t.value, label) for t, label in SCHOOL_TYPE_LABELS.items())
     )

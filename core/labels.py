@@ -225,6 +225,6 @@ def register_core() -> None:
         },
         values={"type": SCHOOL_TYPE_LABELS, "founder": FOUNDER_LABELS},
     )
-    register_kind("ApiToken", _l("the API token"), fields={"name": _l("Name")})
+    register_kind("ApiToken", _l("the API token"), fields={"name": _l("Token name")})
     register_kind("Task", _l("the background task"))
     register_kind("RuleVersion", _l("the rule"), fields={"valid_from": _l("Valid from")})

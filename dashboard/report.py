@@ -135,7 +135,7 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
                   chart]  # fmt: skip
     if board.children:
         story.append(Paragraph(_("Assessment of each %(what)s", what=_level(board)), s["h2"]))
-        head = [_("Name")] + [str(i.label) for i in INDICATORS]
+        head = [_("School or county")] + [str(i.label) for i in INDICATORS]
         table_rows, marked = [head], set()
         for r, (child, figs) in enumerate(board.children, start=1):
             row = [child.name]

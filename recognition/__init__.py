@@ -92,6 +92,8 @@ def init_app(app: Flask) -> None:
         "d_class_confirmed": _l("%(teacher)s is recognised as D-class talent: %(basis)s."),
         "dual_applied": _l("%(teacher)s applied for dual-qualified recognition: please review "
                            "the application."),
+        "dual_withdrawn": _l("%(teacher)s withdrew their dual-qualified application: nothing "
+                             "is left for you to do."),
         "dual_school_passed": _l("The school passed the dual-qualified application of "
                                  "%(teacher)s (%(school)s): it waits for the bureau's decision."),
         "dual_returned": _l("Your dual-qualified application was returned by the school: "

@@ -133,3 +133,39 @@ def bulk_decide():  # type: ignore[no-untyped-def]
         ids_from_json(body), str(body.get("action", "")), str(body.get("reason", "")), current_user
     )
     return jsonify(outcomes_json(outcomes))
+
+
+@api.route(
+    "/recognitions/apply",
+    methods=["POST"],
+    summary="A teacher applies for a dual-qualified tier (a note is required where the records "
+    "fall short of it)",
+    body={
+        "type": "object",
+        "required": ["tier"],
+        "properties": {
+            "tier": {"type": "string", "enum": ["junior", "intermediate", "senior"]},
+            "note": {"type": "string"},
+        },
+    },
+    responses={"201": "Applied", "403": "Not a teacher", "409": "An application is in progress"},
+)
+def apply():  # type: ignore[no-untyped-def]
+    require(current_user.role == Role.TEACHER and current_user.teacher is not None)
+    data = json_body()
+    r = services.apply(
+        current_user.teacher, str(data.get("tier") or ""), current_user, str(data.get("note") or "")
+    )
+    return jsonify(recognition_json(r)), 201
+
+
+@api.route(
+    "/recognitions/<int:recognition_id>/withdraw",
+    methods=["POST"],
+    summary="The teacher withdraws their application before the school decides",
+    responses={"409": "The school has decided already"},
+)
+def withdraw(recognition_id: int):  # type: ignore[no-untyped-def]
+    r = _get(recognition_id)
+    services.withdraw(r, current_user)
+    return jsonify(recognition_json(r))

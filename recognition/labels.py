@@ -13,6 +13,7 @@ STATUS = {
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn: the result no longer qualifies"),
     "revoked": _l("Revoked"),
+    "cancelled": _l("Withdrawn by the teacher"),
 }
 TIER = {
     "junior": _l("Junior tier"),
@@ -120,3 +121,42 @@ def describe_talent_rules(rules: list) -> list[str]:
             line += str(_l(" (competitions before %(year)s)", year=rule["before_year"]))
         lines.append(line)
     return lines
+
+
+def requirement(c: dict) -> str:
+    """What a criterion of the assessment asks for, in words."""
+    from competitions.labels import LEVEL
+    from teachers.labels import SKILL_LEVEL, TITLE
+
+    criterion, required = c["criterion"], c["required"]
+    if criterion == "practice_days":
+        return str(_l("%(n)s days", n=required))
+    if criterion == "skill_level_or_title":
+        either = [str(SKILL_LEVEL[required["skill_level"]])] if required.get("skill_level") else []
+        either += [str(TITLE[required["title"]])] if required.get("title") else []
+        return str(_l(" or ")).join(either) + str(_l(" or higher"))
+    if criterion == "award_level":
+        return str(_l("An award at %(level)s level or higher", level=LEVEL[required]))
+    if criterion == "ethics":
+        return str(_l("Passed, no sanction in force"))
+    return str(_l("Held"))
+
+
+def finding(c: dict) -> str:
+    """What Shuangshi found for a criterion, in words."""
+    from teachers.labels import SKILL_LEVEL, TITLE
+
+    criterion, found = c["criterion"], c["found"]
+    if criterion == "practice_days":
+        return str(_l("%(n)s days", n=found))
+    if criterion == "skill_level_or_title":
+        held = [str(SKILL_LEVEL[found["skill_level"]])] if found.get("skill_level") else []
+        held += [str(TITLE[found["title"]])] if found.get("title") else []
+        return "；".join(held) or str(_l("None recorded"))
+    if criterion == "award_level":
+        return str(_l("%(n)s awards", n=found))
+    if criterion == "ethics":
+        if found is None:
+            return str(_l("No assessment or sanction on record"))
+        return str(_l("Passed")) if found.get("passed") else str(_l("Not passed"))
+    return str(_l("Held")) if found else str(_l("Not recorded"))

@@ -31,6 +31,7 @@ class Status(enum.StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"  # D-class: the result no longer qualifies
     REVOKED = "revoked"  # ethics failure
+    CANCELLED = "cancelled"  # dual-qualified: withdrawn by the teacher before the school decided
 
 
 class Recognition(db.Model):

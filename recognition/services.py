@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from werkzeug.datastructures import FileStorage
 
 from core import audit, handover
 from core.bulk import Outcome, decide_each
@@ -18,11 +19,13 @@ from core.models import Role, User
 from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
 from core.timeutil import today
+from core.uploads import save_upload
 from core.workflow import lock
 from teachers.appointments.models import Appointment
 from teachers.models import Teacher, TeacherStatus
 
 from . import dual
+from .labels import TIER as TIER_LABELS
 from .models import EthicsResult, Kind, Recognition, Status
 
 S = Status
@@ -111,6 +114,7 @@ HANDOVERS = {
     "proposed": [_notice("d_class_proposed", _bureau)],
     "d_class_confirmed": [_notice("d_class_confirmed", lambda r: _teacher(r) + _hr(r))],
     "applied": [_notice("dual_applied", _hr)],
+    "withdrawn": [_notice("dual_withdrawn", _hr)],
     "school_passed": [_notice("dual_school_passed", lambda r: _bureau(r) + _teacher(r))],
     "school_returned": [_notice("dual_returned", _teacher)],
     "notice": [_notice("dual_in_notice", lambda r: _teacher(r) + _hr(r))],
@@ -219,7 +223,29 @@ def barred_until(teacher: Teacher, on: date) -> date | None:
     )
 
 
-def apply(teacher: Teacher, tier: str, by: User) -> Recognition:
+OPEN_APPLICATION = (S.APPLIED, S.RETURNED, S.SCHOOL_PASSED, S.NOTICE)
+
+
+def open_application(teacher: Teacher) -> Recognition | None:
+    """The teacher's dual-qualified application still in progress (there is at most one)."""
+    return db.session.scalars(
+        select(Recognition).where(
+            Recognition.kind == Kind.DUAL_QUALIFIED,
+            Recognition.teacher_id == teacher.id,
+            Recognition.status.in_(OPEN_APPLICATION),
+        )
+    ).first()
+
+
+def apply(
+    teacher: Teacher,
+    tier: str,
+    by: User,
+    note: str = "",
+    extra: FileStorage | None = None,
+) -> Recognition:
+    """A teacher applies for a tier. Where the recorded evidence falls short of the tier, the
+    teacher explains (and may attach what the records lack); the school sees the gap."""
     if teacher.user_id != by.id:
         raise PermissionDenied(_("Teachers apply for themselves."))
     on = today()
@@ -234,29 +260,64 @@ def apply(teacher: Teacher, tier: str, by: User) -> Recognition:
         raise Conflict(
             _("After the ethics assessment, applications are barred until %(d)s.", d=until)
         )
-    open_one = db.session.scalar(
-        select(Recognition.id).where(
-            Recognition.kind == Kind.DUAL_QUALIFIED,
-            Recognition.teacher_id == teacher.id,
-            Recognition.tier == tier,
-            Recognition.status.in_([S.APPLIED, S.RETURNED, S.SCHOOL_PASSED, S.NOTICE]),
-        )
-    )
+    lock(teacher)  # two applications sent at once: one is made
+    open_one = open_application(teacher)
     if open_one:
-        raise Conflict(_("You already have an open application for this tier."))
+        raise Conflict(
+            _(
+                "You already have an application in progress (%(tier)s). Withdraw it before "
+                "applying again.",
+                tier=TIER_LABELS.get(open_one.tier, ""),
+            )
+        )
     evidence = dual.gather(teacher, on)
+    gap = [c["criterion"] for c in dual.assess(evidence, tier, on) if not c["met"]]
+    note = (note or "").strip()
+    if gap and not note:
+        raise ValidationFailed(
+            {
+                "note": _(
+                    "Your records do not yet meet this tier: explain what they lack and attach "
+                    "what shows it. The school will see the gap."
+                )
+            }
+        )
+    upload = save_upload(extra, by) if extra and extra.filename else None
     r = Recognition(
         kind=Kind.DUAL_QUALIFIED,
         teacher_id=teacher.id,
         status=S.APPLIED,
         tier=tier,
-        evidence={**evidence, "supported": dual.highest_supported(evidence, on)},
+        evidence={
+            **evidence,
+            "supported": dual.highest_supported(evidence, on),
+            "gap": gap,
+            "note": note[:2000],
+            "extra_upload_id": upload.id if upload else None,
+        },
     )
     db.session.add(r)
     db.session.flush()
     audit.record("recognition_applied", r, by=by, changes={"tier": [None, tier]})
     announce(HANDOVERS, r, "applied", by)
     return r
+
+
+def withdraw(r: Recognition, by: User) -> None:
+    """The teacher takes back an application the school has not decided on yet."""
+    lock(r)  # one decision wins when two arrive at once
+    if r.kind != Kind.DUAL_QUALIFIED or r.teacher.user_id != by.id:
+        raise PermissionDenied(_("Only the teacher who applied withdraws the application."))
+    if r.status not in (S.APPLIED, S.RETURNED):
+        raise Conflict(
+            _("The school has already decided: the application can no longer be withdrawn."),
+            status=r.status,
+        )
+    before = r.status
+    r.status = S.CANCELLED
+    audit.record("withdraw", r, by=by, changes={"status": [before, r.status]})
+    announce(HANDOVERS, r, "withdrawn", by)
+    db.session.flush()
 
 
 def school_review(r: Recognition, passed: bool, comment: str, by: User) -> None:

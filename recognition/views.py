@@ -15,9 +15,10 @@ from core.bulk import outcome_page, parse_ids
 from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
-from core.models import Role
+from core.models import Role, Upload
 from core.permissions import login_required, require, roles_required
 from core.timeutil import today
+from core.uploads import send_upload
 from core.views.forms_util import flash_errors
 from teachers.models import Teacher
 from teachers.permissions import can_view as can_view_teacher
@@ -117,10 +118,47 @@ def detail(recognition_id: int):  # type: ignore[no-untyped-def]
         is_bureau=services.is_bureau_for(current_user, r),
         is_hr=services.is_hr_for(current_user, r),
         today=today(),
+        next_step=_next_step(r),
     )
 
 
-STEPS = "confirm, reject, pass, return, resubmit, object, finalize"
+def _next_step(r: Recognition) -> str:
+    """Who acts next, in one sentence: the panel is never empty."""
+    school = r.teacher.school.name
+    return {
+        Status.PENDING: _("The education bureau confirms or rejects it."),
+        Status.APPLIED: _("HR of %(school)s reviews it: passes it to the bureau or returns it.",
+                          school=school),
+        Status.RETURNED: _("%(teacher)s revises the records and resubmits, or withdraws.",
+                           teacher=r.teacher.name),
+        Status.SCHOOL_PASSED: _("The education bureau decides; if it approves, a public notice "
+                                "follows."),
+        Status.NOTICE: _("Public notice until %(day)s; then the bureau recognises it (or records "
+                         "objections).", day=r.notice_until),
+        Status.CONFIRMED: (
+            _("Nothing more: recognised. Recheck due by %(day)s.", day=r.recheck_due)
+            if r.recheck_due else _("Nothing more: recognised.")
+        ),
+        Status.REJECTED: _("Closed: not granted."),
+        Status.WITHDRAWN: _("Closed: the competition result no longer qualifies."),
+        Status.REVOKED: _("Closed: revoked."),
+        Status.CANCELLED: _("Closed: withdrawn by the teacher."),
+    }[Status(r.status)]  # fmt: skip
+
+
+@bp.get("/recognitions/<int:recognition_id>/evidence")
+@login_required
+def extra_evidence(recognition_id: int):  # type: ignore[no-untyped-def]
+    """The file a teacher attached to an application their records did not fully support."""
+    r = _recognition(recognition_id)
+    upload_id = (r.evidence or {}).get("extra_upload_id")
+    upload = db.session.get(Upload, upload_id) if upload_id else None
+    if upload is None:
+        abort(404)
+    return send_upload(upload)
+
+
+STEPS = "confirm, reject, pass, return, resubmit, withdraw, object, finalize"
 
 
 @bp.post(f"/recognitions/<int:recognition_id>/<any({STEPS}):action>")
@@ -137,6 +175,8 @@ def act(recognition_id: int, action: str):  # type: ignore[no-untyped-def]
             services.school_review(r, action == "pass", reason, current_user)
         elif action == "resubmit":
             services.resubmit(r, current_user)
+        elif action == "withdraw":
+            services.withdraw(r, current_user)
         elif action == "object":
             services.record_objection(r, reason, current_user)
         else:
@@ -144,8 +184,27 @@ def act(recognition_id: int, action: str):  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("recognition.detail", recognition_id=r.id)), 303
-    flash(_("Done."), "success")
+    flash(_done(r, action), "success")
     return redirect(url_for("recognition.detail", recognition_id=r.id))
+
+
+def _done(r: Recognition, action: str) -> str:
+    """What just happened, naming the person and the recognition."""
+    what = f"{r.teacher.name} · {labels.KIND[r.kind]} {labels.TIER.get(r.tier, '')}".strip()
+    return {
+        "confirm": (
+            _("Confirmed: %(what)s.", what=what) if r.kind == Kind.D_CLASS
+            else _("Approved: %(what)s is in public notice until %(day)s.", what=what,
+                   day=r.notice_until)
+        ),
+        "reject": _("Not granted: %(what)s. The teacher and the school are told why.", what=what),
+        "pass": _("Passed to the bureau: %(what)s.", what=what),
+        "return": _("Returned to %(teacher)s with your comment.", teacher=r.teacher.name),
+        "resubmit": _("Sent again to your school's HR office."),
+        "withdraw": _("Your application is withdrawn; the school has been told."),
+        "object": _("The objection is recorded."),
+        "finalize": _("Recognised: %(what)s.", what=what),
+    }[action]  # fmt: skip
 
 
 @bp.route("/recognitions/apply", methods=["GET", "POST"])
@@ -155,7 +214,13 @@ def apply():  # type: ignore[no-untyped-def]
     evidence = dual.gather(teacher, today())
     if request.method == "POST":
         try:
-            r = services.apply(teacher, request.form.get("tier", ""), current_user)
+            r = services.apply(
+                teacher,
+                request.form.get("tier", ""),
+                current_user,
+                request.form.get("note", ""),
+                request.files.get("extra"),
+            )
         except ValidationFailed as err:
             flash_errors(err.fields)
         else:
@@ -167,6 +232,7 @@ def apply():  # type: ignore[no-untyped-def]
         tiers=dual.TIERS,
         assessments={t: dual.assess(evidence, t) for t in dual.TIERS},
         supported=dual.highest_supported(evidence),
+        open_one=services.open_application(teacher),
     ), (400 if request.method == "POST" else 200)
 
 

@@ -116,3 +116,66 @@ def test_the_development_record_pdf(app, applicant, login_as):
     assert response.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
     assert "2025-03-03" in text and "65" in text
+
+
+def test_one_application_at_a_time_and_the_teacher_may_withdraw_it_until_the_school_decides(
+    app, applicant, make_user, login_as
+):
+    from core.models import Notification
+
+    teacher, user = applicant
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    first = services.apply(teacher, "junior", user)
+    db.session.commit()
+    with pytest.raises(Conflict) as err:
+        services.apply(teacher, "intermediate", user)  # another tier: still one at a time
+    assert "撤回" in err.value.message or "Withdraw" in err.value.message
+    page = login_as(user).get("/recognitions/apply").get_data(as_text=True)
+    assert "正在办理" in page and "申请此等级" not in page
+    teacher_page = login_as(user)
+    done = teacher_page.post(f"/recognitions/{first.id}/withdraw")
+    assert "已撤回" in teacher_page.get(done.location).get_data(as_text=True)
+    db.session.refresh(first)
+    assert first.status == "cancelled"
+    told = db.session.query(Notification).filter_by(user_id=hr.id).all()
+    assert any(n.kind == "dual_withdrawn" for n in told)
+    assert "撤回了双师型认定申请" in login_as(hr).get("/notifications").get_data(as_text=True)
+    # Once the school has decided, the application stays.
+    second = services.apply(teacher, "intermediate", user)
+    services.school_review(second, True, "", hr)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        services.withdraw(second, user)
+    api = app.test_client()
+    assert api.post(f"/api/v1/recognitions/{second.id}/withdraw").status_code in (401, 403)
+
+
+def test_applying_beyond_the_records_asks_for_a_note_and_shows_the_school_the_gap(
+    app, applicant, make_user, login_as
+):
+    teacher, user = applicant
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    with pytest.raises(ValidationFailed) as err:
+        services.apply(teacher, "senior", user)  # 65 days, no award: senior is not met
+    assert "note" in err.value.fields
+    r = services.apply(teacher, "senior", user, note="市级一等奖证书尚未录入，附扫描件")
+    db.session.commit()
+    assert set(r.evidence["gap"]) == {"practice_days", "skill_level_or_title", "award_level"}
+    page = login_as(hr).get(f"/recognitions/{r.id}").get_data(as_text=True)
+    assert "市级一等奖证书尚未录入" in page and "记录未显示" in page
+    # The evidence table reads in words, and the next step names who acts.
+    assert "True" not in page and "{'" not in page and "人事" in page
+
+
+def test_the_next_step_names_who_acts_for_every_state(app, applicant, make_user, login_as):
+    from recognition.models import Status
+    from recognition.views import _next_step
+
+    teacher, user = applicant
+    r = services.apply(teacher, "junior", user)
+    r.recheck_due = date.today()
+    r.notice_until = date.today()
+    with app.test_request_context():
+        for status in Status:
+            r.status = status
+            assert _next_step(r).strip()

@@ -42,7 +42,9 @@ def build(ctx: DemoContext) -> None:
             link={"staff_no": teacher.staff_no},
             display_name=teacher.name,
         )
-        r = services.apply(teacher, "junior", user)
+        # Demo teachers' records are thin: they explain the gap, as a real teacher would.
+        note = "企业实践考核表和技能等级证书已交人事处纸质存档。"
+        r = services.apply(teacher, "junior", user, note=note)
         if state == "applied":
             continue
         services.school_review(r, True, "", hr)

@@ -11,17 +11,17 @@ from sqlalchemy import or_, select
 
 from core.api import ApiBlueprint, get_visible, json_body, paginated, record_id, validate_json
 from core.bulk import BODY_SCHEMA, ids_from_json, outcomes_json
-from core.errors import NotFound
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.extensions import db
 from core.models import Role, School
 from core.permissions import require
 from teachers.models import Teacher
 from teachers.permissions import can_view as can_view_teacher
 
-from . import ledger, services
+from . import labels, ledger, services
 from .forms import PlacementForm
-from .models import Enterprise, Placement, PlacementStatus
-from .permissions import can_log_for, can_view, visible_placements
+from .models import Enterprise, EvidenceKind, Placement, PlacementStatus
+from .permissions import can_edit, can_log_for, can_view, visible_placements
 
 api = ApiBlueprint("placements_api", __name__)
 
@@ -197,3 +197,42 @@ def bulk_approve():  # type: ignore[no-untyped-def]
     require(current_user.role == Role.SCHOOL_HR)
     outcomes = services.approve_many(ids_from_json(json_body()), current_user)
     return jsonify(outcomes_json(outcomes))
+
+
+@api.route(
+    "/placements/<int:placement_id>",
+    methods=["DELETE"],
+    summary="Delete a draft placement (its teacher, or HR logging for them)",
+    responses={"204": "Deleted", "409": "Not a draft"},
+)
+def delete(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    services.delete_draft(placement, current_user)
+    return "", 204
+
+
+@api.route(
+    "/placements/<int:placement_id>/evidence",
+    methods=["POST"],
+    summary="Add a file of evidence to a draft or returned placement (multipart/form-data: "
+    "kind = agreement, attendance, assessment or other; file = PDF, JPEG or PNG ≤ 10 MB)",
+    responses={"201": "Added", "409": "Not a draft or returned placement"},
+)
+def add_evidence(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    require(can_edit(current_user, placement))
+    if placement.status not in ("draft", "returned"):
+        raise Conflict(_("Evidence is added to a draft or a returned placement."))
+    kind = request.form.get("kind") or ""
+    upload = request.files.get("file")
+    errors = {}
+    if kind not in {k.value for k in EvidenceKind}:
+        kinds = "、".join(f"{k.value}（{v}）" for k, v in labels.EVIDENCE.items())
+        errors["kind"] = _("Choose one of: %(kinds)s.", kinds=kinds)
+    if upload is None or not upload.filename:
+        errors["file"] = _("Choose a file.")
+    if errors:
+        raise ValidationFailed(errors)
+    evidence = services.add_evidence(placement, kind, upload, current_user)
+    body = {"id": evidence.id, "kind": evidence.kind, "name": evidence.upload.original_name}
+    return jsonify(body), 201

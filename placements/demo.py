@@ -3,11 +3,14 @@ five years at city scale (rows checked by the same period rules, inserted in bul
 
 from __future__ import annotations
 
+import functools
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
+from werkzeug.datastructures import FileStorage
 
 from core.demo import DemoContext
 from core.extensions import db
@@ -16,7 +19,7 @@ from core.timeutil import today, utcnow
 from teachers.models import Teacher
 
 from . import credit_code, enterprise_jobs, mentor, services, title_review
-from .models import Enterprise, Placement, PlacementStatus, PracticeForm
+from .models import Enterprise, EvidenceKind, Placement, PlacementStatus, PracticeForm
 
 NAMES = [
     "正泰电器",
@@ -110,6 +113,7 @@ def build(ctx: DemoContext) -> None:
         )
         if state == "draft":
             return placement
+        services.add_evidence(placement, EvidenceKind.AGREEMENT, agreement_file(), by)
         services.transition(placement, "submit", by)
         if state in ("approved", "confirmed", "rejected"):
             token = mentor.create_link(placement, by)
@@ -245,3 +249,23 @@ def _city(ctx: DemoContext, enterprises: list[Enterprise]) -> None:
     if rows:
         db.session.execute(insert(Placement), rows)
     ctx.echo(f"placements: {CITY_PLACEMENTS} approved over five years")
+
+
+@functools.cache
+def _agreement_pdf() -> bytes:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # built in: no font file needed
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 14)
+    page.drawString(72, 760, "教师企业实践协议（演示数据）")
+    page.save()
+    return buffer.getvalue()
+
+
+def agreement_file() -> FileStorage:
+    """A practice agreement as a teacher would upload it (the demo's evidence)."""
+    return FileStorage(io.BytesIO(_agreement_pdf()), filename="企业实践协议.pdf")

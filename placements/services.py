@@ -23,7 +23,7 @@ from core.models import User
 from core.rules import get_rule
 from core.timeutil import today, utcnow
 from core.uploads import save_upload
-from core.workflow import Step, Workflow
+from core.workflow import Step, Workflow, lock
 from teachers.models import Teacher
 
 from . import credit_code, labels
@@ -164,8 +164,7 @@ def _refuse_overlap(teacher: Teacher, start: date, end: date, exclude: int | Non
         raise ValidationFailed(
             {
                 "start_date": _(
-                    "Overlaps placement #%(id)s at %(enterprise)s (%(start)s to %(end)s).",
-                    id=other.id,
+                    "Overlaps your placement at %(enterprise)s (%(start)s to %(end)s).",
                     enterprise=other.enterprise.name,
                     start=other.start_date,
                     end=other.end_date,
@@ -186,7 +185,8 @@ def save_draft(
         raise Conflict(
             _("Only a draft or a returned placement can be edited."), status=placement.status
         )
-    values = check_period({k: data.get(k) for k in FIELDS}, completed=False)
+    # Practice is logged once done: a period still to come is refused now, not at submission.
+    values = check_period({k: data.get(k) for k in FIELDS}, completed=True)
     _refuse_overlap(teacher, values["start_date"], values["end_date"], placement and placement.id)
     values["post"] = (values["post"] or "").strip()
     for key in ("mentor_name", "mentor_phone", "description"):
@@ -273,6 +273,15 @@ def transition(placement: Placement, action: str, by: User, reason: str = "") ->
     step = WORKFLOW.check(placement, action, by, reason)
     reason = (reason or "").strip()
     if action == "submit":
+        if not placement.evidence:
+            raise ValidationFailed(
+                {
+                    "evidence": _(
+                        "Add at least one file of evidence (the agreement, an attendance sheet "
+                        "or the assessment form) before submitting."
+                    )
+                }
+            )
         check_period(
             {k: getattr(placement, k) for k in FIELDS}, completed=True
         )  # the period must be over
@@ -299,6 +308,21 @@ def transition(placement: Placement, action: str, by: User, reason: str = "") ->
     WORKFLOW.announce(placement, action, by)
     db.session.flush()
     return placement
+
+
+def delete_draft(placement: Placement, by: User) -> None:
+    """The teacher (or HR logging for them) deletes a draft nobody else has seen."""
+    lock(placement)  # a submission and a deletion at once: one wins
+    if not can_edit(by, placement):
+        raise PermissionDenied(_("Only the teacher or their school's HR deletes this draft."))
+    if placement.status != S.DRAFT:
+        raise Conflict(
+            _("Only a draft can be deleted; withdraw a submitted placement instead."),
+            status=placement.status,
+        )
+    audit.record("delete", placement, by=by, changes={"status": [placement.status, None]})
+    db.session.delete(placement)
+    db.session.flush()
 
 
 def approve_many(ids: list[int], by: User) -> list[Outcome]:

@@ -139,10 +139,14 @@ def detail(placement_id: int):  # type: ignore[no-untyped-def]
 
 
 def _detail_page(placement: Placement, link_url: str | None = None):  # type: ignore[no-untyped-def]
+    actions = services.allowed_actions(placement, current_user)
+    hr = is_school_hr(current_user, placement) and placement.teacher.user_id != current_user.id
     return render_template(
         "placements/detail.html",
         placement=placement,
-        actions=services.allowed_actions(placement, current_user),
+        # HR reviews; submitting and withdrawing are the teacher's (HR may, but not from here).
+        actions=[a for a in actions if a not in DECISIONS and not hr],
+        decisions=[a for a in actions if a in DECISIONS],
         can_edit=can_edit(current_user, placement) and placement.status in ("draft", "returned"),
         is_hr=is_school_hr(current_user, placement),
         reason_form=ReasonForm(),
@@ -164,10 +168,39 @@ def act(placement_id: int, action: str):  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("placements.detail", placement_id=placement.id)), 303
-    flash(_("%(action)s: done.", action=labels.ACTION[action]), "success")
-    if action in ("approve", "reject", "return") and current_user.role == Role.SCHOOL_HR:
+    flash(_done(placement, action), "success")
+    if action in DECISIONS and current_user.role == Role.SCHOOL_HR:
         return redirect(url_for("placements.index"))
     return redirect(url_for("placements.detail", placement_id=placement.id))
+
+
+DECISIONS = ("approve", "return", "reject")
+
+
+def _done(placement: Placement, action: str) -> str:
+    """What just happened, naming the teacher and the enterprise."""
+    names = {"teacher": placement.teacher.name, "enterprise": placement.enterprise.name}
+    return {
+        "submit": _("Submitted: your practice at %(enterprise)s. Your school's HR office is told.",
+                    **names),
+        "withdraw": _("Withdrawn: the practice at %(enterprise)s.", **names),
+        "approve": _("Approved: the enterprise practice of %(teacher)s (%(enterprise)s).", **names),
+        "return": _("Returned to %(teacher)s for revision: the practice at %(enterprise)s.",
+                    **names),
+        "reject": _("Not approved: the enterprise practice of %(teacher)s (%(enterprise)s). "
+                    "%(teacher)s is told why.", **names),
+    }[action]  # fmt: skip
+
+
+@bp.post("/placements/<int:placement_id>/delete")
+@login_required
+def delete(placement_id: int):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    enterprise = placement.enterprise.name
+    services.delete_draft(placement, current_user)
+    flash(_("Deleted: the draft of your practice at %(enterprise)s.", enterprise=enterprise),
+          "success")  # fmt: skip
+    return redirect(url_for("placements.index"))
 
 
 @bp.post("/placements/<int:placement_id>/evidence")
@@ -182,7 +215,11 @@ def add_evidence(placement_id: int):  # type: ignore[no-untyped-def]
         except ValidationFailed as err:
             apply_errors(form, err)
         else:
-            flash(_("File added."), "success")
+            flash(
+                _("Added: %(kind)s (%(file)s).", kind=labels.EVIDENCE[form.kind.data],
+                  file=form.file.data.filename),
+                "success",
+            )  # fmt: skip
             return redirect(url_for("placements.detail", placement_id=placement.id))
     flash_errors(form.errors)
     return redirect(url_for("placements.detail", placement_id=placement.id)), 303

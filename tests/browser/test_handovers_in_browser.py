@@ -14,6 +14,7 @@ from core.extensions import db
 from core.models import Role
 from core.timeutil import today
 from placements import services as placements
+from placements.demo import agreement_file
 from tests.browser.test_roster_in_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -26,6 +27,7 @@ def test_hr_sees_a_submitted_placement_in_the_bell_and_the_inbox(
     hr = make_user(Role.SCHOOL_HR, school=teacher.school)
     start = today() - timedelta(days=30)
     placement = make_placement(teacher, start, status="draft")
+    placements.add_evidence(placement, "agreement", agreement_file(), me)
     placements.transition(placement, "submit", me)
     db.session.commit()
 

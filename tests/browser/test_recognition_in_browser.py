@@ -54,6 +54,7 @@ def test_bureau_confirms_d_class_and_a_teacher_is_recognised(
     sign_in(page, names["bureau"])
     page.goto("/recognitions?kind=d_class&status=pending")
     page.get_by_role("link", name="林一等").click()
+    page.once("dialog", lambda d: d.accept())  # an irreversible decision asks first
     page.get_by_role("button", name="确认").click()
     expect(page.get_by_text("证书编号 WZD")).to_be_visible()
     pdf = page.request.get(page.get_by_role("link", name="证书（PDF）").get_attribute("href"))

@@ -17,6 +17,7 @@ from core.notifications import text_of
 from core.timeutil import today
 from placements import mentor
 from placements import services as placements
+from placements.demo import agreement_file
 from recognition import services as recognitions
 from recognition.models import Kind, Recognition
 from teachers.appointments import services as appointments
@@ -38,6 +39,7 @@ def test_a_placement_passes_from_teacher_to_mentor_to_hr_and_back(
     hr = make_user(Role.SCHOOL_HR, school=teacher.school)
     start = today() - timedelta(days=40)
     placement = make_placement(teacher, start, start + timedelta(days=9), days=8, status="draft")
+    placements.add_evidence(placement, "agreement", agreement_file(), me)
     placements.transition(placement, "submit", me)
     db.session.commit()
     [note] = told(hr)
@@ -116,7 +118,7 @@ def test_a_dual_qualified_application_goes_to_the_school_then_the_bureau(
     hr = make_user(Role.SCHOOL_HR, school=teacher.school)
     bureau = make_user(Role.BUREAU)
     make_placement(teacher, date(2025, 3, 3), date(2025, 6, 6), days=70)
-    r = recognitions.apply(teacher, "junior", me)
+    r = recognitions.apply(teacher, "junior", me, note="技能等级证书另附")
     db.session.commit()
     assert told(hr)[-1].kind == "dual_applied"
     recognitions.school_review(r, True, "", hr)

@@ -12,6 +12,7 @@ import pytest
 
 from core.extensions import db
 from placements import credit_code, mentor, services
+from placements.demo import agreement_file
 from placements.models import Placement
 
 _codes = itertools.count(1)
@@ -78,6 +79,7 @@ def make_placement(app, make_enterprise, make_user):  # type: ignore[no-untyped-
             by,
         )
         if status != "draft":
+            services.add_evidence(placement, "agreement", agreement_file(), by)
             services.transition(placement, "submit", by)
         if status in ("approved", "confirmed"):
             token = mentor.create_link(placement, by)

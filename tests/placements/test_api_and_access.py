@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 
 from core.models import Role
+from placements.demo import _agreement_pdf as agreement_pdf
 from tests.placements.conftest import valid_code
 
 
@@ -44,6 +46,15 @@ def test_a_teacher_logs_submits_and_reads_the_ledger_through_the_api(
         and created.json["status"] == "draft"
     )
     pid = created.json["id"]
+    refused = call("POST", f"/api/v1/placements/{pid}/submit")
+    assert refused.status_code == 400 and "evidence" in refused.json["error"]["fields"]
+    added = call(
+        "POST",
+        f"/api/v1/placements/{pid}/evidence",
+        data={"kind": "agreement", "file": (io.BytesIO(agreement_pdf()), "协议.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 201 and added.json["kind"] == "agreement"
     assert call("POST", f"/api/v1/placements/{pid}/submit").json["status"] == "submitted"
     conflict = call("POST", f"/api/v1/placements/{pid}/submit")
     assert conflict.status_code == 409 and conflict.json["error"]["status"] == "submitted"
@@ -53,7 +64,8 @@ def test_a_teacher_logs_submits_and_reads_the_ledger_through_the_api(
         json={**body, "start_date": "2025-05-09", "end_date": "2025-05-13"},
     )
     assert (
-        overlap.status_code == 400 and str(pid) in overlap.json["error"]["fields"]["start_date"][0]
+        overlap.status_code == 400
+        and "2025-05-05" in overlap.json["error"]["fields"]["start_date"][0]
     )
     practice = call("GET", f"/api/v1/teachers/{teacher.id}/practice").json
     assert practice["days_in_window"] == 0 and practice["required_days"] == 132

@@ -109,7 +109,9 @@ def test_hr_can_confirm_with_the_stamped_form_instead(
         content_type="multipart/form-data",
     )
     db.session.refresh(placement)
-    assert placement.confirmation == "upload" and placement.evidence[0].kind == "assessment"
+    assert placement.confirmation == "upload" and "assessment" in {
+        e.kind for e in placement.evidence
+    }
     assert hr.post(f"/placements/{placement.id}/approve").status_code == 302
     db.session.refresh(placement)
     assert placement.status == "approved"

@@ -12,6 +12,7 @@ from core.extensions import db
 from core.models import AuditEntry, Role
 from core.timeutil import today
 from placements import mentor, services
+from placements.demo import agreement_file
 from placements.models import Placement, PlacementStatus
 
 S = PlacementStatus
@@ -40,6 +41,8 @@ def test_every_pair_of_state_and_action_is_either_in_the_table_or_a_409(
             placement = make_placement(
                 teacher, start, status="confirmed" if state != "draft" else "draft"
             )
+            if not placement.evidence:
+                services.add_evidence(placement, "agreement", agreement_file(), user)
             placement.status = state  # put it in `state` directly to probe the table
             db.session.commit()
             actor = hr if action in ("approve", "reject", "return") else user
@@ -58,6 +61,7 @@ def test_the_whole_path_is_audited(app, teacher_with_account, make_user, make_en
     teacher, user = teacher_with_account()
     hr = make_user(Role.SCHOOL_HR, school=teacher.school)
     placement = services.save_draft(teacher, make_enterprise(), data(date(2025, 3, 3)), user)
+    services.add_evidence(placement, "agreement", agreement_file(), user)
     services.transition(placement, "submit", user)
     mentor.confirm(mentor.create_link(placement, user), Decimal(5), "陈工")
     services.transition(placement, "approve", hr)
@@ -68,7 +72,14 @@ def test_the_whole_path_is_audited(app, teacher_with_account, make_user, make_en
         .filter_by(object_type="Placement")
         .order_by(AuditEntry.id)
     ]
-    assert actions == ["create", "submit", "mentor_link_created", "mentor_confirmed", "approve"]
+    assert actions == [
+        "create",
+        "evidence_added",
+        "submit",
+        "mentor_link_created",
+        "mentor_confirmed",
+        "approve",
+    ]
 
 
 def test_approval_needs_the_enterprise_s_confirmation(
@@ -139,13 +150,9 @@ def test_a_period_ending_in_the_future_cannot_be_submitted(
     app, teacher_with_account, make_enterprise
 ):
     teacher, user = teacher_with_account()
-    placement = services.save_draft(
-        teacher, make_enterprise(), data(today() - timedelta(days=2)), user
-    )
-    with pytest.raises(ValidationFailed) as err:
-        services.transition(placement, "submit", user)
+    with pytest.raises(ValidationFailed) as err:  # refused when saved, not only when submitted
+        services.save_draft(teacher, make_enterprise(), data(today() - timedelta(days=2)), user)
     assert "不能晚于今天" in err.value.fields["end_date"][0]
-    assert placement.status == S.DRAFT
 
 
 def test_overlaps_are_refused_naming_the_other_placement(
@@ -158,7 +165,7 @@ def test_overlaps_are_refused_naming_the_other_placement(
     with pytest.raises(ValidationFailed) as err:
         services.save_draft(teacher, make_enterprise(), data(date(2025, 3, 14)), user)
     text = err.value.fields["start_date"][0]
-    assert f"第 {first.id} 号" in text and "温州瑞立" in text
+    assert "温州瑞立" in text and "2025-03-03" in text and f"#{first.id}" not in text
     # Withdrawn or rejected ones do not block; neither do other teachers'.
     services.transition(first, "submit", user) if first.status == "draft" else None
     adjacent = services.save_draft(teacher, make_enterprise(), data(date(2025, 3, 15)), user)

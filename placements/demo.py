@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import io
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -44,6 +45,61 @@ NAMES = [
     "罗蒙西服",
 ]
 SUFFIX = ["有限公司", "股份有限公司", "集团有限公司"]
+# Beyond the well-known names, more read like real Wenzhou firms: place, brand, trade.
+PLACES = [
+    "温州",
+    "瑞安",
+    "乐清",
+    "永嘉",
+    "平阳",
+    "苍南",
+    "龙港",
+    "文成",
+    "泰顺",
+    "鹿城",
+    "龙湾",
+    "瓯海",
+]
+BRANDS = [
+    "恒达",
+    "宏信",
+    "瓯越",
+    "东瓯",
+    "新华",
+    "金瑞",
+    "永兴",
+    "华联",
+    "博远",
+    "启明",
+    "天成",
+    "宏丰",
+    "正达",
+    "海诚",
+    "众合",
+    "信诺",
+    "安泰",
+    "联创",
+    "立峰",
+    "德胜",
+    "中瑞",
+    "汇通",
+    "鼎盛",
+    "金鹰",
+    "泰昌",
+    "万和",
+    "明珠",
+    "凯达",
+    "嘉华",
+    "同舟",
+    "精诚",
+    "宝丰",
+    "华远",
+    "锦程",
+    "瑞丰",
+    "长兴",
+]
+TRADES = ["电器", "阀门", "鞋业", "服饰", "机械", "泵业", "汽车部件", "包装", "印刷", "眼镜",
+          "电子", "塑胶", "五金", "模具", "智能科技", "新材料"]  # fmt: skip
 POSTS = [
     "数控加工",
     "电气装配",
@@ -72,13 +128,18 @@ def make_code(rng) -> str:  # type: ignore[no-untyped-def]
 def _enterprises(ctx: DemoContext, count: int) -> list[Enterprise]:
     counties = list(db.session.scalars(select(County.id)))
     out = []
+    made = [(p, b, t) for b in BRANDS for t in TRADES for p in PLACES]
+    random.Random(ctx.seed).shuffle(made)
     for n in range(count):
-        base = NAMES[n % len(NAMES)]
-        name = base + ("" if n < len(NAMES) else str(n // len(NAMES) + 1)) + ctx.rng.choice(SUFFIX)
+        if n < len(NAMES):
+            name = "温州" + NAMES[n] + ctx.rng.choice(SUFFIX)
+        else:
+            place, brand, trade = made[n - len(NAMES)]
+            name = place + brand + trade + ctx.rng.choice(SUFFIX)
         out.append(
             services.find_or_add_enterprise(
                 make_code(ctx.rng),
-                "温州" + name,
+                name,
                 None,
                 industry=ctx.rng.choice(["制造业", "电气", "服务业"]),
                 county_id=ctx.rng.choice(counties),

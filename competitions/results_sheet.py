@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,20 +18,17 @@ from core.excel import SheetError, SheetTooLarge, read_sheet, write_header, writ
 from core.extensions import db
 from core.models import User
 
+from .labels import AWARD
 from .models import Competition, Entry, EntryPerson, Event
 from .services import parse_result, record_result
 
 HEADERS = ["报名编号", "赛项", "学校", "参赛者", "奖项", "名次", "成绩"]
-AWARD_NAMES = {
-    "first": "一等奖",
-    "second": "二等奖",
-    "third": "三等奖",
-    "merit": "优胜奖",
-    "gold": "金牌",
-    "silver": "银牌",
-    "bronze": "铜牌",
-}
-AWARD_CODES = {v: k for k, v in AWARD_NAMES.items()}
+
+
+def award_names() -> dict[str, str]:
+    """The awards as the sheet writes them: always in Chinese, from the one label table."""
+    with force_locale("zh_Hans_CN"):
+        return {code: str(label) for code, label in AWARD.items()}
 
 
 def entries_of(competition: Competition) -> list[Entry]:
@@ -48,6 +47,7 @@ def entries_of(competition: Competition) -> list[Entry]:
 
 
 def template(competition: Competition) -> Workbook:
+    names = award_names()
     wb = Workbook()
     sheet = wb.active
     sheet.title = "成绩"
@@ -60,16 +60,28 @@ def template(competition: Competition) -> Workbook:
                 str(e.event),
                 e.school.name,
                 "、".join(p.name for p in e.members),
-                AWARD_NAMES.get(e.award or "", ""),
+                names.get(e.award or "", ""),
                 e.rank,
                 float(e.score) if e.score is not None else None,
             ]
             for e in entries_of(competition)
         ),
     )
+    # The award column offers the competition's awards as a drop-down, in Chinese.
+    choices = ",".join(names[a] for a in competition.awards)
+    picker = DataValidation(
+        type="list",
+        formula1=f'"{choices}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="奖项",
+        error="请从下拉列表中选择奖项；未获奖留空。",
+    )
+    sheet.add_data_validation(picker)
+    picker.add(f"E2:E{max(2, sheet.max_row)}")
     notes = wb.create_sheet("填写说明")
     notes.append(
-        ["奖项可填：" + "、".join(AWARD_NAMES[a] for a in competition.awards) + "；未获奖留空。"]
+        ["奖项可填：" + "、".join(names[a] for a in competition.awards) + "；未获奖留空。"]
     )
     notes.append(["每个报名编号一行，不要增删行：缺少或多出的报名会整表拒绝导入。"])
     return wb
@@ -124,7 +136,9 @@ def import_results(competition: Competition, stream: Any, by: User) -> ImportRep
             continue
         seen.add(entry_id)
         award_text = str(values.get("奖项") or "").strip()
-        award = AWARD_CODES.get(award_text, award_text or None)
+        award = {name: code for code, name in award_names().items()}.get(
+            award_text, award_text or None
+        )
         try:
             result = parse_result(competition, award, values.get("名次"), values.get("成绩"))
         except ValidationFailed as err:

@@ -18,6 +18,7 @@ from core.timeutil import today, utcnow
 from core.workflow import lock
 from teachers.models import Teacher, TeacherStatus
 
+from .labels import AWARD as AWARD_LABELS
 from .models import (
     AWARDS,
     Competition,
@@ -337,7 +338,8 @@ def parse_result(competition: Competition, award: Any, rank: Any, score: Any) ->
         award = None
     if award is not None and award not in AWARDS[Scheme(competition.scheme)]:
         errors["award"] = _(
-            "This competition awards %(list)s.", list=", ".join(AWARDS[Scheme(competition.scheme)])
+            "This competition awards %(list)s (or none).",
+            list="、".join(str(AWARD_LABELS[a]) for a in AWARDS[Scheme(competition.scheme)]),
         )
     try:
         rank = int(rank) if rank not in (None, "") else None

@@ -33,7 +33,7 @@ def test_awards_must_be_in_the_scheme(app, two_entries, organizer):
     competition, first, _ = two_entries
     with pytest.raises(ValidationFailed) as err:
         services.record_result(first, "first", 1, 90, organizer)
-    assert "gold" in err.value.fields["award"][0]
+    assert "金牌" in err.value.fields["award"][0] and "gold" not in err.value.fields["award"][0]
     services.record_result(first, "gold", 1, 90, organizer)
 
 
@@ -223,3 +223,11 @@ def test_anonymous_readers_share_a_rendered_page_but_not_a_csrf_token(
     switched = reader.post("/language/en", data={"csrf_token": token, "next": url})
     assert switched.status_code == 302
     assert "Medal table by school" in reader.get(url).get_data(as_text=True)
+
+
+def test_the_results_template_offers_the_awards_as_a_chinese_drop_down(app, two_entries):
+    competition, _first, _second = two_entries
+    sheet = load_workbook(io.BytesIO(_save(results_sheet.template(competition))))["成绩"]
+    [picker] = sheet.data_validations.dataValidation
+    assert picker.type == "list" and picker.formula1 == '"金牌,银牌,铜牌"'
+    assert "E2:E3" in str(picker.sqref)

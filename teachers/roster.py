@@ -4,6 +4,8 @@ can be edited and imported back)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -183,13 +185,42 @@ def _cell_text(value: Any, kind: str, choices: dict[str, dict[str, str]]) -> str
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    # Clerks type full-width digits and letters (１３８…, Ｔ００１) and spaces: read them as plain.
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if kind == "date":
+        return _typed_date(text)
     if kind == "bool":
         low = text.lower()
         return "y" if low in YES else ("" if low in NO else "?" + text)
     if kind in choices:
         return choices[kind].get(text, text)
     return text
+
+
+# The forms clerks type: 2016-09-01, 2016/9/1, 2016.9.1, 2016年9月1日, 20160901.
+TYPED_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _typed_date(text: str) -> str:
+    """A date as the form reads it (ISO); text that is no date is left for the form to refuse."""
+    match = TYPED_DATE.match(text) or (
+        re.match(r"^(\d{4})(\d{2})(\d{2})$", text) if len(text) == 8 else None
+    )
+    if not match:
+        return text
+    try:
+        return date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:
+        return text
+
+
+def _choice_problem(text: str, kind: str, choices: dict[str, dict[str, str]]) -> str | None:
+    """How to fix a cell whose value is not one of the drop-down's choices."""
+    allowed = list(choices[kind])
+    if text in choices[kind] or text in choices[kind].values():
+        return None
+    words = "、".join(allowed[:-1]) + _(" or ") + allowed[-1] if len(allowed) > 1 else allowed[0]
+    return _("“%(value)s” is not a choice here: write %(allowed)s.", value=text, allowed=words)
 
 
 Ready = list[tuple[Teacher | None, dict[str, Any]]]
@@ -235,6 +266,7 @@ def check_rows(
     for done, (number, values) in enumerate(rows, start=1):
         if progress is not None:
             progress(done)
+        refused_choice = False
         formdata = MultiDict()
         for header, name, _w, kind in COLUMNS:
             text = _cell_text(values.get(header), kind, choices) if header in values else None
@@ -243,14 +275,21 @@ def check_rows(
             if kind == "bool" and text.startswith("?"):
                 errors.append((number, header, _("Write 是 or 否.")))
                 text = ""
+            raw = unicodedata.normalize("NFKC", str(values.get(header) or "")).strip()
+            if kind in choices and raw and (problem := _choice_problem(raw, kind, choices)):
+                errors.append((number, header, problem))
+                refused_choice = True
+                continue
             if text:
                 formdata.add(name, text)
         existing = find_teacher(school, formdata.get("staff_no", ""))
         form = TeacherForm(
             formdata=_with_existing(formdata, existing, values), meta={"csrf": False}
         )
-        if not form.validate():
+        if not form.validate() or refused_choice:
             for name, messages in form.errors.items():
+                if refused_choice and name in CHOICE_LABELS:
+                    continue  # already said how to fix it
                 for message in messages:
                     errors.append((number, header_of.get(name, name), str(message)))
             continue

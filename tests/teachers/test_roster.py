@@ -129,3 +129,34 @@ def test_the_export_follows_the_filters_and_the_scope(login_as, make_school, mak
     wb = load_workbook(io.BytesIO(c.get("/teachers/export.xlsx?professional=1").data))
     names = [r[1] for r in wb.active.iter_rows(min_row=2, values_only=True)]
     assert names == ["专业甲"]
+
+
+def test_cells_as_clerks_type_them_are_read_and_a_wrong_choice_says_how_to_fix_it(
+    login_as, make_school
+):
+    school = make_school()
+    c = login_as(role=Role.SCHOOL_HR, school=school)
+    refused = upload(
+        c, sheet([row("R010", "孙三", 用工形式="合同制"), row("R011", "李四", 职称="讲师")])
+    ).get_data(as_text=True)
+    assert "“合同制”不是可选项" in refused and "在编 或 合同" in refused
+    assert "“讲师”不是可选项" in refused and "中级" in refused
+    assert db.session.query(Teacher).filter_by(school_id=school.id).count() == 0
+    typed = [
+        row(
+            "Ｔ０１２",
+            "周五",
+            手机="１３８５７７０００１２",
+            入职日期="2016/9/1",
+            出生日期="1988.5.12",
+        ),
+        row("T013", "吴六", 入职日期="2016年9月1日", 职称取得日期="20181201"),
+    ]
+    assert upload(c, sheet(typed)).status_code == 302
+    teachers = {t.staff_no: t for t in db.session.query(Teacher).filter_by(school_id=school.id)}
+    assert set(teachers) == {"T012", "T013"}
+    assert teachers["T012"].phone == "13857700012"
+    assert str(teachers["T012"].hire_date) == "2016-09-01"
+    assert str(teachers["T012"].birth_date) == "1988-05-12"
+    assert str(teachers["T013"].hire_date) == "2016-09-01"
+    assert str(teachers["T013"].title_date) == "2018-12-01"

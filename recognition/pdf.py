@@ -1,19 +1,28 @@
 """PDF certificates and the teacher development record (个人发展档案), with ReportLab.
 
-Chinese is set in an embedded TrueType CJK font when one is installed (CJK_FONT_PATH, or the usual
-Debian paths: fonts-wqy-zenhei, fonts-arphic-uming), else in ReportLab's built-in STSong-Light,
-so a certificate is always produced. Paragraphs wrap CJK text.
+Chinese is set in an embedded TrueType CJK font when one is installed (CJK_FONT_PATH, the usual
+Debian and Ubuntu paths of fonts-wqy-zenhei, fonts-arphic-uming and fonts-noto-cjk, then any font
+fontconfig knows for Chinese), else in ReportLab's built-in STSong-Light, so a certificate is
+always produced. ReportLab embeds TrueType outlines only: a font it cannot read (the OpenType/CFF
+cut of Noto CJK, say) is skipped for the next. Texts avoid characters the fallback lacks (the
+middle dot "·" would print as a box). Paragraphs wrap CJK text.
+
+A certificate is a bordered A4 landscape page: the issuing body, the record's own wording, the
+certificate number, a QR code of its /verify address and room for the seal.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import subprocess
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from flask import current_app
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -23,14 +32,33 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.extensions import db
+
 from .models import Kind, Recognition
 
 CANDIDATES = [
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Fedora, Arch
 ]
+
+
+def _fontconfig_chinese() -> list[str]:
+    """Fonts fontconfig knows for Chinese, TrueType first (ReportLab embeds only those)."""
+    try:
+        found = subprocess.run(
+            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=5
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    paths = sorted({line.split(":")[0].strip() for line in found.splitlines() if line.strip()})
+    return sorted(paths, key=lambda p: not p.endswith((".ttf", ".ttc")))
+
+
 _font: str | None = None
 
 
@@ -40,7 +68,7 @@ def font_name() -> str:
     if _font:
         return _font
     configured = current_app.config.get("CJK_FONT_PATH") or os.environ.get("CJK_FONT_PATH")
-    for path in [configured, *CANDIDATES]:
+    for path in [configured, *CANDIDATES, *_fontconfig_chinese()]:
         if path and Path(path).exists():
             try:
                 pdfmetrics.registerFont(TTFont("ShuangshiCJK", path, subfontIndex=0))
@@ -77,10 +105,55 @@ def _styles() -> dict[str, ParagraphStyle]:
             "h2", fontName=font, fontSize=14, leading=20, spaceBefore=8, spaceAfter=4
         ),
         "cell": ParagraphStyle("cell", fontName=font, fontSize=9.5, leading=13, wordWrap="CJK"),
+        "issuer": ParagraphStyle(
+            "issuer", fontName=font, fontSize=16, leading=30, alignment=1, wordWrap="CJK"
+        ),
     }
 
 
 TIER_ZH = {"junior": "初级", "intermediate": "中级", "senior": "高级"}
+ISSUER = "温州市教育局"
+BORDER = colors.HexColor("#9c2a20")
+
+
+def _plain(text: str) -> str:
+    """Text the fallback font can set: no middle dot."""
+    return text.replace(" · ", "，").replace("·", "，")
+
+
+def _why(r: Recognition) -> str:
+    """The record's own wording of what earned a D-class recognition: the award, once."""
+    from competitions.models import Entry
+
+    from .d_class import matching_rule
+
+    entry = db.session.get(Entry, r.source_entry_id) if r.source_entry_id else None
+    if entry is None:
+        return _plain(r.basis or "")
+    competition = entry.event.competition
+    rule = matching_rule(competition, entry) or {}
+    award = rule.get("label") or str(competition)
+    return f"荣获{award}（{competition.year} 年，{entry.event}赛项）"
+
+
+def _qr(url: str, size: float) -> Drawing:
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _frame(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    """A double border round the page, as on a printed certificate."""
+    width, height = doc.pagesize
+    canvas.saveState()
+    canvas.setStrokeColor(BORDER)
+    canvas.setLineWidth(3)
+    canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
+    canvas.setLineWidth(0.8)
+    canvas.rect(13 * mm, 13 * mm, width - 26 * mm, height - 26 * mm)
+    canvas.restoreState()
 
 
 def _certificate_story(r: Recognition, verify_url: str) -> list:
@@ -89,26 +162,38 @@ def _certificate_story(r: Recognition, verify_url: str) -> list:
     if r.kind == Kind.D_CLASS:
         title = "温州市 D 类人才认定证书"
         text = (
-            f"{t.school.name} {t.name} 同志：依据《温州市职业教育三年行动计划》，因{r.basis}，"
+            f"{t.school.name} {t.name} 同志：{_why(r)}，依据《温州市职业教育三年行动计划》，"
             f"经审核，认定为温州市 {r.tier} 类人才。"
         )
     else:
         title = "“双师型”教师认定证书"
         text = (
             f"{t.school.name} {t.name} 同志：经个人申请、学校审核、教育局认定及公示，"
-            f"认定为{TIER_ZH.get(r.tier, r.tier)}“双师型”教师，复核日期为 {r.recheck_due}。"
+            f"认定为{TIER_ZH.get(r.tier, r.tier)}“双师型”教师，请于 {r.recheck_due} 前复核。"
         )
+    verification = Paragraph(
+        f"证书编号：{r.certificate_no}<br/>验证码：{r.verification_code}<br/>"
+        f"扫码或访问 {verify_url} 查验真伪",
+        s["small"],
+    )
+    issuer = Paragraph(
+        f"{ISSUER}<br/>（盖章）<br/>{r.confirmed_on.year} 年 {r.confirmed_on.month} 月 "
+        f"{r.confirmed_on.day} 日",
+        s["issuer"],
+    )
+    footer = Table(
+        [[_qr(verify_url, 30 * mm), verification, issuer]],
+        colWidths=[36 * mm, 110 * mm, 90 * mm],
+        rowHeights=[48 * mm],  # the issuer's cell leaves room for the seal
+    )
+    footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
     return [
-        Spacer(1, 18 * mm),
+        Spacer(1, 12 * mm),
         Paragraph(title, s["title"]),
+        Spacer(1, 12 * mm),
+        Paragraph(_plain(text), s["body"]),
         Spacer(1, 14 * mm),
-        Paragraph(text, s["body"]),
-        Spacer(1, 16 * mm),
-        Paragraph(f"证书编号：{r.certificate_no}　　认定日期：{r.confirmed_on}", s["body"]),
-        Spacer(1, 6 * mm),
-        Paragraph(f"验证码：{r.verification_code}（在 {verify_url} 查验真伪）", s["small"]),
-        Spacer(1, 10 * mm),
-        Paragraph("温州市教育局", s["body"]),
+        footer,
     ]
 
 
@@ -122,7 +207,7 @@ def certificate(r: Recognition, verify_url: str) -> bytes:
         title=f"证书 {r.certificate_no}",
         author="双师",
     )
-    doc.build(_certificate_story(r, verify_url))
+    doc.build(_certificate_story(r, verify_url), onFirstPage=_frame, onLaterPages=_frame)
     return buffer.getvalue()
 
 
@@ -138,6 +223,7 @@ def certificates(
     buffer = io.BytesIO()
 
     def page_done(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        _frame(canvas, doc)
         if on_page is not None:
             on_page(doc.page)
 
@@ -185,7 +271,7 @@ def development_record(teacher, sections: dict[str, list[list[str]]]) -> bytes: 
     story: list = [Paragraph(f"{teacher.name} 个人发展档案", s["title"]), Spacer(1, 6 * mm)]
     story.append(
         Paragraph(
-            f"{teacher.school.name} · 工号 {teacher.staff_no} · {teacher.department} · "
+            f"{teacher.school.name}　工号 {teacher.staff_no}　{teacher.department}　"
             f"入职 {teacher.hire_date}",
             s["small"],
         )

@@ -211,3 +211,44 @@ def test_api_lists_and_decides(app, api_client, national, organizer, make_user):
     assert bureau("POST", f"/api/v1/recognitions/{rid}/confirm").status_code == 409
     other = api_client(make_user(Role.BUREAU, county="330381"))
     assert other("GET", f"/api/v1/recognitions/{rid}").status_code == 403
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="poppler-utils and zbar-tools are not installed",
+)
+def test_a_certificate_carries_a_scannable_qr_code_and_the_award_once(
+    app, login_as, national, organizer, make_user, tmp_path
+):
+    competitions.publish(national["ta"], organizer)
+    bureau_user = make_user(Role.BUREAU)
+    r = (
+        db.session.query(Recognition)
+        .filter(Recognition.teacher_id == national["members"][0].id)
+        .one()
+    )
+    services.confirm(r, bureau_user)
+    db.session.commit()
+    data = login_as(bureau_user).get(f"/recognitions/{r.id}/certificate.pdf").data
+    (tmp_path / "c.pdf").write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "120", "-singlefile", str(tmp_path / "c.pdf"),
+         str(tmp_path / "c")],
+        check=True,
+    )  # fmt: skip
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(tmp_path / "c.png")], capture_output=True, text=True
+    )
+    assert scanned.stdout.strip() == f"http://localhost/verify/{r.verification_code}"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    award = national["ta"].name
+    assert "温州市教育局" in text and "盖章" in text and r.certificate_no in text
+    assert text.count("一等奖") == 1 and text.count(award) <= 1 and "☒" not in text
+    # The page is landscape A4 with every glyph set in an embedded font.
+    info = subprocess.run(["pdfinfo", str(tmp_path / "c.pdf")], capture_output=True, text=True)
+    assert "842 x 595" in info.stdout.replace(".", " ").replace("  ", " ") or "841" in info.stdout
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "c.pdf")], capture_output=True, text=True)
+    cjk = [line for line in fonts.stdout.splitlines() if "WenQuanYi" in line or "STSong" in line]
+    assert cjk and ("yes yes" in cjk[0] or "STSong" in cjk[0])  # embedded (or the CID font)

@@ -97,3 +97,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Phones: wide tables stack as cards; each cell carries its column's header as its label.
+document.querySelectorAll("table.table").forEach((table) => {
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  if (heads.length < 4 && !table.classList.contains("stack")) return;
+  table.classList.add("stackable");
+  table.querySelectorAll("tbody tr").forEach((row) => {
+    [...row.children].forEach((cell, i) => {
+      if (!cell.hasAttribute("data-label") && heads[i]) cell.setAttribute("data-label", heads[i]);
+    });
+  });
+});

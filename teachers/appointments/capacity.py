@@ -18,7 +18,7 @@ from core.sql import days_between
 from core.timeutil import today
 from teachers.models import Teacher, TeacherStatus
 
-from .models import HOLDS_A_PLACE, Appointment, CountyPartTimePolicy
+from .models import HOLDS_A_PLACE, Appointment, AppointmentStatus, CountyPartTimePolicy
 
 
 def cap_for(
@@ -37,10 +37,11 @@ class Capacity:
     active: int
     salary_standard: Decimal
     committed_pay: Decimal
+    upcoming: int = 0  # approved, their term starting later: their places are spoken for
 
     @property
     def remaining(self) -> int:
-        return max(0, self.cap - self.active)
+        return max(0, self.cap - self.active - self.upcoming)
 
     @property
     def over_cap(self) -> bool:
@@ -55,6 +56,7 @@ class Capacity:
             "professional_teachers": self.professional_teachers,
             "cap": self.cap,
             "active": self.active,
+            "upcoming": self.upcoming,
             "remaining": self.remaining,
             "over_cap": self.over_cap,
             "budget": float(self.budget),
@@ -96,6 +98,12 @@ def capacities(school_ids: list[int] | None = None, on: date | None = None) -> d
         .group_by(Appointment.school_id)
         .subquery()
     )
+    upcoming = (
+        select(Appointment.school_id, func.count(Appointment.id).label("n"))
+        .where(Appointment.status == AppointmentStatus.APPROVED, Appointment.term_start > on)
+        .group_by(Appointment.school_id)
+        .subquery()
+    )
     query = (
         select(
             School.id,
@@ -103,16 +111,18 @@ def capacities(school_ids: list[int] | None = None, on: date | None = None) -> d
             func.coalesce(active.c.n, 0),
             func.coalesce(active.c.pay, 0),
             func.coalesce(CountyPartTimePolicy.salary_standard, 0),
+            func.coalesce(upcoming.c.n, 0),
         )
         .outerjoin(professional, professional.c.school_id == School.id)
         .outerjoin(active, active.c.school_id == School.id)
+        .outerjoin(upcoming, upcoming.c.school_id == School.id)
         .outerjoin(CountyPartTimePolicy, CountyPartTimePolicy.county_id == School.county_id)
     )
     if school_ids is not None:
         query = query.where(School.id.in_(school_ids))
     out = {}
     ratio = get_rule("part_time_cap_ratio", on)  # read once for every school
-    for school_id, teachers, n_active, pay, standard in db.session.execute(query):
+    for school_id, teachers, n_active, pay, standard, later in db.session.execute(query):
         out[school_id] = Capacity(
             school_id=school_id,
             professional_teachers=int(teachers),
@@ -120,6 +130,7 @@ def capacities(school_ids: list[int] | None = None, on: date | None = None) -> d
             active=int(n_active),
             salary_standard=Decimal(str(standard)),
             committed_pay=Decimal(str(pay)).quantize(Decimal("0.01")),
+            upcoming=int(later),
         )
     return out
 

@@ -153,8 +153,19 @@ def is_school_hr(user: User, appointment: Appointment) -> bool:
 
 
 def is_second_hr(user: User, appointment: Appointment) -> bool:
-    """The approver: HR of the school, but never the one who proposed."""
-    return is_school_hr(user, appointment) and appointment.proposed_by_id != user.id
+    """The approver: HR of the school, but never the one who proposed. A school with a single
+    HR account has no second HR: its county or city bureau, or an administrator, approves."""
+    if appointment.proposed_by_id == user.id:
+        return False
+    if is_school_hr(user, appointment):
+        return True
+    stands_in = user.role == Role.ADMIN or is_county_bureau(user, appointment)
+    return stands_in and single_hr(appointment.school_id)
+
+
+def single_hr(school_id: int) -> bool:
+    """Whether the school has one HR account in use (so no colleague to approve)."""
+    return len(handover.school_hr(school_id)) <= 1
 
 
 def is_county_bureau(user: User, appointment: Appointment) -> bool:
@@ -250,11 +261,16 @@ def _school_if_approved(a: Appointment) -> list[int | None]:
     return [a.proposed_by_id, *handover.school_hr(a.school_id)] if a.status == S.APPROVED else []
 
 
+def _second_approvers(a: Appointment) -> list[int]:
+    """HR colleagues; where the school has a single HR account, the bureau that stands in."""
+    hr = handover.school_hr(a.school_id)
+    return hr + handover.bureau_for(a.school_id) if single_hr(a.school_id) else hr
+
+
 # Who is told of each step: the second HR approver of a proposal, the bureau when the county
 # wants its approval, the proposer of every decision.
 HANDOVERS = {
-    "submit": [Notice("appointment_submitted", lambda a: handover.school_hr(a.school_id), _link,
-                      _about)],
+    "submit": [Notice("appointment_submitted", lambda a: _second_approvers(a), _link, _about)],
     "approve": [Notice("appointment_needs_bureau", _bureau_if_pending, _link, _about),
                 Notice("appointment_approved", _school_if_approved, _link, _about)],
     "reject": [Notice("appointment_rejected", lambda a: [a.proposed_by_id], _link, _about)],
@@ -315,10 +331,11 @@ def transition(
             )
         check_cap(appointment)
         if before == S.SUBMITTED and needs_bureau(appointment):
-            target = S.PENDING_BUREAU
+            # The county bureau standing in as second approver gives its approval at once.
+            target = S.APPROVED if is_county_bureau(by, appointment) else S.PENDING_BUREAU
         if target == S.APPROVED:
             appointment.approved_at = utcnow()
-            if before == S.PENDING_BUREAU:
+            if before == S.PENDING_BUREAU or is_county_bureau(by, appointment):
                 appointment.bureau_approved_by_id = by.id
             else:
                 appointment.approved_by_id = by.id
@@ -391,11 +408,19 @@ def check_cap(appointment: Appointment) -> None:
     db.session.execute(
         select(School.id).where(School.id == appointment.school_id).with_for_update()
     )
+    refusal = cap_refusal(appointment)
+    if refusal is not None:
+        raise refusal
+
+
+def cap_refusal(appointment: Appointment) -> CapExceeded | None:
+    """Why approving `appointment` would pass the cap during its term (None when it fits):
+    the approval page shows it before anyone presses the button."""
     teachers = professional_teachers(appointment.school_id)
     cap = cap_for(teachers)
     holding = overlapping_places(appointment)
     if len(holding) + 1 > cap:
-        raise CapExceeded(
+        return CapExceeded(
             _(
                 "The school may have at most %(cap)d part-time teachers (%(ratio)s%% of %(n)d "
                 "professional teachers); %(used)d places are taken during this term.",
@@ -411,6 +436,7 @@ def check_cap(appointment: Appointment) -> None:
                 {"id": a.id, "name": a.name, "until": a.last_day.isoformat()} for a in holding[:5]
             ],
         )
+    return None
 
 
 # --- county policy ----------------------------------------------------------------------------

@@ -68,9 +68,13 @@ def new():  # type: ignore[no-untyped-def]
             apply_errors(form, err)
         else:
             flash(_("Saved as a draft. Upload the signed agreement, then submit it."), "success")
+            _warn_if_full(appointment)
             return redirect(url_for("appointments.detail", appointment_id=appointment.id))
     return render_template(
-        "teachers/appointments/form.html", form=form, appointment=None
+        "teachers/appointments/form.html",
+        form=form,
+        appointment=None,
+        capacity=capacity(current_user.school),
     ), form_status(form)
 
 
@@ -86,17 +90,33 @@ def edit(appointment_id: int):  # type: ignore[no-untyped-def]
             apply_errors(form, err)
         else:
             flash(_("Changes saved."), "success")
+            _warn_if_full(appointment)
             return redirect(url_for("appointments.detail", appointment_id=appointment.id))
     return render_template(
-        "teachers/appointments/form.html", form=form, appointment=appointment
+        "teachers/appointments/form.html",
+        form=form,
+        appointment=appointment,
+        capacity=capacity(appointment.school),
     ), form_status(form)
 
 
-def _detail(appointment: Appointment, cap_problem=None, status: int = 200):  # type: ignore[no-untyped-def]
+def _warn_if_full(appointment: Appointment) -> None:
+    refusal = services.cap_refusal(appointment)
+    if refusal is not None:
+        flash(
+            _("As it stands this proposal cannot be approved: %(why)s", why=refusal.message),
+            "warning",
+        )
+
+
+def _detail(appointment: Appointment, status: int = 200):  # type: ignore[no-untyped-def]
+    actions = services.allowed_actions(appointment, current_user)
+    cap_problem = services.cap_refusal(appointment) if "approve" in actions else None
     return render_template(
         "teachers/appointments/detail.html",
         appointment=appointment,
-        actions=services.allowed_actions(appointment, current_user),
+        actions=actions,
+        single_hr=services.single_hr(appointment.school_id),
         is_hr=services.is_school_hr(current_user, appointment),
         capacity=capacity(appointment.school),
         cap_problem=cap_problem,
@@ -151,12 +171,30 @@ def act(appointment_id: int, action: str):  # type: ignore[no-untyped-def]
             appointment, action, current_user, form.reason.data or "", form.terminated_on.data
         )
     except services.CapExceeded as refused:
-        return _detail(appointment, cap_problem=refused, status=409)
+        # Shown as an error on the appointment's own page, where approving stays disabled.
+        flash(refused.message, "error")
+        return redirect(url_for("appointments.detail", appointment_id=appointment.id)), 303
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("appointments.detail", appointment_id=appointment.id)), 303
-    flash(_("%(action)s: done.", action=labels.ACTION[action]), "success")
+    flash(_done(appointment, action), "success")
     return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+
+
+def _done(a: Appointment, action: str) -> str:
+    """What just happened, naming the person."""
+    if action == "approve" and a.status == "pending_bureau":
+        return _("Approved by the school: %(name)s now waits for the county bureau.", name=a.name)
+    return {
+        "submit": _("Submitted: the proposal of %(name)s. The second approver is told.",
+                    name=a.name),
+        "approve": _("Approved: %(name)s is appointed part-time teacher (%(start)s to %(end)s).",
+                     name=a.name, start=a.term_start, end=a.term_end),
+        "reject": _("Not approved: the proposal of %(name)s. The proposer is told why.",
+                    name=a.name),
+        "terminate": _("Ended early: the appointment of %(name)s, from %(day)s.", name=a.name,
+                       day=a.terminated_on),
+    }[action]  # fmt: skip
 
 
 @bp.post("/appointments/<int:appointment_id>/renew")

@@ -175,10 +175,15 @@ def test_the_refusal_page_shows_the_numbers_and_what_frees_room(login_as, app, s
     first = submitted(school, hr, name="在聘者")
     services.transition(first, "approve", hr2)
     second = submitted(school, hr)
-    page = login_as(hr2).post(f"/appointments/{second.id}/approve")
-    text = page.get_data(as_text=True)
-    assert page.status_code == 409 and "已达上限" in text and "最多 1 人" in text
+    approver = login_as(hr2)
+    # The approval page itself says so before anyone presses the button, which is disabled.
+    text = approver.get(f"/appointments/{second.id}").get_data(as_text=True)
+    assert "flash-error" in text and "名额已满" in text and "最多 1 人" in text
     assert "在聘者" in text and "占用名额至" in text
+    assert 'disabled title="本任期内名额已满"' in text
+    pressed = approver.post(f"/appointments/{second.id}/approve")  # pressed anyway (stale page)
+    assert pressed.status_code == 303 and pressed.location.endswith(f"/appointments/{second.id}")
+    assert "最多 1 人" in approver.get(pressed.location).get_data(as_text=True)
 
 
 def test_teachers_leaving_flag_the_school_but_end_nothing(
@@ -404,3 +409,60 @@ def test_hr_proposes_on_the_page_with_the_agreement(login_as, school_with_staff)
 )
 def test_the_cap_ratio_reads_as_a_plain_percentage(ratio, shown):
     assert services.percent(Decimal(ratio)) == shown
+
+
+def test_places_left_count_approved_appointments_that_start_later(app, school_with_staff, login_as):
+    school, hr, hr2 = school_with_staff(n=10)  # cap 3
+    later = submitted(school, hr, term_start=today() + timedelta(days=60))
+    services.transition(later, "approve", hr2)
+    db.session.commit()
+    numbers = capacity(school)
+    assert (numbers.active, numbers.upcoming, numbers.remaining) == (0, 1, 2)
+    form = login_as(hr).get("/appointments/new").get_data(as_text=True)
+    assert "剩余名额：2 个" in form
+
+
+def test_saving_a_proposal_that_cannot_be_approved_warns_at_once(app, school_with_staff, login_as):
+    school, hr, hr2 = school_with_staff(n=4)  # cap 1
+    first = submitted(school, hr)
+    services.transition(first, "approve", hr2)
+    db.session.commit()
+    page = login_as(hr)
+    assert "目前没有剩余名额" in page.get("/appointments/new").get_data(as_text=True)
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in person().items()}
+    data = {k: v for k, v in data.items() if v not in (False, None)}
+    saved = page.post("/appointments/new", data=data)
+    assert saved.status_code == 302
+    assert "此聘任提议无法获批" in page.get(saved.location).get_data(as_text=True)
+
+
+def test_a_school_with_one_hr_account_is_approved_by_its_bureau_or_an_administrator(
+    app, make_school, make_teacher, make_user, login_as
+):
+    from core.models import Notification
+
+    school = make_school(county="330302")
+    for _ in range(10):
+        make_teacher(school=school)
+    only_hr = make_user(Role.SCHOOL_HR, school=school)
+    county, elsewhere = (
+        make_user(Role.BUREAU, county="330302"),
+        make_user(Role.BUREAU, county="330381"),
+    )
+    admin = make_user(Role.ADMIN)
+    proposal = submitted(school, only_hr)
+    assert not services.is_second_hr(only_hr, proposal)  # never one's own proposal
+    assert not services.is_second_hr(elsewhere, proposal)  # another county's bureau
+    assert services.is_second_hr(admin, proposal)
+    told = {
+        n.user_id for n in db.session.query(Notification).filter_by(kind="appointment_submitted")
+    }
+    assert county.id in told
+    page = login_as(county).get(f"/appointments/{proposal.id}").get_data(as_text=True)
+    assert "您作为第二审批人审批" in page
+    services.transition(proposal, "approve", county)
+    assert proposal.status == "approved" and proposal.bureau_approved_by_id == county.id
+    # With a second HR account the bureau does not stand in.
+    make_user(Role.SCHOOL_HR, school=school)
+    other = submitted(school, only_hr, name="钱工")
+    assert not services.is_second_hr(county, other)

@@ -307,7 +307,7 @@ def ethics():  # type: ignore[no-untyped-def]
                 getattr(err, "fields", {"penalty_until": [_("Enter a date as YYYY-MM-DD.")]})
             )
             return redirect(url_for("recognition.ethics")), 303
-        flash(_("Saved."), "success")
+        flash(_("The ethics assessment is recorded."), "success")
         return redirect(url_for("recognition.ethics"))
     due = db.session.scalars(
         services.visible(current_user)

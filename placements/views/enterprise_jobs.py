@@ -81,7 +81,12 @@ def decide_job(job_id: int, action: str):  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("placements.jobs", teacher_id=job.teacher_id)), 303
-    flash(_("Done."), "success")
+    flash(
+        _("%(what)s: the part-time job of %(teacher)s at %(enterprise)s.",
+          what={"withdraw": _("Withdrawn"), "consent": _("Consented"), "refuse": _("Refused")}.get(
+              action, ""), teacher=job.teacher.name, enterprise=job.enterprise.name),
+        "success",
+    )  # fmt: skip
     return redirect(url_for("placements.jobs", teacher_id=job.teacher_id))
 
 

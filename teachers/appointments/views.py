@@ -223,7 +223,8 @@ def policy(county_code: str):  # type: ignore[no-untyped-def]
         except ValidationFailed as err:
             apply_errors(form, err)
         else:
-            flash(_("Saved."), "success")
+            flash(_("The part-time policy of %(county)s is saved.", county=county.name),
+                  "success")  # fmt: skip
             return redirect(url_for("appointments.index"))
     counties = db.session.scalars(select(County).order_by(County.sort_order)).all()
     return render_template(

@@ -190,7 +190,11 @@ def act(team_id: int, action: str):  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("teams.detail", team_id=team.id)), 303
-    flash(_("Done."), "success")
+    flash(
+        _("%(action)s: the innovation team “%(team)s” is now %(status)s.",
+          action=TEAM_ACTIONS[action], team=team.name, status=TEAM_STATUS[team.status]),
+        "success",
+    )  # fmt: skip
     return redirect(url_for("teams.detail", team_id=team.id))
 
 
@@ -205,7 +209,11 @@ def raise_level(team_id: int):  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("teams.detail", team_id=team.id)), 303
-    flash(_("Saved."), "success")
+    flash(
+        _("The innovation team “%(team)s” is now at %(level)s level.", team=team.name,
+          level=LEVELS.get(team.level, "")),
+        "success",
+    )  # fmt: skip
     return redirect(url_for("teams.detail", team_id=team.id))
 
 
@@ -226,7 +234,7 @@ def add_report(team_id: int):  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("teams.detail", team_id=team.id)), 303
-    flash(_("Saved."), "success")
+    flash(_("The annual report of “%(team)s” is filed.", team=team.name), "success")
     return redirect(url_for("teams.detail", team_id=team.id))
 
 
@@ -335,7 +343,11 @@ def decide(nomination_id: int, action: str):  # type: ignore[no-untyped-def]
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("teams.batch", batch_id=nomination.batch_id)), 303
-    flash(_("Done."), "success")
+    flash(
+        _("%(teacher)s: %(status)s for %(batch)s.", teacher=nomination.teacher.name,
+          status=NOMINATION_STATUS[nomination.status], batch=nomination.batch),
+        "success",
+    )  # fmt: skip
     return redirect(url_for("teams.batch", batch_id=nomination.batch_id))
 
 

@@ -52,16 +52,14 @@ class EventForm(FlaskForm):
 
 
 class EntryForm(FlaskForm):
+    """Teachers are picked by name (see the entry page's pickers: `teacher_id` and
+    `instructor_id` values); students, who have no records yet, are written in."""
+
     school = SelectField(_l("School"), choices=[], validate_choice=False)
-    teachers = TextAreaField(
-        _l("Teacher members (staff numbers)"),
-        description=_l("One per line, or separated by commas."),
-    )
     students = TextAreaField(
         _l("Student members"),
         description=_l("One per line: student number, then name. e.g. 2023010203 王小明"),
     )
-    instructors = TextAreaField(_l("Instructors (staff numbers)"))
 
 
 class ResultForm(FlaskForm):

@@ -173,6 +173,38 @@ def _student(school: School, number: str, name: str) -> Student:
     return student
 
 
+def member_kinds(competition: Competition) -> set[str]:
+    """Who competes: teachers (教学能力比赛, 教师技能比赛), students (学生技能大赛) or both."""
+    series = Series(competition.series)
+    if series in (Series.TEACHING_ABILITY, Series.TEACHER_SKILLS):
+        return {"teachers"}
+    if series == Series.STUDENT_SKILLS:
+        return {"students"}
+    return {"teachers", "students"}
+
+
+def candidates(event: Event, school: School, q: str, limit: int = 20) -> list[Teacher]:
+    """Teachers of `school` who may be picked for an entry of `event`, by name or staff number:
+    in post, and not yet in any entry of the event (nobody twice in one event)."""
+    taken = select(EntryPerson.teacher_id).where(
+        EntryPerson.event_id == event.id, EntryPerson.teacher_id.is_not(None)
+    )
+    like = f"%{q.strip()}%"
+    return list(
+        db.session.scalars(
+            select(Teacher)
+            .where(
+                Teacher.school_id == school.id,
+                Teacher.status == TeacherStatus.ACTIVE,
+                Teacher.id.not_in(taken),
+                or_(Teacher.name.like(like), Teacher.staff_no.like(like)),
+            )
+            .order_by(Teacher.name, Teacher.staff_no)
+            .limit(limit)
+        )
+    )
+
+
 def register_entry(event: Event, school: School, people: EntryPeople, by: User) -> Entry:
     """Check every rule first; create the entry only when all hold."""
     competition = event.competition
@@ -211,7 +243,7 @@ def register_entry(event: Event, school: School, people: EntryPeople, by: User) 
     for tid in ids:
         teacher = teachers.get(tid)
         if teacher is None:
-            err("members", _("Teacher #%(id)s does not exist.", id=tid))
+            err("members", _("A chosen teacher is no longer on record: choose again."))
         elif teacher.school_id != school.id:
             key = "instructors" if tid in people.instructors else "members"
             err(
@@ -224,6 +256,11 @@ def register_entry(event: Event, school: School, people: EntryPeople, by: User) 
             )
         elif teacher.status != TeacherStatus.ACTIVE:
             err("members", _("%(name)s has left the school.", name=teacher.name))
+    kinds = member_kinds(competition)
+    if people.students and "students" not in kinds:
+        err("students", _("This competition is for teachers: it takes no students."))
+    if people.teachers and "teachers" not in kinds:
+        err("members", _("This competition is for students: teachers enter as instructors."))
     numbers = [n.strip() for n, _name in people.students]
     if len(set(numbers)) != len(numbers) or len(set(people.teachers)) != len(people.teachers):
         err("members", _("The same person is listed twice."))

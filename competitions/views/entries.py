@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,28 +22,22 @@ from ..forms import EntryForm, ResultForm, ResultsImportForm
 from ..models import Competition, CompetitionStatus, Entry, Event
 from . import bp
 
-SPLIT = re.compile(r"[\s,，、;；]+")
 
-
-def _teacher_ids(school: School, text: str, field: str, errors: dict) -> list[int]:
-    numbers = [n for n in SPLIT.split(text or "") if n]
-    found = (
-        dict(
-            db.session.execute(
-                select(Teacher.staff_no, Teacher.id).where(
-                    Teacher.school_id == school.id, Teacher.staff_no.in_(numbers)
-                )
-            ).all()
+def _picked(school: School, field: str) -> list[Teacher]:
+    """The teachers picked in the form (their ids), in the order picked, of `school` only."""
+    ids = []
+    for raw in request.form.getlist(field):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            continue
+    found = {
+        t.id: t
+        for t in db.session.scalars(
+            select(Teacher).where(Teacher.id.in_(ids or [-1]), Teacher.school_id == school.id)
         )
-        if numbers
-        else {}
-    )
-    for n in numbers:
-        if n not in found:
-            errors.setdefault(field, []).append(
-                _("No teacher with staff number %(n)s at %(school)s.", n=n, school=school.name)
-            )
-    return [found[n] for n in numbers if n in found]
+    }
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
 def _students(text: str, errors: dict) -> list[tuple[str, str]]:
@@ -73,28 +65,63 @@ def register(event_id: int):  # type: ignore[no-untyped-def]
     else:
         schools = list(db.session.scalars(select(School).order_by(School.code)))
     form.school.choices = options((s.code, s.name) for s in schools)
+    members: list[Teacher] = []
+    instructors: list[Teacher] = []
+    problems: dict[str, list[str]] = {}
     if form.validate_on_submit():
         school = org.school_by_code(form.school.data) or abort(404)
         require(services.can_register_for(current_user, school))
         errors: dict = {}
+        members, instructors = _picked(school, "teacher_id"), _picked(school, "instructor_id")
         people = services.EntryPeople(
-            teachers=_teacher_ids(school, form.teachers.data, "teachers", errors),
+            teachers=[t.id for t in members],
             students=_students(form.students.data, errors),
-            instructors=_teacher_ids(school, form.instructors.data, "instructors", errors),
+            instructors=[t.id for t in instructors],
         )
         try:
             if errors:
                 raise ValidationFailed(errors)
             services.register_entry(event, school, people, current_user)
         except ValidationFailed as err:
-            apply_errors(form, err, aliases={"members": "teachers"})
+            # Pickers show their own problems; the form's fields theirs; the rest is flashed.
+            problems = {k: v for k, v in err.fields.items() if k in ("members", "instructors")}
+            rest = {k: v for k, v in err.fields.items() if k not in problems}
+            if rest or not problems:
+                apply_errors(form, ValidationFailed(rest, err.message))
         else:
-            flash(_("Entry registered."), "success")
+            names = "、".join(t.name for t in members) or "、".join(n for _s, n in people.students)
+            flash(_("Registered: %(names)s in %(event)s.", names=names, event=event), "success")
             return redirect(
                 url_for("competitions.detail", competition_id=event.competition_id) + "#entries"
             )
-    return render_template("competitions/entry_form.html", form=form, event=event), form_status(
-        form
+    return render_template(
+        "competitions/entry_form.html",
+        form=form,
+        event=event,
+        kinds=services.member_kinds(event.competition),
+        members=members,
+        instructors=instructors,
+        problems=problems,
+    ), (400 if problems else form_status(form))
+
+
+@bp.get("/events/<int:event_id>/people.json")
+@roles_required(Role.SCHOOL_HR, Role.ORGANIZER, Role.ADMIN)
+def people(event_id: int):  # type: ignore[no-untyped-def]
+    """Teachers one may pick for an entry of the event, by name or staff number (the picker)."""
+    event = db.get_or_404(Event, event_id)
+    school = org.school_by_code(request.args.get("school") or "")
+    if current_user.role == Role.SCHOOL_HR:
+        school = current_user.school
+    q = (request.args.get("q") or "").strip()[:40]
+    if school is None or not q:
+        return jsonify([])
+    require(services.can_register_for(current_user, school))
+    return jsonify(
+        [
+            {"id": t.id, "name": t.name, "staff_no": t.staff_no, "department": t.department}
+            for t in services.candidates(event, school, q)
+        ]
     )
 
 

@@ -109,3 +109,58 @@ document.querySelectorAll("table.table").forEach((table) => {
     });
   });
 });
+
+// Picking people by name (competition entries): search as you type, click to add, remove again.
+document.querySelectorAll("[data-picker]").forEach((box) => {
+  const input = box.querySelector("input[type=search]");
+  const results = box.querySelector(".picker-results");
+  const chosen = box.querySelector(".picker-chosen");
+  const school = document.querySelector("[name=school]");
+  let timer;
+  const wire = (button) => button.addEventListener("click", () => button.closest("li").remove());
+  chosen.querySelectorAll("button[data-remove]").forEach(wire);
+  const add = (person) => {
+    const item = document.createElement("li");
+    item.textContent = `${person.name}（${person.staff_no}）`;
+    const hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = box.dataset.name;
+    hidden.value = person.id;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.dataset.remove = "";
+    remove.textContent = box.dataset.remove;
+    remove.setAttribute("aria-label", `${box.dataset.remove} ${person.name}`);
+    item.append(hidden, remove);
+    wire(remove);
+    chosen.append(item);
+    results.replaceChildren();
+    input.value = "";
+    input.focus();
+  };
+  const search = async () => {
+    const q = input.value.trim();
+    if (!q) { results.replaceChildren(); return; }
+    const url = new URL(box.dataset.url, window.location.href);
+    url.searchParams.set("q", q);
+    if (school) url.searchParams.set("school", school.value);
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const taken = new Set([...document.querySelectorAll("[data-picker] input[type=hidden]")].map((h) => h.value));
+    const people = (await response.json()).filter((p) => !taken.has(String(p.id)));
+    results.replaceChildren(...people.map((person) => {
+      const option = document.createElement("button");
+      option.type = "button";
+      option.setAttribute("role", "option");
+      option.textContent = `${person.name}（${person.staff_no}${person.department ? " · " + person.department : ""}）`;
+      option.addEventListener("click", () => add(person));
+      return option;
+    }));
+    if (!people.length) results.textContent = box.dataset.none;
+  };
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 200); });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); results.querySelector("button")?.click(); }
+  });
+});

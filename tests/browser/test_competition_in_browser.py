@@ -56,9 +56,11 @@ def test_city_competition_from_setup_to_public_results(
         page.goto(competition_url)
         page.get_by_role("link", name="报名").first.click()
         page.get_by_label("学生参赛者").fill(f"2024{n}01 王同学{n}\n2024{n}02 李同学{n}")
-        page.get_by_label("指导教师（工号）").fill(coach.staff_no)
+        page.get_by_label("指导教师").fill(coach.name[:2])  # picked by name, never typed
+        page.get_by_role("option", name=coach.name).click()
+        expect(page.locator("[data-name=instructor_id] .picker-chosen")).to_contain_text(coach.name)
         page.get_by_role("button", name="报名", exact=True).click()
-        expect(page.get_by_text("报名成功")).to_be_visible()
+        expect(page.get_by_text(f"已报名：王同学{n}、李同学{n}")).to_be_visible()
         page.get_by_role("button", name="退出").click()
 
     sign_in(page, organizer)
@@ -89,3 +91,46 @@ def test_city_competition_from_setup_to_public_results(
     db.session.rollback()  # end the test's read transaction: see what the server committed
     after = stats.participation(2026)["city"]
     assert after.students == 4 and after.teachers == 2 and after.rate > before
+
+
+def test_hr_enters_a_teaching_ability_team_by_picking_names(
+    page, make_school, make_teacher, make_user
+):
+    from competitions import services as competitions
+    from competitions.models import Entry
+
+    school = make_school(name="鹿城职校")
+    team = [make_teacher(school=school, name=n, staff_no=f"T{i}")
+            for i, n in enumerate(["张晓明", "张晓华", "李秀英", "王建国"])]  # fmt: skip
+    gone = make_teacher(school=school, name="张离职", staff_no="T9")
+    gone.status = "left"
+    hr = make_user(Role.SCHOOL_HR, school=school)
+    organizer = make_user(Role.ORGANIZER)
+    competition = competitions.save_competition(
+        {"name": "温州市教学能力比赛", "series": "teaching_ability", "level": "city",
+         "year": 2026, "scheme": "prizes", "mask_student_names": False}, organizer,
+    )  # fmt: skip
+    event = competitions.add_event(
+        competition, {"name": "专业课程一组", "team": True, "min_members": 3,
+                      "max_members": 4, "max_instructors": 0}, organizer,
+    )  # fmt: skip
+    db.session.commit()
+
+    sign_in(page, hr.username)
+    page.goto(f"/events/{event.id}/entries/new")
+    expect(page.get_by_label("学生参赛者")).to_have_count(0)  # a teachers' competition
+    search = page.get_by_label("教师参赛者")
+    search.fill("张")
+    expect(page.get_by_role("option")).to_have_count(2)  # 张离职 has left: not offered
+    assert gone.name not in page.locator(".picker-results").inner_text()
+    page.get_by_role("option", name="张晓明").click()
+    search.fill("张")
+    expect(page.get_by_role("option")).to_have_count(1)  # the chosen one is not offered again
+    page.get_by_role("option", name="张晓华").click()
+    search.fill("T2")  # or by staff number
+    page.get_by_role("option", name="李秀英").click()
+    page.get_by_role("button", name="报名", exact=True).click()
+    expect(page.get_by_text("已报名：张晓明、张晓华、李秀英")).to_be_visible()
+    db.session.rollback()
+    entry = db.session.query(Entry).one()
+    assert sorted(p.teacher_id for p in entry.members) == sorted(t.id for t in team[:3])

@@ -99,3 +99,38 @@ def test_quota_and_registration_window_and_who_may_register(
     assert "名额已用完" in messages(err)
     with pytest.raises(PermissionDenied):
         services.add_event(competition, {"name": "x"}, hr)
+
+
+def test_who_competes_follows_the_series_and_the_picker_offers_only_whom_the_rules_allow(
+    app, make_competition, make_event, make_school, make_teacher, make_user, organizer, login_as
+):
+    school, other = make_school(), make_school()
+    teachers = [make_teacher(school=school, name=f"周老师{n}") for n in range(4)]
+    make_teacher(school=other, name="周外校")
+    students_only = make_event(make_competition(series="student_skills"), team=False)
+    with pytest.raises(ValidationFailed) as err:
+        services.register_entry(
+            students_only, school, EntryPeople(teachers=[teachers[0].id]), organizer
+        )
+    assert "指导教师" in err.value.fields["members"][0]
+    teachers_only = make_event(
+        make_competition(series="teaching_ability"), team=True, min_members=3, max_members=4
+    )
+    with pytest.raises(ValidationFailed) as err:
+        services.register_entry(
+            teachers_only, school,
+            EntryPeople(teachers=[t.id for t in teachers[:3]], students=[("1", "学生")]),
+            organizer,
+        )  # fmt: skip
+    assert "students" in err.value.fields
+    services.register_entry(
+        teachers_only, school, EntryPeople(teachers=[t.id for t in teachers[:3]]), organizer
+    )
+    db.session.commit()
+    hr = make_user(Role.SCHOOL_HR, school=school)
+    found = login_as(hr).get(f"/events/{teachers_only.id}/people.json?q=周&school={other.code}")
+    assert [p["name"] for p in found.json] == ["周老师3"]  # own school, not yet entered
+    assert (
+        login_as(role=Role.TEACHER).get(f"/events/{teachers_only.id}/people.json?q=周").status_code
+        == 403
+    )

@@ -20,13 +20,16 @@ class EnterpriseFields(FlaskForm):
         _l("Unified social credit code"),
         validators=[DataRequired(REQUIRED), Length(max=18)],
         description=_l(
-            "18 characters, on the business licence. A known code picks that enterprise."
+            "18 characters, on the business licence; filled in when you pick a known enterprise."
         ),
     )
     enterprise_name = StringField(
         _l("Enterprise name"),
         validators=[Optional(), Length(max=200)],
-        description=_l("Needed only for an enterprise not yet in the directory."),
+        description=_l(
+            "Type part of the name: enterprises already in Shuangshi are suggested. For a new "
+            "one, write its full name and credit code."
+        ),
     )
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=60)])
 

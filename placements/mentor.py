@@ -57,6 +57,12 @@ def create_link(placement: Placement, by: User) -> str:
     db.session.add(link)
     db.session.flush()
     audit.record("mentor_link_created", placement, by=by)
+    return token_of(link)
+
+
+def token_of(link: MentorLink) -> str:
+    """The link's token: the same every time, so the teacher can show it again until it is used
+    or expires."""
     return _serializer().dumps({"link": link.id})
 
 

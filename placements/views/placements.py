@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from core import qr
 from core.bulk import outcome_page, parse_ids
 from core.db import paginate
 from core.errors import ServiceError, ValidationFailed
@@ -105,7 +106,11 @@ def new():  # type: ignore[no-untyped-def]
             flash(_("Saved as a draft. Add the evidence, then submit it."), "success")
             return redirect(url_for("placements.detail", placement_id=placement.id))
     return render_template(
-        "placements/form.html", form=form, teacher=teacher, placement=None
+        "placements/form.html",
+        form=form,
+        teacher=teacher,
+        placement=None,
+        code_problems=services.CODE_PROBLEMS,
     ), form_status(form)
 
 
@@ -128,7 +133,11 @@ def edit(placement_id: int):  # type: ignore[no-untyped-def]
             flash(_("Changes saved."), "success")
             return redirect(url_for("placements.detail", placement_id=placement.id))
     return render_template(
-        "placements/form.html", form=form, teacher=placement.teacher, placement=placement
+        "placements/form.html",
+        form=form,
+        teacher=placement.teacher,
+        placement=placement,
+        code_problems=services.CODE_PROBLEMS,
     ), form_status(form)
 
 
@@ -140,6 +149,13 @@ def detail(placement_id: int):  # type: ignore[no-untyped-def]
 
 def _detail_page(placement: Placement, link_url: str | None = None):  # type: ignore[no-untyped-def]
     actions = services.allowed_actions(placement, current_user)
+    links = mentor.open_links(placement)
+    if link_url is None and links and (can_edit(current_user, placement)
+                                       or is_school_hr(current_user, placement)):  # fmt: skip
+        # The open link stays on the page until the mentor uses it or it expires.
+        link_url = url_for(
+            "placements.mentor_page", token=mentor.token_of(links[-1]), _external=True
+        )
     hr = is_school_hr(current_user, placement) and placement.teacher.user_id != current_user.id
     return render_template(
         "placements/detail.html",
@@ -152,8 +168,9 @@ def _detail_page(placement: Placement, link_url: str | None = None):  # type: ig
         reason_form=ReasonForm(),
         evidence_form=EvidenceForm(),
         upload_form=AssessmentUploadForm(),
-        open_links=mentor.open_links(placement),
+        open_links=links,
         link_url=link_url,
+        link_qr=qr.svg(link_url, label=_("QR code of the confirmation link")) if link_url else "",
     )
 
 
@@ -237,8 +254,13 @@ def evidence_file(evidence_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def mentor_link(placement_id: int):  # type: ignore[no-untyped-def]
     placement = _placement(placement_id)
-    token = mentor.create_link(placement, current_user)
-    return _detail_page(placement, url_for("placements.mentor_page", token=token, _external=True))
+    mentor.create_link(placement, current_user)
+    flash(
+        _("A new confirmation link for the mentor of %(enterprise)s is ready below; any earlier "
+          "link no longer works.", enterprise=placement.enterprise.name),
+        "success",
+    )  # fmt: skip
+    return redirect(url_for("placements.detail", placement_id=placement.id) + "#mentor-link")
 
 
 @bp.post("/placements/<int:placement_id>/confirm-upload")

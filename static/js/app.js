@@ -40,6 +40,28 @@ document.addEventListener("DOMContentLoaded", () => {
     }, 250);
   };
   [code, name].forEach((input) => input && input.addEventListener("input", () => search(input.value)));
+
+  // The credit code is checked as it is typed (GB 32100-2015; the server checks it again).
+  const verdict = document.getElementById("credit-check");
+  const CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const problem = (value) => {
+    if (value.length !== 18) return "length";
+    if ([...value].some((ch) => !CHARSET.includes(ch))) return "characters";
+    const total = WEIGHTS.reduce((sum, w, i) => sum + CHARSET.indexOf(value[i]) * w, 0);
+    return CHARSET[(31 - (total % 31)) % 31] === value[17] ? null : "check";
+  };
+  const check = () => {
+    const value = code.value.trim().toUpperCase();
+    if (!value) { verdict.textContent = ""; verdict.className = "hint"; return; }
+    const found = problem(value);
+    verdict.textContent = found ? verdict.dataset[found] : `✓ ${verdict.dataset.ok}`;
+    verdict.className = found ? "hint error" : "hint ok";
+  };
+  if (code && verdict) {
+    code.addEventListener("input", check);
+    box.addEventListener("click", check);
+  }
 });
 
 // Background tasks: follow the progress bars of unfinished tasks without reloading the page.
@@ -162,5 +184,25 @@ document.querySelectorAll("[data-picker]").forEach((box) => {
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 200); });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") { event.preventDefault(); results.querySelector("button")?.click(); }
+  });
+});
+
+// Copy buttons: <button data-copy="#element" data-copied="…"> puts the element's text on the clipboard.
+document.querySelectorAll("button[data-copy]").forEach((button) => {
+  button.addEventListener("click", async () => {
+    const source = document.querySelector(button.dataset.copy);
+    if (!source) return;
+    const label = button.textContent;
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+    } catch {
+      const range = document.createRange();  // no clipboard access: select it for Ctrl+C
+      range.selectNodeContents(source);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      return;
+    }
+    button.textContent = button.dataset.copied;
+    setTimeout(() => { button.textContent = label; }, 2000);
   });
 });

@@ -3,6 +3,9 @@ evidence, the mentor confirms through the link, HR approves, and the ledger show
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,8 +35,12 @@ def test_log_confirm_approve_and_see_the_total(
     sign_in(page, user_name)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="企业实践").click()
     page.get_by_role("link", name="登记企业实践").first.click()
-    page.get_by_label("统一社会信用代码").fill(code)
     page.get_by_label("企业名称").fill("温州精工机械有限公司")
+    wrong = code[:17] + ("1" if code[17] != "1" else "2")
+    page.get_by_label("统一社会信用代码").fill(wrong)  # checked as it is typed
+    expect(page.locator("#credit-check")).to_contain_text("校验码不正确")
+    page.get_by_label("统一社会信用代码").fill(code)
+    expect(page.locator("#credit-check")).to_contain_text("✓")
     page.get_by_label("岗位").fill("数控加工")
     page.get_by_label("开始日期").fill("2025-07-07")
     page.get_by_label("结束日期").fill("2025-07-18")
@@ -51,6 +58,15 @@ def test_log_confirm_approve_and_see_the_total(
     expect(page.get_by_text("等待企业确认")).to_be_visible()
     page.get_by_role("button", name="生成企业指导人员确认链接").click()
     link = page.locator("code.secret").inner_text()
+    # The link stays on the page, with a QR code a mentor's phone can scan.
+    page.reload()
+    assert page.locator("code.secret").inner_text() == link
+    shot = tmp_path / "qr.png"
+    page.locator("#mentor-link .qr svg").screenshot(path=str(shot))
+    if shutil.which("zbarimg"):
+        scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(shot)], capture_output=True,
+                                 text=True)  # fmt: skip
+        assert scanned.stdout.strip() == link
 
     mentor_context = chromium.new_context()
     mentor = mentor_context.new_page()

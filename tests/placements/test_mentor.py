@@ -12,8 +12,9 @@ from placements.models import MentorLink
 
 
 def link_for(client, placement) -> str:  # type: ignore[no-untyped-def]
-    page = client.post(f"/placements/{placement.id}/mentor-link").get_data(as_text=True)
-    return page.split('class="secret">')[1].split("<")[0]
+    made = client.post(f"/placements/{placement.id}/mentor-link")
+    page = client.get(made.location).get_data(as_text=True)
+    return page.split('class="secret" id="mentor-url">')[1].split("<")[0]
 
 
 def test_the_mentor_confirms_once_without_an_account(

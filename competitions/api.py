@@ -21,10 +21,11 @@ from core.api import (
 )
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
+from core.labels import with_labels
 from core.models import Role
 from core.permissions import require
 
-from . import services
+from . import labels, services
 from .forms import CompetitionForm, EventForm
 from .labels import mask
 from .models import Competition, CompetitionStatus, Entry, Event
@@ -35,30 +36,36 @@ READERS = (Role.ORGANIZER, Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR)
 
 
 def competition_json(c: Competition) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "name": c.name,
-        "series": c.series,
-        "level": c.level,
-        "year": c.year,
-        "organizing_body": c.organizing_body,
-        "scheme": c.scheme,
-        "awards": list(c.awards),
-        "status": c.status,
-        "events": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "group": e.group,
-                "team": e.team,
-                "min_members": e.min_members,
-                "max_members": e.max_members,
-                "max_instructors": e.max_instructors,
-                "quota_per_school": e.quota_per_school,
-            }
-            for e in c.events
-        ],
-    }
+    return with_labels(
+        {
+            "id": c.id,
+            "name": c.name,
+            "series": c.series,
+            "level": c.level,
+            "year": c.year,
+            "organizing_body": c.organizing_body,
+            "scheme": c.scheme,
+            "awards": list(c.awards),
+            "status": c.status,
+            "events": [
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "group": e.group,
+                    "team": e.team,
+                    "min_members": e.min_members,
+                    "max_members": e.max_members,
+                    "max_instructors": e.max_instructors,
+                    "quota_per_school": e.quota_per_school,
+                }
+                for e in c.events
+            ],
+        },
+        series=labels.SERIES,
+        level=labels.LEVEL,
+        scheme=labels.SCHEME,
+        status=labels.STATUS,
+    )
 
 
 def entry_json(e: Entry, masked: bool = False) -> dict[str, Any]:

@@ -16,6 +16,11 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and jobs speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+        # Another system says which language its people read (the *_label fields, errors).
+        asked = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
+        if asked:
+            return "en" if asked == "en" else "zh_Hans_CN"
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

@@ -228,3 +228,19 @@ def register_core() -> None:
     register_kind("ApiToken", _l("the API token"), fields={"name": _l("Token name")})
     register_kind("Task", _l("the background task"))
     register_kind("RuleVersion", _l("the rule"), fields={"valid_from": _l("Valid from")})
+
+
+def with_labels(data: dict[str, Any], **mappings: Mapping[Any, Any]) -> dict[str, Any]:
+    """An API record with `<field>_label` beside each coded field, in the caller's language
+    (Accept-Language, else the account's language): the same labels the pages show."""
+    for key, mapping in mappings.items():
+        value = data.get(key)
+        label = None
+        if value is not None:
+            plain = value.value if isinstance(value, enum.Enum) else value
+            for candidate, text in mapping.items():
+                if (candidate.value if isinstance(candidate, enum.Enum) else candidate) == plain:
+                    label = str(text)
+                    break
+        data[f"{key}_label"] = label
+    return data

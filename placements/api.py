@@ -13,6 +13,7 @@ from core.api import ApiBlueprint, get_visible, json_body, paginated, record_id,
 from core.bulk import BODY_SCHEMA, ids_from_json, outcomes_json
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.extensions import db
+from core.labels import with_labels
 from core.models import Role, School
 from core.permissions import require
 from teachers.models import Teacher
@@ -51,24 +52,33 @@ REASON_BODY = {"type": "object", "properties": {"reason": {"type": "string"}}}
 
 
 def placement_json(p: Placement) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "teacher": {"id": p.teacher_id, "name": p.teacher.name, "school": p.teacher.school.code},
-        "enterprise": {"name": p.enterprise.name, "credit_code": p.enterprise.credit_code},
-        "post": p.post,
-        "form": p.form,
-        "start_date": p.start_date.isoformat(),
-        "end_date": p.end_date.isoformat(),
-        "days": float(p.days),
-        "hours": float(p.hours) if p.hours is not None else None,
-        "status": p.status,
-        "confirmation": p.confirmation,
-        "decision_note": p.decision_note,
-        "revision": p.revision,
-        "evidence": [
-            {"id": e.id, "kind": e.kind, "name": e.upload.original_name} for e in p.evidence
-        ],
-    }
+    return with_labels(
+        {
+            "id": p.id,
+            "teacher": {
+                "id": p.teacher_id,
+                "name": p.teacher.name,
+                "school": p.teacher.school.code,
+            },
+            "enterprise": {"name": p.enterprise.name, "credit_code": p.enterprise.credit_code},
+            "post": p.post,
+            "form": p.form,
+            "start_date": p.start_date.isoformat(),
+            "end_date": p.end_date.isoformat(),
+            "days": float(p.days),
+            "hours": float(p.hours) if p.hours is not None else None,
+            "status": p.status,
+            "confirmation": p.confirmation,
+            "decision_note": p.decision_note,
+            "revision": p.revision,
+            "evidence": [
+                {"id": e.id, "kind": e.kind, "name": e.upload.original_name} for e in p.evidence
+            ],
+        },
+        form=labels.FORM,
+        status=labels.STATUS,
+        confirmation=labels.CONFIRMATION,
+    )
 
 
 @api.route(

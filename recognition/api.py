@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from core.api import ApiBlueprint, get_visible, json_body, paginated
 from core.bulk import BODY_SCHEMA, ids_from_json, outcomes_json
+from core.labels import with_labels
 from core.models import Role, School
 from core.permissions import require
 from core.views.tasks import task_state
 from teachers.models import Teacher
 
-from . import services
+from . import labels, services
 from . import tasks as batch_tasks
 from .models import Kind, Recognition, Status
 
@@ -24,20 +25,29 @@ api = ApiBlueprint("recognition_api", __name__)
 
 
 def recognition_json(r: Recognition) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "kind": r.kind,
-        "teacher": {"id": r.teacher_id, "name": r.teacher.name, "school": r.teacher.school.code},
-        "status": r.status,
-        "tier": r.tier,
-        "basis": r.basis,
-        "source_entry": r.source_entry_id,
-        "flagged": r.flagged,
-        "certificate_no": r.certificate_no,
-        "confirmed_on": r.confirmed_on.isoformat() if r.confirmed_on else None,
-        "recheck_due": r.recheck_due.isoformat() if r.recheck_due else None,
-        "notice_until": r.notice_until.isoformat() if r.notice_until else None,
-    }
+    return with_labels(
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "teacher": {
+                "id": r.teacher_id,
+                "name": r.teacher.name,
+                "school": r.teacher.school.code,
+            },
+            "status": r.status,
+            "tier": r.tier,
+            "basis": r.basis,
+            "source_entry": r.source_entry_id,
+            "flagged": r.flagged,
+            "certificate_no": r.certificate_no,
+            "confirmed_on": r.confirmed_on.isoformat() if r.confirmed_on else None,
+            "recheck_due": r.recheck_due.isoformat() if r.recheck_due else None,
+            "notice_until": r.notice_until.isoformat() if r.notice_until else None,
+        },
+        kind=labels.KIND,
+        status=labels.STATUS,
+        tier=labels.TIER,
+    )
 
 
 @api.route(

@@ -265,6 +265,20 @@ def _table(rows: list[list[str]], widths: list[float]) -> Table:
     return table
 
 
+def _record_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    """The record's pages: the border, and who issued it with the page number at the foot."""
+    _frame(canvas, doc)
+    canvas.saveState()
+    canvas.setFont(font_name(), 9)
+    canvas.setFillColor(colors.HexColor("#5f6b7a"))
+    canvas.drawCentredString(
+        doc.pagesize[0] / 2,
+        15 * mm,
+        f"双师 · 温州市职业教育教师发展平台　第 {doc.page} 页".replace(" · ", "　"),
+    )
+    canvas.restoreState()
+
+
 def development_record(teacher, sections: dict[str, list[list[str]]]) -> bytes:  # type: ignore[no-untyped-def]
     """个人发展档案: the profile, then each section as a table (first row = headers)."""
     s = _styles()
@@ -291,5 +305,5 @@ def development_record(teacher, sections: dict[str, list[list[str]]]) -> bytes: 
         rightMargin=20 * mm,
         title=f"{teacher.name} 个人发展档案",
         author="双师",
-    ).build(story)
+    ).build(story, onFirstPage=_record_page, onLaterPages=_record_page)
     return buffer.getvalue()

@@ -11,9 +11,10 @@ from flask_login import current_user
 from core import org
 from core.api import ApiBlueprint, get_visible, json_body, paginated, text_value, validate_json
 from core.errors import ValidationFailed
+from core.labels import with_labels
 from core.permissions import require
 
-from . import services
+from . import labels, services
 from .forms import ContactForm, TeacherForm
 from .models import Teacher
 from .permissions import can_edit, can_edit_contact, can_manage_school, can_view
@@ -50,28 +51,35 @@ TEACHER_BODY = {
 
 
 def teacher_json(t: Teacher) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "school": t.school.code,
-        "staff_no": t.staff_no,
-        "name": t.name,
-        "gender": t.gender,
-        "birth_date": t.birth_date.isoformat() if t.birth_date else None,
-        "department": t.department,
-        "professional": t.professional,
-        "practice_instructor": t.practice_instructor,
-        "employment": t.employment,
-        "hire_date": t.hire_date.isoformat(),
-        "title": t.title,
-        "title_date": t.title_date.isoformat() if t.title_date else None,
-        "education": t.education,
-        "enterprise_months": t.enterprise_months,
-        "qualification_cert_no": t.qualification_cert_no,
-        "phone": t.phone,
-        "email": t.email,
-        "status": t.status,
-        "leave_date": t.leave_date.isoformat() if t.leave_date else None,
-    }
+    return with_labels(
+        {
+            "id": t.id,
+            "school": t.school.code,
+            "staff_no": t.staff_no,
+            "name": t.name,
+            "gender": t.gender,
+            "birth_date": t.birth_date.isoformat() if t.birth_date else None,
+            "department": t.department,
+            "professional": t.professional,
+            "practice_instructor": t.practice_instructor,
+            "employment": t.employment,
+            "hire_date": t.hire_date.isoformat(),
+            "title": t.title,
+            "title_date": t.title_date.isoformat() if t.title_date else None,
+            "education": t.education,
+            "enterprise_months": t.enterprise_months,
+            "qualification_cert_no": t.qualification_cert_no,
+            "phone": t.phone,
+            "email": t.email,
+            "status": t.status,
+            "leave_date": t.leave_date.isoformat() if t.leave_date else None,
+        },
+        gender=labels.GENDER,
+        employment=labels.EMPLOYMENT,
+        title=labels.TITLE,
+        education=labels.EDUCATION,
+        status=labels.STATUS,
+    )
 
 
 @api.route(

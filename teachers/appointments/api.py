@@ -13,10 +13,11 @@ from sqlalchemy import select
 from core import org
 from core.api import ApiBlueprint, get_visible, json_body, paginated, validate_json
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.labels import with_labels
 from core.models import School
 from core.permissions import in_school_scope, require
 
-from . import services
+from . import labels, services
 from .capacity import capacity
 from .forms import AppointmentForm
 from .models import Appointment, AppointmentStatus
@@ -48,25 +49,29 @@ DECISION = {
 
 
 def appointment_json(a: Appointment) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "school": a.school.code,
-        "name": a.name,
-        "employer": a.employer,
-        "qualification": a.qualification,
-        "exemption": a.exemption,
-        "exemption_reason": a.exemption_reason,
-        "courses": a.courses,
-        "hours_per_week": float(a.hours_per_week),
-        "term_start": a.term_start.isoformat(),
-        "term_end": a.term_end.isoformat(),
-        "hourly_rate": float(a.hourly_rate),
-        "status": a.status,
-        "has_agreement": a.agreement_id is not None,
-        "terminated_on": a.terminated_on.isoformat() if a.terminated_on else None,
-        "previous": a.previous_id,
-        "decision_note": a.decision_note,
-    }
+    return with_labels(
+        {
+            "id": a.id,
+            "school": a.school.code,
+            "name": a.name,
+            "employer": a.employer,
+            "qualification": a.qualification,
+            "exemption": a.exemption,
+            "exemption_reason": a.exemption_reason,
+            "courses": a.courses,
+            "hours_per_week": float(a.hours_per_week),
+            "term_start": a.term_start.isoformat(),
+            "term_end": a.term_end.isoformat(),
+            "hourly_rate": float(a.hourly_rate),
+            "status": a.status,
+            "has_agreement": a.agreement_id is not None,
+            "terminated_on": a.terminated_on.isoformat() if a.terminated_on else None,
+            "previous": a.previous_id,
+            "decision_note": a.decision_note,
+        },
+        qualification=labels.QUALIFICATION,
+        status=labels.STATUS,
+    )
 
 
 def _appointment(appointment_id: int) -> Appointment:

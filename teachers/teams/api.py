@@ -13,32 +13,39 @@ from sqlalchemy import select
 from core.api import ApiBlueprint, get_visible, id_list, json_body, paginated, record_id, text_value
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
+from core.labels import with_labels
 from core.permissions import school_scope
 from teachers.models import Teacher
 
 from . import services
+from .forms import LEVELS, TEAM_STATUS
 from .models import InnovationTeam, Nomination, OverseasBatch
 
 api = ApiBlueprint("teams_api", __name__)
 
 
 def team_json(t: InnovationTeam) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "school": t.school.code,
-        "name": t.name,
-        "field": t.field,
-        "level_sought": t.level_sought,
-        "level": t.level,
-        "status": t.status,
-        "leader": t.leader_id,
-        "project_no": t.project_no,
-        "members": [
-            {"teacher": m.teacher_id, "name": m.name, "backbone": m.backbone, "kind": m.kind}
-            for m in t.members
-        ],
-        "warnings": services.composition_warnings(t),
-    }
+    return with_labels(
+        {
+            "id": t.id,
+            "school": t.school.code,
+            "name": t.name,
+            "field": t.field,
+            "level_sought": t.level_sought,
+            "level": t.level,
+            "status": t.status,
+            "leader": t.leader_id,
+            "project_no": t.project_no,
+            "members": [
+                {"teacher": m.teacher_id, "name": m.name, "backbone": m.backbone, "kind": m.kind}
+                for m in t.members
+            ],
+            "warnings": services.composition_warnings(t),
+        },
+        level_sought=LEVELS,
+        level=LEVELS,
+        status=TEAM_STATUS,
+    )
 
 
 def batch_json(b: OverseasBatch) -> dict[str, Any]:

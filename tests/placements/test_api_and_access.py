@@ -150,3 +150,20 @@ def test_access_matrix(world, login_as, api_client, actor):  # type: ignore[no-u
     if api("POST", f"/api/v1/placements/{placement.id}/approve").status_code == 200:
         allowed.add("approve")
     assert allowed == EXPECTED[actor]
+
+
+def test_coded_fields_come_with_labels_in_the_caller_s_language(
+    api_client, teacher_with_account, make_placement
+):
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 3, 3), status="draft")
+    call = api_client(user)
+    chinese = call(
+        "GET", f"/api/v1/placements/{placement.id}", headers={"Accept-Language": "zh-CN"}
+    )
+    english = call("GET", f"/api/v1/placements/{placement.id}", headers={"Accept-Language": "en"})
+    assert chinese.json["status"] == english.json["status"] == "draft"
+    assert chinese.json["status_label"] == "草稿" and english.json["status_label"] == "Draft"
+    assert english.json["form_label"] == "Holding a production or management post"
+    profile = call("GET", f"/api/v1/teachers/{teacher.id}", headers={"Accept-Language": "en"})
+    assert profile.json["status_label"] == "Active"

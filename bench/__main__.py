@@ -81,7 +81,10 @@ def main() -> None:
     folder = args.folder or tempfile.mkdtemp(prefix="shuangshi-bench-")
     os.makedirs(folder, exist_ok=True)
     url = url or f"sqlite:///{folder}/bench.db"
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": folder})
+    app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": folder, "DASHBOARD_CACHE_SECONDS": 300},
+    )
     with app.app_context():
         loaded = (
             args.reuse

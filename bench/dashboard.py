@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import event, text
 
 from core.extensions import db
+from dashboard import indicators
 from dashboard.indicators import BY_KEY, KEYS
 from dashboard.periods import parse_period
 
@@ -105,7 +106,10 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
               f"{raw_total:>8.1f} {app_total / max(raw_total, 0.01):>6.2f}")  # fmt: skip
         engine = db.engine
 
-    print(f"\n{'dashboard request':<45} {'median':>8} {'p95':>8} {'SQL':>5} {'HTTP':>5}")
+    # "first" is the request that computes (after a change of any record); the others reuse it.
+    print(
+        f"\n{'dashboard request':<45} {'first':>8} {'median':>8} {'p95':>8} {'SQL':>5} {'HTTP':>5}"
+    )
     city, county, hr = clients["bureau"], clients["bureau_lc"], clients["hr"]
     cases = [
         ("city board, this year (page)", lambda: city.get("/dashboard")),
@@ -128,11 +132,15 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
             nonlocal statements
             statements += 1
 
+        with app.app_context():
+            indicators._computed.clear()  # as after a change: this request computes
         event.listen(engine, "before_cursor_execute", count)
+        start = time.perf_counter()
         status = call().status_code
+        first = (time.perf_counter() - start) * 1000
         event.remove(engine, "before_cursor_execute", count)
         median, p95, _r = _median_ms(call, runs)
-        print(f"{name:<45} {median:>8.1f} {p95:>8.1f} {statements:>5} {status:>5}")
+        print(f"{name:<45} {first:>8.1f} {median:>8.1f} {p95:>8.1f} {statements:>5} {status:>5}")
 
     with app.app_context():
         from core.accounts import find_user

@@ -8,17 +8,20 @@ the same number of queries whatever the scope and however large the city.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from competitions import stats as competition_stats
 from core.extensions import db
-from core.models import County, School
+from core.models import AuditEntry, County, School
 from placements import stats as placement_stats
 from recognition import stats as recognition_stats
 from recognition.models import Kind
@@ -219,13 +222,43 @@ def schools() -> list[SchoolRow]:
     return [SchoolRow(*row) for row in rows]
 
 
+_computed: dict[tuple[Any, ...], tuple[float, dict[str, dict[Any, Any]]]] = {}
+_computed_lock = threading.Lock()
+
+
+def _data_version() -> int:
+    """Every change of a record is audited: the newest audit entry marks the data's version."""
+    return int(db.session.scalar(select(func.max(AuditEntry.id))) or 0)
+
+
 class Results:
-    """Every indicator of a period for every school, and their sums for any set of schools."""
+    """Every indicator of a period for every school, and their sums for any set of schools.
+
+    At a province's size the eight computations take a second or two, so they are kept per
+    period, day and data version (a new audit entry means the data changed) for
+    DASHBOARD_CACHE_SECONDS at most: every board, county or school, and the API share them,
+    and a change shows on the next request."""
 
     def __init__(self, period: Period, keys: Iterable[str] = KEYS) -> None:
         self.period = period
         self.plan = period.plan()
+        keys = tuple(keys)
+        seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", 0)
+        if not seconds:
+            self.per_school = {key: BY_KEY[key].compute(period) for key in keys}
+            return
+        cache_key = (period.key, period.start, period.at, keys, _data_version())
+        now = time.monotonic()
+        with _computed_lock:
+            hit = _computed.get(cache_key)
+        if hit is not None and hit[0] > now:
+            self.per_school = hit[1]
+            return
         self.per_school = {key: BY_KEY[key].compute(period) for key in keys}
+        with _computed_lock:
+            for stale in [k for k, (until, _v) in _computed.items() if until <= now]:
+                del _computed[stale]
+            _computed[cache_key] = (now + seconds, self.per_school)
 
     def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
         """The figure of the schools `school_ids` (the whole city when None). Ratio and cap

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from core import rules
 from core.extensions import db
@@ -232,3 +232,24 @@ def test_a_teacher_who_left_after_the_period_still_counts_for_it(city):
     assert plan.figure("dual_qualified_ratio").numerator == 4
     now = Results(parse_period(str(today().year)))
     assert now.figure("dual_qualified_ratio").denominator == 10
+
+
+def test_the_boards_share_one_computation_until_a_record_changes(app, city, make_user, monkeypatch):
+    from placements import mentor
+    from placements import services as placements
+    from placements.models import Placement
+    from tests.conftest import counted_statements
+
+    monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 300)
+    period = parse_period("2023-2025")
+    first = Results(period).figure("enterprise_practice_person_times").numerator
+    with counted_statements() as again:
+        assert Results(period).figure("enterprise_practice_person_times").numerator == first
+    assert len(again) == 1  # only the data version is read
+    # The submitted placement is approved: an audited change, seen by the next board at once.
+    waiting = db.session.scalars(select(Placement).where(Placement.status == "submitted")).one()
+    hr = make_user(Role.SCHOOL_HR, school=waiting.teacher.school)
+    mentor.confirm(mentor.create_link(waiting, hr), waiting.days, "陈工")
+    placements.transition(waiting, "approve", hr)
+    db.session.commit()
+    assert Results(period).figure("enterprise_practice_person_times").numerator == first + 1

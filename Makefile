@@ -57,7 +57,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 bench: translations
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

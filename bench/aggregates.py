@@ -87,14 +87,20 @@ PARTICIPATION_SQL = """
     JOIN students st ON st.id = ep.student_id
     WHERE ep.event_id IN (SELECT ev.id FROM competition_events ev
                           JOIN competitions c ON c.id = ev.competition_id WHERE c.year = :year)
-    GROUP BY st.school_id"""
+    GROUP BY st.school_id
+    UNION ALL
+    SELECT 'a', school_id, COUNT(*) FROM teachers WHERE status = 'active' GROUP BY school_id
+    UNION ALL
+    SELECT 'e', school_id, SUM(students) FROM school_enrollments WHERE year = :year
+    GROUP BY school_id"""
 
 
-def _participation_answer(rows: Any) -> dict[int, tuple[int, int]]:
+def _participation_answer(rows: Any) -> dict[int, tuple[int, ...]]:
+    """Per school: (teachers taking part, students taking part, active teachers, students)."""
     out: dict[int, list[int]] = {}
     for kind, school, n in rows:
-        out.setdefault(school, [0, 0])[0 if kind == "t" else 1] = int(n)
-    return {k: (v[0], v[1]) for k, v in out.items() if v[0] or v[1]}
+        out.setdefault(school, [0, 0, 0, 0])["tsae".index(kind)] = int(n or 0)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 MEDALS_SQL = """
@@ -200,9 +206,8 @@ def run(app: Flask, runs: int = 5) -> list[tuple[str, float]]:
             (
                 f"participation {year}, by school",
                 lambda: {
-                    k: (p.teachers, p.students)
+                    k: (p.teachers, p.students, p.active_teachers, p.enrolled_students)
                     for k, p in competition_stats.participation(year, by="school").items()
-                    if p.teachers or p.students
                 },
                 lambda: _participation_answer(
                     db.session.execute(text(PARTICIPATION_SQL), {"year": year})

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.db import paginate
 from core.errors import ValidationFailed
@@ -16,8 +17,7 @@ from core.views.forms_util import apply_errors, flash_errors, form_status
 
 from .. import services, stats
 from ..forms import CompetitionForm, EventForm, ResultForm, ResultsImportForm
-from ..models import Competition, Entry, Event
-from ..results_sheet import entries_of
+from ..models import Competition, Entry, EntryPerson, Event
 from . import bp
 
 READERS = (Role.ORGANIZER, Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR)
@@ -77,11 +77,29 @@ def edit(competition_id: int):  # type: ignore[no-untyped-def]
 def detail(competition_id: int):  # type: ignore[no-untyped-def]
     competition = db.get_or_404(Competition, competition_id)
     organizer = services.is_organizer(current_user)
-    entries = entries_of(competition)
+    # A page of entries at a time: a city competition has thousands.
+    query = (
+        select(Entry)
+        .join(Event, Entry.event_id == Event.id)
+        .where(Event.competition_id == competition.id)
+        .options(
+            joinedload(Entry.event),
+            joinedload(Entry.school),
+            selectinload(Entry.people).selectinload(EntryPerson.teacher),
+            selectinload(Entry.people).selectinload(EntryPerson.student),
+        )
+        .order_by(Event.id, Entry.id)
+    )
     if current_user.role == Role.SCHOOL_HR:
-        entries = [e for e in entries if e.school_id == current_user.school_id]
+        query = query.where(Entry.school_id == current_user.school_id)
     elif current_user.role == Role.BUREAU and current_user.county_id:
-        entries = [e for e in entries if e.school.county_id == current_user.county_id]
+        query = query.where(
+            Entry.school_id.in_(select(School.id).where(School.county_id == current_user.county_id))
+        )
+    event_id = request.args.get("event", type=int)
+    if event_id:
+        query = query.where(Entry.event_id == event_id)
+    entries = paginate(query, page=request.args.get("page", 1, type=int), per_page=50)
     counts = dict(
         db.session.execute(
             select(Entry.event_id, func.count(Entry.id))

@@ -56,7 +56,7 @@ def test_team_to_germany_and_back(
     page.locator("#building_start").fill("2026-01-01")
     page.locator("#building_end").fill("2028-12-31")
     page.get_by_role("button", name="立项").click()
-    expect(page.get_by_text("已立项")).to_be_visible()
+    expect(page.get_by_text("已立项", exact=True)).to_be_visible()
     page.goto("/overseas/new")
     page.locator("#theme").fill("双元制职业教育研修")
     page.locator("#country").fill("德国")

@@ -87,8 +87,9 @@ def problems(text: str, chinese: bool, allowed: set[str]) -> list[str]:
 
 
 def shape(path: str) -> str:
-    """One page of each kind: /teachers/12 and /teachers/13 are the same kind."""
-    return re.sub(r"\d+", "N", path)
+    """One page of each kind: /teachers/12 and /teachers/13 are the same kind, and so are two
+    rules' history pages (every rule's value also reads on the rules page itself)."""
+    return re.sub(r"^/admin/rules/.+", "/admin/rules/*", re.sub(r"\d+", "N", path))
 
 
 def crawl(
@@ -131,6 +132,8 @@ def crawl(
             target = urlsplit(urljoin("http://localhost" + path, href))
             if target.netloc != "localhost" or any(target.path.startswith(s) for s in SKIP):
                 continue
+            if target.path.endswith((".xlsx", ".zip")):
+                continue  # files, not pages (Excel cells are labels: see the export tests)
             url = target.path + (f"?{target.query}" if target.query else "")
             kind = shape(target.path)
             if kind in seen_shapes or url in depth:
@@ -165,6 +168,7 @@ def test_no_page_shows_a_code_or_a_python_value_to_any_role_in_either_language(a
             pages[username] = visited
             for path, issues in found.items():
                 report += [f"{username} {language} {path}: {issue}" for issue in issues]
-    print({k: len(v) for k, v in pages.items()}, pages["hr"], pages["teacher"])
+    # The crawl reached each role's pages (a menu that broke would show as too few).
+    assert all(len(visited) >= 8 for visited in pages.values()), pages
     unique = sorted(set(report))
     assert not unique, f"{len(unique)} problems:\n" + "\n".join(unique[:5000])

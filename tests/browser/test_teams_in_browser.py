@@ -81,7 +81,7 @@ def test_team_to_germany_and_back(
     page.goto(batch_url)
     for _ in range(2):
         page.get_by_role("button", name="选派").first.click()
-        expect(page.get_by_text("已完成")).to_be_visible()
+        expect(page.locator(".flash-success")).to_contain_text("已入选")
     page.get_by_role("button", name="退出").click()
 
     # They travel: the batch is over.

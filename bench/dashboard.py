@@ -81,6 +81,8 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
         print(f"\n{'indicator (plan 2023-2025, whole city)':<45} {'app ms':>8} {'SQL ms':>8} "
               f"{'ratio':>6}  answer")  # fmt: skip
         app_total = raw_total = 0.0
+        kept = app.config["DASHBOARD_CACHE_SECONDS"]
+        app.config["DASHBOARD_CACHE_SECONDS"] = 0  # the computation itself, not its reuse
         for key in KEYS:
             from dashboard.indicators import Results
 
@@ -102,6 +104,7 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
             raw_total += raw_ms
             print(f"{key:<45} {app_ms:>8.1f} {raw_ms:>8.1f} {app_ms / max(raw_ms, 0.01):>6.2f}  "
                   f"{verdict}")  # fmt: skip
+        app.config["DASHBOARD_CACHE_SECONDS"] = kept
         print(f"{'all eight (the city dashboard computes these)':<45} {app_total:>8.1f} "
               f"{raw_total:>8.1f} {app_total / max(raw_total, 0.01):>6.2f}")  # fmt: skip
         engine = db.engine

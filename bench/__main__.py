@@ -185,9 +185,10 @@ def main() -> None:
         from bench import load
 
         load.run(app, url, folder)
-    over = [(name, ratio) for name, ratio in ratios if ratio > 1.5]
+    over = [(name, ratio) for name, ratio, met in ratios if not met]
     if ratios:
-        print(f"\n{len(ratios) - len(over)} of {len(ratios)} aggregates within 1.5× of their SQL"
+        print(f"\n{len(ratios) - len(over)} of {len(ratios)} aggregates meet the goal "
+              "(≤ 1.5× their SQL, or within 5 ms of a 2 ms statement)"
               + "".join(f"\n  OVER: {name} ({ratio:.2f})" for name, ratio in over))  # fmt: skip
 
 

@@ -124,12 +124,9 @@ def value_text(type_name: str, code: str, value: Any) -> str:
         return "—"
     kind = KINDS.get(type_name)
     mapping = kind.values.get(code) if kind else None
-    if mapping is not None:
-        key = value.value if isinstance(value, enum.Enum) else value
-        for candidate, label in mapping.items():
-            plain = candidate.value if isinstance(candidate, enum.Enum) else candidate
-            if plain == key:
-                return str(label)
+    label = _lookup(mapping, value) if mapping is not None else None
+    if label is not None:
+        return label
     if isinstance(value, bool):
         return str(YES_NO[value])
     if isinstance(value, datetime):
@@ -235,12 +232,14 @@ def with_labels(data: dict[str, Any], **mappings: Mapping[Any, Any]) -> dict[str
     (Accept-Language, else the account's language): the same labels the pages show."""
     for key, mapping in mappings.items():
         value = data.get(key)
-        label = None
-        if value is not None:
-            plain = value.value if isinstance(value, enum.Enum) else value
-            for candidate, text in mapping.items():
-                if (candidate.value if isinstance(candidate, enum.Enum) else candidate) == plain:
-                    label = str(text)
-                    break
-        data[f"{key}_label"] = label
+        data[f"{key}_label"] = None if value is None else _lookup(mapping, value)
     return data
+
+
+def _lookup(mapping: Mapping[Any, Any], value: Any) -> str | None:
+    """The label of `value` in a label table keyed by enum members or plain codes."""
+    plain = value.value if isinstance(value, enum.Enum) else value
+    for candidate, label in mapping.items():
+        if (candidate.value if isinstance(candidate, enum.Enum) else candidate) == plain:
+            return str(label)
+    return None

@@ -274,7 +274,7 @@ def _record_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
     canvas.drawCentredString(
         doc.pagesize[0] / 2,
         15 * mm,
-        f"双师 · 温州市职业教育教师发展平台　第 {doc.page} 页".replace(" · ", "　"),
+        f"双师　温州市职业教育教师发展平台　第 {doc.page} 页",
     )
     canvas.restoreState()
 

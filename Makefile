@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# pytest-xdist: one test worker per core
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format bench translations messages install install-dev clean
 
@@ -46,7 +48,7 @@ run: translations
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pybabel compile -d core/translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -45,6 +45,29 @@ class IsolatedClient(FlaskClient):
             db.session.commit()
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1… when `make test` runs in parallel
+
+
+def _own_services_per_worker() -> None:
+    """Parallel workers each get a PostgreSQL database and a Redis database of their own, so one
+    worker's wipe between tests never empties the other's tables or rate-limit keys."""
+    if not WORKER:
+        return
+    n = int(WORKER.removeprefix("gw") or 0)
+    if os.environ.get("TEST_DATABASE_URL"):
+        base = os.environ["TEST_DATABASE_URL"]
+        name = f"{base.rsplit('/', 1)[1]}_{WORKER}"
+        admin = base.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+        os.environ["TEST_DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name
+    if os.environ.get("TEST_REDIS_URL"):
+        base, _slash, index = os.environ["TEST_REDIS_URL"].rpartition("/")
+        os.environ["TEST_REDIS_URL"] = f"{base}/{int(index or 15) - n}"
+
+
+_own_services_per_worker()
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
@@ -67,6 +90,7 @@ def empty_database_url(backend: str, tmp_dir: str, name: str) -> Iterator[str]:
 
     url = normalise(os.environ["TEST_DATABASE_URL"])
     admin = url.replace("postgresql+psycopg://", "postgresql://")
+    name = f"{name}_{WORKER}" if WORKER else name
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")

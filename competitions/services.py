@@ -411,6 +411,7 @@ def record_result(
     for key, value in values.items():
         setattr(entry, key, value)
     entry.result_recorded_at = utcnow()
+    competition.updated_at = entry.result_recorded_at  # so a sync sees its results changed
     changes = audit.pending_changes(entry, include={"award", "rank", "score"})
     db.session.flush()
     if not changes:

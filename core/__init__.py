@@ -66,6 +66,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
         ratelimit,
         tasks,
     )
+    from .api_admin import api as admin_api
     from .api_v1 import api as core_api
     from .forms import ROLE_LABELS
     from .notifications import bp as notifications_bp
@@ -75,6 +76,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     app.register_blueprint(core_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(core_api)
+    app.register_blueprint(admin_api)
     app.register_blueprint(notifications_bp)
     from .health import bp as health_bp
 

@@ -1,29 +1,35 @@
-"""JSON API plumbing under /api/v1: Bearer tokens, JSON errors, pagination, form validation for
-JSON bodies, and the OpenAPI document built from the documented routes.
+"""JSON API plumbing under /api/v1: Bearer tokens, schemas that validate requests and serialize
+answers (`core.schemas`), pagination, JSON errors, and the OpenAPI document (`core.openapi`).
 
-Each domain makes its own `ApiBlueprint` and documents every route with `@api.route(...,
-summary=...)`; a test checks that the document and the registered routes agree.
+Each domain makes its own `ApiBlueprint` and declares every route's schemas once with
+`@api.route(..., summary=, query=, body=, multipart=, response=)`; schemathesis checks in the
+suite that the routes keep what the document says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import Unauthorized
 from wtforms import Form
 
 from .accounts import user_for_token
 from .db import SAFE_METHODS, paginate
-from .errors import NotFound, ValidationFailed
+from .errors import NotFound, RuleViolated, ValidationFailed
 from .extensions import csrf, db
 from .forms import formdata_from
 from .permissions import require
+from .schemas import MAX_ID, between, field_messages
 
 PREFIX = "/api/v1"
 PUBLIC_ATTR = "_api_public"
@@ -31,7 +37,13 @@ DOC_ATTR = "_openapi"
 
 
 class ApiBlueprint(Blueprint):
-    """A blueprint under /api/v1 whose routes need a Bearer token unless marked public."""
+    """A blueprint under /api/v1 whose routes need a Bearer token unless marked public.
+
+    Each route declares its schemas once, and they do three things: `query` and `body` validate
+    the request (a 400 naming each field), `response` serializes what the view returns, and all of
+    them describe the operation in the OpenAPI document. A view gets the loaded `query`/`body` as
+    keyword arguments and returns a record (or a select statement, with `paged=True`).
+    """
 
     def __init__(self, name: str, import_name: str) -> None:
         super().__init__(name, import_name, url_prefix=PREFIX)
@@ -44,32 +56,131 @@ class ApiBlueprint(Blueprint):
         *,
         methods: list[str],
         summary: str,
+        description: str = "",
         tags: list[str] | None = None,
         public: bool = False,
-        params: dict[str, str] | None = None,
-        body: dict[str, Any] | None = None,
-        responses: dict[str, str] | None = None,
-        schema: dict[str, Any] | None = None,
+        query: type[Schema] | None = None,
+        body: type[Schema] | None = None,
+        multipart: type[Schema] | None = None,
+        response: type[Schema] | dict[str, Any] | None = None,
+        paged: bool = False,
+        status: int = 200,
+        errors: dict[int, str] | None = None,
+        produces: str = "application/json",
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         parent = super().route
 
         def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
-            setattr(fn, PUBLIC_ATTR, public)
+            spec = Operation(
+                summary=summary,
+                description=description,
+                tags=tags or [self.name.removesuffix("_api")],
+                public=public,
+                query=query,
+                body=body,
+                multipart=multipart,
+                response=response,
+                paged=paged,
+                status=status,
+                errors=errors or {},
+                produces=produces,
+            )
+
+            @wraps(fn)
+            def view(**kwargs: Any) -> Any:
+                return _call(fn, spec, kwargs)
+
+            setattr(view, PUBLIC_ATTR, public)
             doc = getattr(fn, DOC_ATTR, {})
             for method in methods:
-                doc[method.lower()] = {
-                    "summary": summary,
-                    "tags": tags or [self.name.removesuffix("_api")],
-                    "params": params or {},
-                    "body": body,
-                    "responses": responses or {},
-                    "schema": schema,
-                    "public": public,
-                }
-            setattr(fn, DOC_ATTR, doc)
-            return parent(rule, methods=methods)(fn)
+                doc[method.lower()] = spec
+            setattr(view, DOC_ATTR, doc)
+            return parent(rule, methods=methods)(view)
 
         return decorator
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    description: str
+    tags: list[str]
+    public: bool
+    query: type[Schema] | None
+    body: type[Schema] | None
+    multipart: type[Schema] | None
+    response: type[Schema] | dict[str, Any] | None
+    paged: bool
+    status: int
+    errors: dict[int, str]
+    produces: str
+
+
+def _query_args(schema: type[Schema]) -> dict[str, Any]:
+    """The query string as the schema reads it; a parameter it does not know is refused, so a
+    misspelt filter (`?stauts=`) is an error rather than a silently unfiltered list."""
+    declared = schema().fields
+    return {
+        name: request.args.getlist(name)
+        if isinstance(declared.get(name), fields.List)
+        else request.args.get(name)
+        for name in request.args
+    }
+
+
+def without_nul(value: Any) -> Any:
+    """A JSON body with its NUL characters taken out, as `core.security.CleanRequest` does for
+    query strings and forms: they mean nothing in a name or a note, and PostgreSQL refuses them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    return value
+
+
+def body_required(schema: type[Schema]) -> bool:
+    return any(field.required for field in schema().fields.values())
+
+
+def _body_of(schema: type[Schema]) -> dict[str, Any]:
+    """The JSON object sent; a step whose fields are all optional may be posted with no body."""
+    if not request.get_data(cache=True) and not body_required(schema):
+        return {}
+    return json_body()
+
+
+def _call(fn: Callable[..., Any], spec: Operation, kwargs: dict[str, Any]) -> Any:
+    for value in kwargs.values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFound(_("No such record."))
+    try:
+        if spec.query is not None:
+            kwargs["query"] = spec.query().load(_query_args(spec.query))
+        if spec.body is not None:
+            kwargs["body"] = spec.body().load(without_nul(_body_of(spec.body)))
+        if spec.multipart is not None:
+            parts = {**request.form.to_dict(), **request.files.to_dict()}
+            kwargs["form"] = spec.multipart().load(parts)
+    except ValidationError as err:
+        raise ValidationFailed(field_messages(err)) from None
+    try:
+        result = fn(**kwargs)
+    except RuleViolated:
+        raise
+    except ValidationFailed as err:
+        # The request matched the document; what refused it is a rule, not its shape.
+        raise RuleViolated(err.fields, err.message) from None
+    if isinstance(result, Response):
+        return result
+    if spec.status == 204:
+        return Response(status=204)
+    if spec.paged:
+        return _page(result, spec.response)  # type: ignore[arg-type]
+    if isinstance(spec.response, type):
+        return jsonify(spec.response().dump(result)), spec.status
+    return jsonify(result), spec.status
 
 
 def _authenticate() -> None:
@@ -84,33 +195,46 @@ def _authenticate() -> None:
         raise Unauthorized()
 
 
-def page_args() -> tuple[int, int]:
-    errors = {}
-    try:
-        page = int(request.args.get("page", 1))
-        if page < 1:
-            raise ValueError
-    except ValueError:
-        errors["page"] = _("Must be a whole number of at least 1.")
-        page = 1
-    try:
-        per_page = int(request.args.get("per_page", 25))
-        if not 1 <= per_page <= 200:
-            raise ValueError
-    except ValueError:
-        errors["per_page"] = _("Must be a whole number from 1 to 200.")
-        per_page = 25
-    if errors:
-        raise ValidationFailed(errors)
-    return page, per_page
+class PageQuery(Schema):
+    """`page` and `per_page` of every list; lists that sync add `updated_since`."""
+
+    class Meta:
+        unknown = RAISE
+
+    page = fields.Integer(
+        load_default=1, validate=between(1, 100_000), metadata={"description": "Page number"}
+    )
+    per_page = fields.Integer(
+        load_default=25, validate=between(1, 200), metadata={"description": "Items per page"}
+    )
 
 
-def paginated(query: Select[Any], serialize: Callable[[Any], dict[str, Any]]):  # type: ignore[no-untyped-def]
-    page, per_page = page_args()
+class SyncQuery(PageQuery):
+    """A list another system syncs from: `updated_since` keeps the records changed since then,
+    oldest change first (see `core.db.sync_order`)."""
+
+    updated_since = fields.AwareDateTime(
+        default_timezone=UTC,
+        metadata={"description": "Only records changed at or after this time (ISO 8601)"},
+    )
+
+
+def _page(query: Any, item: type[Schema]):  # type: ignore[no-untyped-def]
+    """One page of a select statement, each row dumped by `item`; a view may return
+    `(statement, transform)` to turn each row into what `item` describes first."""
+    transform = None
+    if isinstance(query, tuple):
+        query, transform = query
+    try:
+        args = PageQuery(unknown=EXCLUDE).load(_query_args(PageQuery))  # filters: the view's
+    except ValidationError as err:
+        raise ValidationFailed(field_messages(err)) from None
+    page, per_page = args["page"], args["per_page"]
     result = paginate(query, page=page, per_page=per_page, error_out=False, exact=True)
+    rows = [transform(r) for r in result.items] if transform else result.items
     return jsonify(
         {
-            "items": [serialize(item) for item in result.items],
+            "items": item(many=True).dump(rows),
             "page": page,
             "per_page": per_page,
             "total": result.total,
@@ -123,48 +247,6 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed({}, _("Send a JSON object in the request body."))
     return data
-
-
-MAX_ID = 2**31 - 1
-
-
-def record_id(value: Any, field: str, *, required: bool = True) -> int | None:
-    """An id from a JSON body or a query string, checked before it reaches a query: a whole
-    number the database can hold, or a field error naming `field`."""
-    if value is None or value == "":
-        if required:
-            raise ValidationFailed({field: _("This field is required.")})
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValidationFailed({field: _("Give the record's id, a whole number.")})
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationFailed({field: _("Give the record's id, a whole number.")}) from None
-    if not 0 < number <= MAX_ID:
-        raise ValidationFailed({field: _("No such record.")})
-    return number
-
-
-def id_list(value: Any, field: str) -> list[int]:
-    """A list of record ids from a JSON body (absent: an empty list)."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ValidationFailed({field: _("Send a list of record ids.")})
-    return [record_id(v, field) for v in value]  # type: ignore[misc]
-
-
-def text_value(value: Any, field: str, *, max_length: int = 200) -> str:
-    """A short text (a code, a reason) from a JSON body: a string or a number, never a list."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValidationFailed({field: _("Send text here.")})
-    text = str(value).strip()
-    if len(text) > max_length:
-        raise ValidationFailed({field: _("At most %(n)d characters.", n=max_length)})
-    return text
 
 
 def _as_form_value(value: Any) -> list[str]:
@@ -193,132 +275,24 @@ def validate_json(form_class: type[Form], data: dict[str, Any], obj: Any = None)
         formdata.setlist(name, _as_form_value(value))
     form = form_class(formdata=formdata, meta={"csrf": False})
     if not form.validate():
-        raise ValidationFailed({name: [str(e) for e in errs] for name, errs in form.errors.items()})
+        raise RuleViolated({name: [str(e) for e in errs] for name, errs in form.errors.items()})
     return form
 
 
-# --- OpenAPI ----------------------------------------------------------------------------------
-
-
-def _path_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
-    params = []
-    path = rule
-    for converter_and_name in rule.split("<")[1:]:
-        inner = converter_and_name.split(">")[0]
-        conv, _sep, name = inner.rpartition(":")
-        params.append(
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer" if conv == "int" else "string"},
-            }
-        )
-        path = path.replace(f"<{inner}>", "{" + name + "}")
-    return path, params
+# --- OpenAPI ---------------------------------------------------------------------------------
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:
-    paths: dict[str, dict[str, Any]] = {}
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith(PREFIX):
-            continue
-        doc = getattr(app.view_functions[rule.endpoint], DOC_ATTR, None)
-        if not doc:
-            continue
-        path, path_params = _path_params(rule.rule)
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            meta = doc.get(method.lower())
-            if meta is None:
-                continue
-            operation: dict[str, Any] = {
-                "operationId": f"{rule.endpoint}.{method.lower()}",
-                "summary": meta["summary"],
-                "tags": meta["tags"],
-                "parameters": path_params
-                + [
-                    {
-                        "name": n,
-                        "in": "query",
-                        "required": False,
-                        "description": d,
-                        "schema": {"type": "string"},
-                    }
-                    for n, d in meta["params"].items()
-                ],
-                "responses": {
-                    "200": {
-                        "description": meta["responses"].get("200", "OK"),
-                        **(
-                            {"content": {"application/json": {"schema": meta["schema"]}}}
-                            if meta.get("schema")
-                            else {}
-                        ),
-                    },
-                    **{
-                        code: {"description": text, "content": _error_content()}
-                        for code, text in meta["responses"].items()
-                        if code != "200"
-                    },
-                    "400": {"description": "Validation error", "content": _error_content()},
-                },
-            }
-            if not meta["public"]:
-                operation["security"] = [{"bearer": []}]
-                operation["responses"]["401"] = {
-                    "description": "Missing or invalid token",
-                    "content": _error_content(),
-                }
-                operation["responses"]["403"] = {
-                    "description": "Not allowed for this user",
-                    "content": _error_content(),
-                }
-            if meta["body"]:
-                operation["requestBody"] = {
-                    "required": True,
-                    "content": {"application/json": {"schema": meta["body"]}},
-                }
-            paths.setdefault(path.removeprefix(PREFIX) or "/", {})[method.lower()] = operation
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Shuangshi API",
-            "version": "1",
-            "description": "Teachers, placements, appointments, competitions and recognitions "
-            "of Wenzhou's vocational schools. Authenticate with `Authorization: Bearer <token>`.",
-        },
-        "servers": [{"url": PREFIX}],
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "properties": {
-                        "error": {
-                            "type": "object",
-                            "required": ["code", "message"],
-                            "properties": {
-                                "code": {"type": "string"},
-                                "message": {"type": "string"},
-                                "fields": {
-                                    "type": "object",
-                                    "additionalProperties": {
-                                        "type": "array",
-                                        "items": {"type": "string"},
-                                    },
-                                },
-                            },
-                        }
-                    },
-                }
-            },
-        },
-        "paths": paths,
-    }
+    """The document of every documented route, built from the routes' own schemas. Enum
+    descriptions carry their Chinese labels whatever the caller's language."""
+    from .openapi import build
 
-
-def _error_content() -> dict[str, Any]:
-    return {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    cached = app.extensions.get("openapi_document")
+    if cached is None:
+        with force_locale("zh_Hans_CN"):
+            cached = build(app, PREFIX, DOC_ATTR)
+        app.extensions["openapi_document"] = cached
+    return cached
 
 
 def get_visible(

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from marshmallow import fields, validate
 from werkzeug.exceptions import Forbidden
 
 from .errors import ServiceError
 from .extensions import db
+from .schemas import ApiSchema, Id
 
 MAX_AT_ONCE = 200
 
@@ -52,21 +54,23 @@ def parse_ids(values: Iterable[str]) -> list[int]:
     return ids[:MAX_AT_ONCE]
 
 
-BODY_SCHEMA = {
-    "type": "object",
-    "required": ["ids"],
-    "properties": {"ids": {"type": "array", "items": {"type": "integer"}, "maxItems": MAX_AT_ONCE}},
-}
+class BulkIn(ApiSchema):
+    ids = fields.List(
+        Id(),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_AT_ONCE),
+        metadata={"description": f"The records to decide, at most {MAX_AT_ONCE}"},
+    )
 
 
-def ids_from_json(body: dict[str, Any]) -> list[int]:
-    from .errors import ValidationFailed
+class RefusalOut(ApiSchema):
+    id = fields.Integer(required=True)
+    reason = fields.String(required=True)
 
-    raw = body.get("ids")
-    if not isinstance(raw, list) or not all(isinstance(i, int) and not isinstance(i, bool)
-                                            for i in raw):  # fmt: skip
-        raise ValidationFailed({"ids": _("Send a list of record ids.")})
-    return parse_ids(str(i) for i in raw)
+
+class OutcomesOut(ApiSchema):
+    done = fields.List(fields.Integer(), required=True)
+    refused = fields.List(fields.Nested(RefusalOut), required=True)
 
 
 def outcomes_json(outcomes: list[Outcome]) -> dict[str, Any]:

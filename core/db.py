@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, has_request_context, request
@@ -143,4 +144,16 @@ def paginate(
         max_per_page=kwargs.pop("max_per_page", None),
         error_out=kwargs.pop("error_out", True),
         count=kwargs.pop("count", True),
+    )
+
+
+def sync_order(query: Select[Any], model: Any, since: datetime | None) -> Select[Any]:
+    """A list another system can sync from: with `since`, only rows changed at or after it,
+    oldest change first; always ending on the id, so pages never shuffle between requests."""
+    if since is None:
+        return query.order_by(model.id)
+    if since.tzinfo is not None:
+        since = since.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC
+    return (
+        query.where(model.updated_at >= since).order_by(None).order_by(model.updated_at, model.id)
     )

@@ -27,11 +27,19 @@ class ServiceError(Exception):
 class ValidationFailed(ServiceError):
     """Per-field messages; views put them on the form, the API answers 400 with `fields`."""
 
-    code = "validation_error"
+    code = "validation_failed"
 
     def __init__(self, fields: dict[str, str | list[str]], message: str | None = None) -> None:
         super().__init__(message or _("Please correct the marked fields."))
         self.fields = {k: v if isinstance(v, list) else [v] for k, v in fields.items()}
+
+
+class RuleViolated(ValidationFailed):
+    """A request the API document calls well formed that a rule refuses (dates out of order, a
+    staff number in use): 409 with per-field messages, so a client tells it from a malformed one."""
+
+    status = 409
+    code = "rule_violated"
 
 
 class PermissionDenied(ServiceError):
@@ -45,10 +53,39 @@ class NotFound(ServiceError):
 
 
 class Conflict(ServiceError):
-    """The request is valid but the record's state does not allow it (409)."""
+    """The request is valid but the record's state does not allow it (409). Naming the state the
+    record is in (`status=`) makes it an `invalid_transition`."""
 
     status = 409
     code = "conflict"
+
+    def __init__(self, message: str, *, code: str | None = None, **extra: Any) -> None:
+        if code is None and extra.get("status") is not None:
+            code = "invalid_transition"
+        super().__init__(message, code=code, **extra)
+
+
+# Every `error.code` the API answers with, in one table (printed in the OpenAPI document).
+ERROR_CODES: dict[str, tuple[int, str]] = {
+    "validation_failed": (400, "The request does not match the document; `fields` names each "
+                          "field and what is wrong with it."),
+    "bad_request": (400, "The request could not be read at all."),
+    "unauthorized": (401, "No token, or a token revoked or expired."),
+    "forbidden": (403, "The token's user may not do this to this record."),
+    "not_found": (404, "No such record, or not one the user may see."),
+    "method_not_allowed": (405, "The path exists, not with this method."),
+    "invalid_transition": (409, "The record's state does not allow this step; `status` is the "
+                           "state it is in now."),
+    "rule_violated": (409, "Well formed, but a rule refuses it (dates out of order, a staff "
+                      "number in use, a date in the future); `fields` says which."),
+    "cap_exceeded": (409, "Approving would put the school's part-time teachers over 30% of its "
+                     "professional teachers."),
+    "conflict": (409, "The record's state or another record stands in the way; the message says "
+                 "which."),
+    "too_large": (413, "The upload is larger than 10 MB."),
+    "rate_limited": (429, "Too many requests; try again after `Retry-After` seconds."),
+    "server_error": (500, "Our fault; it is logged. Try again."),
+}  # fmt: skip
 
 
 def wants_json() -> bool:

@@ -227,15 +227,6 @@ def register_core() -> None:
     register_kind("RuleVersion", _l("the rule"), fields={"valid_from": _l("Valid from")})
 
 
-def with_labels(data: dict[str, Any], **mappings: Mapping[Any, Any]) -> dict[str, Any]:
-    """An API record with `<field>_label` beside each coded field, in the caller's language
-    (Accept-Language, else the account's language): the same labels the pages show."""
-    for key, mapping in mappings.items():
-        value = data.get(key)
-        data[f"{key}_label"] = None if value is None else _lookup(mapping, value)
-    return data
-
-
 def _lookup(mapping: Mapping[Any, Any], value: Any) -> str | None:
     """The label of `value` in a label table keyed by enum members or plain codes."""
     plain = value.value if isinstance(value, enum.Enum) else value

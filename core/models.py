@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -59,6 +59,10 @@ class School(db.Model):
     founder: Mapped[FounderType] = mapped_column(String(20))
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the record last changed: integrators sync with `updated_since`.
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now(), index=True
+    )
 
     county: Mapped[County] = relationship(back_populates="schools")
     enrollments: Mapped[list[SchoolEnrollment]] = relationship(

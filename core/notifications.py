@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -61,13 +61,28 @@ def unread_count(user: User) -> int:
     )
 
 
+def own(user: User) -> Select[tuple[Notification]]:
+    """The user's notifications, newest first."""
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
 @bp.get("/notifications")
 @login_required
 def index():  # type: ignore[no-untyped-def]
     pagination = paginate(
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        own(current_user),
         page=request.args.get("page", 1, type=int),
         per_page=30,
     )
@@ -77,11 +92,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.post("/notifications/read")
 @login_required
 def mark_read():  # type: ignore[no-untyped-def]
-    db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
+    mark_all_read(current_user)
     return redirect(safe_next(request.form.get("next")) or url_for("notifications.index"))
 
 

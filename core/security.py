@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Request, Response
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -33,8 +34,27 @@ class RecordId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _clean(pairs: Any) -> list[tuple[str, str]]:
+    return [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in pairs.items(multi=True)]
+
+
+class CleanRequest(Request):
+    """A request whose query string and form fields carry no NUL character: it means nothing in
+    a search or a name, and PostgreSQL refuses to compare or store it (a 500 otherwise)."""
+
+    @cached_property
+    def args(self):  # type: ignore[no-untyped-def,override]
+        return self.parameter_storage_class(_clean(super().args))
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        if "form" in self.__dict__:
+            self.__dict__["form"] = self.parameter_storage_class(_clean(self.__dict__["form"]))
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RecordId
+    app.request_class = CleanRequest
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -56,7 +56,7 @@ class Workflow:
                 _("This record is now “%(status)s”: “%(action)s” is not possible.",
                   status=self.states.get(record.status, record.status),
                   action=self.actions.get(action, action)),
-                status=str(record.status),
+                status=str(record.status), code="invalid_transition",
             )  # fmt: skip
         if not step.allowed(by, record):
             raise PermissionDenied(

@@ -2,17 +2,52 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy import select
 
-from core.api import ApiBlueprint
+from core.api import ApiBlueprint, PageQuery
+from core.api_v1 import TaskOut, task_json
+from core.errors import ValidationFailed
+from core.models import Role
 from core.permissions import require
+from core.timeutil import today
 
+from . import report, scopes
 from .board import as_json, build
 from .indicators import KEYS
+from .indicators import schools as indicator_schools
+from .models import IndicatorSnapshot
 from .scopes import DASHBOARD_ROLES
+from .snapshots import take
 
 api = ApiBlueprint("dashboard_api", __name__)
+
+
+def _scope() -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(r"^(city|county:[A-Za-z0-9-]{1,20}|school:[A-Za-z0-9-]{1,20})$"),
+        metadata={"description": "city, county:<code> or school:<code> (default: the user's own)"},
+    )
+
+
+def _period() -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(r"^20[0-9]{2}(-20[0-9]{2})?$"),
+        metadata={"description": "A plan such as 2023-2025, or a year such as 2026 (default: now)"},
+    )
+
+
+class IndicatorQuery(Schema):
+    class Meta:
+        unknown = RAISE
+
+    scope = _scope()
+    period = _period()
+
 
 FIGURE_SCHEMA = {
     "type": "object",
@@ -52,14 +87,89 @@ RESPONSE_SCHEMA = {
     methods=["GET"],
     summary="The plan's indicators against their targets, for a scope and a period",
     tags=["dashboard"],
-    params={
-        "scope": "city, county:<code> or school:<code> (default: the user's own)",
-        "period": "A plan such as 2023-2025, or a year such as 2026 (default: this year)",
-    },
-    responses={"200": "The indicators", "403": "Beyond the user's reach"},
-    schema=RESPONSE_SCHEMA,
+    query=IndicatorQuery,
+    response=RESPONSE_SCHEMA,
 )
-def indicators():  # type: ignore[no-untyped-def]
+def indicators(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     require(current_user.role in DASHBOARD_ROLES)
-    board = build(current_user, request.args.get("scope"), request.args.get("period"))
-    return jsonify(as_json(board))
+    return as_json(build(current_user, query.get("scope"), query.get("period")))
+
+
+class ReportIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    scope = _scope()
+    period = _period()
+
+
+@api.route(
+    "/indicators/report",
+    methods=["POST"],
+    summary="Prepare the PDF report of a scope and period in the background",
+    tags=["dashboard"],
+    body=ReportIn,
+    response=TaskOut,
+    status=202,
+)
+def start_report(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    require(current_user.role in DASHBOARD_ROLES)
+    board = build(current_user, body.get("scope"), body.get("period"))
+    return task_json(report.start(current_user, board))
+
+
+class SnapshotQuery(PageQuery):
+    scope = _scope()
+    key = fields.String(validate=validate.OneOf(KEYS), metadata={"description": "An indicator"})
+    since = fields.Date(metadata={"description": "Taken on or after"})
+
+
+class SnapshotOut(Schema):
+    scope = fields.String(required=True)
+    key = fields.String(required=True)
+    on = fields.Date(required=True)
+    numerator = fields.Integer(required=True)
+    denominator = fields.Integer(allow_none=True)
+    value = fields.Float(required=True)
+
+
+class TakenOut(Schema):
+    on = fields.Date(required=True)
+    values = fields.Integer(required=True, metadata={"description": "Values stored"})
+
+
+@api.route(
+    "/snapshots",
+    methods=["GET"],
+    summary="Stored indicator values of a scope, oldest first (taken nightly)",
+    tags=["dashboard"],
+    query=SnapshotQuery,
+    response=SnapshotOut,
+    paged=True,
+)
+def snapshots(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    require(current_user.role in DASHBOARD_ROLES)
+    rows = indicator_schools()
+    scope = scopes.find(query.get("scope"), current_user, rows)
+    if scope is None:
+        raise ValidationFailed({"scope": _("No such county or school.")})
+    require(scopes.may_see(current_user, scope, rows))
+    statement = select(IndicatorSnapshot).where(IndicatorSnapshot.scope == scope.key)
+    if query.get("key"):
+        statement = statement.where(IndicatorSnapshot.key == query["key"])
+    if query.get("since"):
+        statement = statement.where(IndicatorSnapshot.on >= query["since"])
+    return statement.order_by(IndicatorSnapshot.on, IndicatorSnapshot.key, IndicatorSnapshot.id)
+
+
+@api.route(
+    "/snapshots",
+    methods=["POST"],
+    summary="Take today's snapshot of every indicator now (administrators; safe to repeat)",
+    tags=["dashboard"],
+    response=TakenOut,
+    status=201,
+)
+def take_snapshot():  # type: ignore[no-untyped-def]
+    require(current_user.role == Role.ADMIN)
+    return {"on": today(), "values": take()}

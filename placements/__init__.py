@@ -20,10 +20,12 @@ def init_app(app: Flask) -> None:
     from . import demo as placement_demo
     from . import jobs, models  # noqa: F401
     from .api import api
+    from .api_practice import api as practice_api
     from .views import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    app.register_blueprint(practice_api)
     core_demo.register(placement_demo.build)
     profile.register_section(profile_section)
     nav.register_home_panel(home_panel)

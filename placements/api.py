@@ -4,245 +4,323 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import fields
 from sqlalchemy import or_, select
 
-from core.api import ApiBlueprint, get_visible, json_body, paginated, record_id, validate_json
-from core.bulk import BODY_SCHEMA, ids_from_json, outcomes_json
+from core.api import ApiBlueprint, SyncQuery, get_visible, validate_json
+from core.bulk import BulkIn, OutcomesOut, outcomes_json
+from core.db import sync_order
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.extensions import db
-from core.labels import with_labels
 from core.models import Role, School
 from core.permissions import require
+from core.schemas import (
+    MAX_ID,
+    ApiSchema,
+    Code,
+    Computed,
+    Id,
+    Label,
+    Timestamp,
+    Upload,
+    between,
+    form_schema,
+    length,
+)
+from teachers.api import TeacherRefOut
 from teachers.models import Teacher
 from teachers.permissions import can_view as can_view_teacher
 
-from . import labels, ledger, services
-from .forms import PlacementForm
-from .models import Enterprise, EvidenceKind, Placement, PlacementStatus
-from .permissions import can_edit, can_log_for, can_view, visible_placements
+from . import labels, ledger, mentor, services
+from .forms import CorrectionForm, PlacementForm
+from .models import Enterprise, Placement
+from .permissions import can_edit, can_log_for, can_view, is_school_hr, visible_placements
 
 api = ApiBlueprint("placements_api", __name__)
 
-PLACEMENT_BODY = {
-    "type": "object",
-    "required": ["credit_code", "post", "form", "start_date", "end_date"],
-    "properties": {
-        "teacher": {
-            "type": "integer",
-            "description": "Teacher id (HR only; a teacher logs their own)",
-        },
-        "credit_code": {"type": "string", "description": "统一社会信用代码 of the host enterprise"},
-        "enterprise_name": {"type": "string", "description": "Needed when the code is new"},
-        "industry": {"type": "string"},
-        "post": {"type": "string"},
-        "form": {"type": "string", "enum": ["visit", "training", "post", "rnd", "other"]},
-        "start_date": {"type": "string", "format": "date"},
-        "end_date": {"type": "string", "format": "date"},
-        "days": {"type": "number"},
-        "hours": {"type": "number", "description": "Converted to days when days are absent"},
-        "mentor_name": {"type": "string"},
-        "mentor_phone": {"type": "string"},
-        "description": {"type": "string"},
-    },
-}
-REASON_BODY = {"type": "object", "properties": {"reason": {"type": "string"}}}
+PlacementIn = form_schema(
+    PlacementForm,
+    "PlacementIn",
+    extra={"teacher": Id(metadata={"description": "Teacher id (HR; a teacher logs their own)"})},
+)
+PlacementPatch = form_schema(PlacementForm, "PlacementPatch", partial=True)
+CorrectionIn = form_schema(CorrectionForm, "CorrectionIn")
+PlacementStepIn = ApiSchema.from_dict(
+    {"reason": fields.String(allow_none=True, validate=length(max=500))}, name="PlacementStepIn"
+)
 
 
-def placement_json(p: Placement) -> dict[str, Any]:
-    return with_labels(
-        {
-            "id": p.id,
-            "teacher": {
-                "id": p.teacher_id,
-                "name": p.teacher.name,
-                "school": p.teacher.school.code,
-            },
-            "enterprise": {"name": p.enterprise.name, "credit_code": p.enterprise.credit_code},
-            "post": p.post,
-            "form": p.form,
-            "start_date": p.start_date.isoformat(),
-            "end_date": p.end_date.isoformat(),
-            "days": float(p.days),
-            "hours": float(p.hours) if p.hours is not None else None,
-            "status": p.status,
-            "confirmation": p.confirmation,
-            "decision_note": p.decision_note,
-            "revision": p.revision,
-            "evidence": [
-                {"id": e.id, "kind": e.kind, "name": e.upload.original_name} for e in p.evidence
-            ],
-        },
-        form=labels.FORM,
-        status=labels.STATUS,
-        confirmation=labels.CONFIRMATION,
-    )
+class EvidenceIn(ApiSchema):
+    kind = Code(labels.EVIDENCE, required=True)
+    file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG, at most 10 MB"})
+
+
+class EvidenceOut(ApiSchema):
+    id = fields.Integer(required=True)
+    kind = Code(labels.EVIDENCE, required=True)
+    kind_label = Label(labels.EVIDENCE)
+    name = Computed(lambda e: e.upload.original_name, {"type": "string"})
+
+
+class EnterpriseRefOut(ApiSchema):
+    name = fields.String(required=True)
+    credit_code = fields.String(required=True, metadata={"description": "统一社会信用代码"})
+
+
+class PlacementOut(ApiSchema):
+    id = fields.Integer(required=True)
+    teacher = fields.Nested(TeacherRefOut, required=True)
+    enterprise = fields.Nested(EnterpriseRefOut, required=True)
+    post = fields.String(required=True)
+    form = Code(labels.FORM, required=True)
+    form_label = Label(labels.FORM)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    days = fields.Float(required=True)
+    hours = fields.Float(allow_none=True)
+    status = Code(labels.STATUS, required=True)
+    status_label = Label(labels.STATUS)
+    confirmation = Code(labels.CONFIRMATION, allow_none=True)
+    confirmation_label = Label(labels.CONFIRMATION)
+    decision_note = fields.String(allow_none=True)
+    revision = fields.Integer(required=True)
+    evidence = fields.List(fields.Nested(EvidenceOut), required=True)
+    updated_at = Timestamp(required=True, metadata={"description": "Last change (UTC)"})
+
+
+class PlacementQuery(SyncQuery):
+    teacher = fields.Integer(validate=between(1, MAX_ID), metadata={"description": "Teacher id"})
+    school = fields.String(metadata={"description": "School code"})
+    status = Code(labels.STATUS)
+
+
+class PracticeOut(ApiSchema):
+    teacher_id = fields.Integer(required=True)
+    days_in_window = fields.Float(required=True)
+    required_days = fields.Integer(required=True)
+    window_start = fields.String(required=True, metadata={"format": "date"})
+    window_end = fields.String(required=True, metadata={"format": "date"})
+    meets_requirement = fields.Boolean(required=True)
+    shortfall_days = fields.Float(required=True)
+    status = fields.String(required=True)
+    oldest_counted_drops_out_on = fields.String(allow_none=True, metadata={"format": "date"})
+    new_teacher_without_enterprise_experience = fields.Boolean(required=True)
+
+
+class EnterpriseOut(ApiSchema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    credit_code = fields.String(required=True)
+    industry = fields.String(allow_none=True)
+    updated_at = Timestamp(required=True, metadata={"description": "Last change (UTC)"})
+
+
+class EnterpriseQuery(SyncQuery):
+    q = fields.String(metadata={"description": "Name contains, or code starts with"})
+
+
+class MentorLinkOut(ApiSchema):
+    url = fields.String(required=True, metadata={"description": "Send it to the mentor"})
 
 
 @api.route(
     "/placements",
     methods=["POST"],
     summary="Log a placement (saved as a draft)",
-    body=PLACEMENT_BODY,
-    responses={"201": "Created"},
+    body=PlacementIn,
+    response=PlacementOut,
+    status=201,
+    errors={409: "A rule refuses it (`rule_violated`: dates, overlap, credit code…)"},
 )
-def create():  # type: ignore[no-untyped-def]
-    data = json_body()
-    teacher_id = data.pop("teacher", None)
-    teacher = (
-        current_user.teacher
-        if current_user.role == Role.TEACHER
-        else db.session.get(Teacher, record_id(teacher_id, "teacher"))
-    )
+def create(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    teacher_id = body.pop("teacher", None)
+    if current_user.role == Role.TEACHER:
+        teacher = current_user.teacher
+    elif teacher_id is None:
+        raise ValidationFailed({"teacher": _("This field is required.")})
+    else:
+        teacher = db.session.get(Teacher, teacher_id)
     if teacher is None:
         raise NotFound(_("No such teacher."))
     require(can_log_for(current_user, teacher))
-    form = validate_json(PlacementForm, data)
+    form = validate_json(PlacementForm, body)
+    return _save(form, teacher, None)
+
+
+def _save(form: PlacementForm, teacher: Teacher, placement: Placement | None) -> Placement:
     enterprise = services.find_or_add_enterprise(
         form.credit_code.data, form.enterprise_name.data, current_user, form.industry.data or ""
     )
-    placement = services.save_draft(teacher, enterprise, form.data, current_user)
-    return jsonify(placement_json(placement)), 201
+    return services.save_draft(teacher, enterprise, form.data, current_user, placement)
 
 
 @api.route(
     "/placements",
     methods=["GET"],
     summary="Placements visible to the user",
-    params={
-        "teacher": "Teacher id",
-        "school": "School code",
-        "status": "Status",
-        "page": "Page number",
-        "per_page": "Items per page (≤ 200)",
-    },
+    query=PlacementQuery,
+    response=PlacementOut,
+    paged=True,
 )
-def index():  # type: ignore[no-untyped-def]
-    query = visible_placements(current_user)
-    if request.args.get("teacher"):
-        teacher_id = record_id(request.args.get("teacher"), "teacher")
-        query = query.where(Placement.teacher_id == teacher_id)
-    if request.args.get("school"):
-        query = query.where(
-            Teacher.school_id.in_(select(School.id).where(School.code == request.args["school"]))
+def index(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    statement = visible_placements(current_user)
+    if query.get("teacher"):
+        statement = statement.where(Placement.teacher_id == query["teacher"])
+    if query.get("school"):
+        statement = statement.where(
+            Teacher.school_id.in_(select(School.id).where(School.code == query["school"]))
         )
-    if request.args.get("status") in set(PlacementStatus):
-        query = query.where(Placement.status == request.args["status"])
-    return paginated(query.order_by(Placement.id.desc()), placement_json)
+    if query.get("status"):
+        statement = statement.where(Placement.status == query["status"])
+    if query.get("updated_since") is None:
+        statement = statement.order_by(Placement.id.desc())
+    return sync_order(statement, Placement, query.get("updated_since"))
 
 
 def _placement(placement_id: int) -> Placement:
     return get_visible(Placement, placement_id, _("No such placement."), can_view)
 
 
-@api.route("/placements/<int:placement_id>", methods=["GET"], summary="One placement")
+@api.route(
+    "/placements/<int:placement_id>",
+    methods=["GET"],
+    summary="One placement",
+    response=PlacementOut,
+)
 def get(placement_id: int):  # type: ignore[no-untyped-def]
-    return jsonify(placement_json(_placement(placement_id)))
+    return _placement(placement_id)
+
+
+@api.route(
+    "/placements/<int:placement_id>",
+    methods=["PATCH"],
+    summary="Change a draft or returned placement (its teacher, or HR logging for them)",
+    body=PlacementPatch,
+    response=PlacementOut,
+    errors={409: "Not a draft or returned placement, or a rule refuses it"},
+)
+def edit(placement_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    require(can_edit(current_user, placement))
+    current = {"credit_code": placement.enterprise.credit_code,
+               "enterprise_name": placement.enterprise.name}  # fmt: skip
+    form = validate_json(PlacementForm, {**current, **body}, obj=placement)
+    return _save(form, placement.teacher, placement)
+
+
+@api.route(
+    "/placements/<int:placement_id>/correct",
+    methods=["POST"],
+    summary="HR corrects an approved placement (a new revision, with the reason)",
+    body=CorrectionIn,
+    response=PlacementOut,
+    errors={409: "Not an approved placement, or a rule refuses it"},
+)
+def correct(placement_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    placement = _placement(placement_id)
+    require(is_school_hr(current_user, placement))
+    form = validate_json(CorrectionForm, body)
+    services.correct_approved(placement, form.data, form.reason.data, current_user)
+    return placement
+
+
+@api.route(
+    "/placements/<int:placement_id>/mentor-link",
+    methods=["POST"],
+    summary="A new link for the enterprise mentor to confirm a submitted placement (any earlier "
+    "link stops working)",
+    response=MentorLinkOut,
+    status=201,
+    errors={409: "Not submitted, or confirmed already"},
+)
+def mentor_link(placement_id: int):  # type: ignore[no-untyped-def]
+    url = mentor.create_link(_placement(placement_id), current_user)
+    return {"url": url}
 
 
 @api.route(
     "/placements/<int:placement_id>/<any(submit, withdraw, approve, reject, return):action>",
     methods=["POST"],
     summary="Move a placement through its workflow (reject and return need a reason)",
-    body=REASON_BODY,
-    responses={"409": "Not possible in the current state"},
+    body=PlacementStepIn,
+    response=PlacementOut,
+    errors={409: "Not possible in the current state (`invalid_transition`)"},
 )
-def act(placement_id: int, action: str):  # type: ignore[no-untyped-def]
+def act(placement_id: int, action: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     placement = _placement(placement_id)
-    data = request.get_json(silent=True) or {}
-    services.transition(placement, action, current_user, str(data.get("reason") or ""))
-    return jsonify(placement_json(placement))
+    services.transition(placement, action, current_user, body.get("reason") or "")
+    return placement
 
 
 @api.route(
     "/teachers/<int:teacher_id>/practice",
     methods=["GET"],
     summary="The practice ledger: days in the 5-year window against the requirement",
+    response=PracticeOut,
 )
 def practice(teacher_id: int):  # type: ignore[no-untyped-def]
     teacher = db.session.get(Teacher, teacher_id)
-    if teacher is None:
+    if teacher is None or not can_view_teacher(current_user, teacher):
         raise NotFound(_("No such teacher."))
-    require(can_view_teacher(current_user, teacher))
-    return jsonify(ledger.summary(teacher).as_json())
+    return ledger.summary(teacher).as_json()
 
 
 @api.route(
     "/enterprises",
     methods=["GET"],
     summary="Enterprise directory, by name or credit code",
-    params={
-        "q": "Name contains, or code starts with",
-        "page": "Page number",
-        "per_page": "Items per page (≤ 200)",
-    },
+    query=EnterpriseQuery,
+    response=EnterpriseOut,
+    paged=True,
 )
-def enterprises():  # type: ignore[no-untyped-def]
-    q = (request.args.get("q") or "").strip()
-    query = select(Enterprise).order_by(Enterprise.name)
+def enterprises(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    q = (query.get("q") or "").strip()
+    statement = select(Enterprise).order_by(Enterprise.name)
     if q:
-        query = query.where(
+        statement = statement.where(
             or_(Enterprise.name.contains(q), Enterprise.credit_code.startswith(q.upper()))
         )
-    return paginated(
-        query,
-        lambda e: {
-            "id": e.id,
-            "name": e.name,
-            "credit_code": e.credit_code,
-            "industry": e.industry,
-        },
-    )
+    return sync_order(statement, Enterprise, query.get("updated_since"))
 
 
 @api.route(
     "/placements/bulk-approve",
     methods=["POST"],
     summary="HR approves several placements; each is checked on its own (done / refused, why)",
-    body=BODY_SCHEMA,
+    body=BulkIn,
+    response=OutcomesOut,
 )
-def bulk_approve():  # type: ignore[no-untyped-def]
+def bulk_approve(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     require(current_user.role == Role.SCHOOL_HR)
-    outcomes = services.approve_many(ids_from_json(json_body()), current_user)
-    return jsonify(outcomes_json(outcomes))
+    return outcomes_json(services.approve_many(list(dict.fromkeys(body["ids"])), current_user))
 
 
 @api.route(
     "/placements/<int:placement_id>",
     methods=["DELETE"],
     summary="Delete a draft placement (its teacher, or HR logging for them)",
-    responses={"204": "Deleted", "409": "Not a draft"},
+    status=204,
+    errors={409: "Not a draft"},
 )
 def delete(placement_id: int):  # type: ignore[no-untyped-def]
     placement = _placement(placement_id)
     services.delete_draft(placement, current_user)
-    return "", 204
 
 
 @api.route(
     "/placements/<int:placement_id>/evidence",
     methods=["POST"],
-    summary="Add a file of evidence to a draft or returned placement (multipart/form-data: "
-    "kind = agreement, attendance, assessment or other; file = PDF, JPEG or PNG ≤ 10 MB)",
-    responses={"201": "Added", "409": "Not a draft or returned placement"},
+    summary="Add a file of evidence to a draft or returned placement",
+    multipart=EvidenceIn,
+    response=EvidenceOut,
+    status=201,
+    errors={409: "Not a draft or returned placement"},
 )
-def add_evidence(placement_id: int):  # type: ignore[no-untyped-def]
+def add_evidence(placement_id: int, form: dict[str, Any]):  # type: ignore[no-untyped-def]
     placement = _placement(placement_id)
     require(can_edit(current_user, placement))
     if placement.status not in ("draft", "returned"):
         raise Conflict(_("Evidence is added to a draft or a returned placement."))
-    kind = request.form.get("kind") or ""
-    upload = request.files.get("file")
-    errors = {}
-    if kind not in {k.value for k in EvidenceKind}:
-        kinds = "、".join(f"{k.value}（{v}）" for k, v in labels.EVIDENCE.items())
-        errors["kind"] = _("Choose one of: %(kinds)s.", kinds=kinds)
-    if upload is None or not upload.filename:
-        errors["file"] = _("Choose a file.")
-    if errors:
-        raise ValidationFailed(errors)
-    evidence = services.add_evidence(placement, kind, upload, current_user)
-    body = {"id": evidence.id, "kind": evidence.kind, "name": evidence.upload.original_name}
-    return jsonify(body), 201
+    return services.add_evidence(placement, form["kind"], form["file"], current_user)

@@ -396,6 +396,7 @@ def correct_approved(
         },
         completed=True,
     )
+    values["description"] = values.get("description") or ""  # the API may send null
     _refuse_overlap(placement.teacher, values["start_date"], values["end_date"], placement.id)
     for key in CORRECTABLE:
         setattr(placement, key, values[key])

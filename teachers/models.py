@@ -98,7 +98,7 @@ class Teacher(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     school: Mapped[School] = relationship()
     # The account of a teacher; core's User gains `.teacher` without importing this package.

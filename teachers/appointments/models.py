@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -79,6 +79,10 @@ class Appointment(db.Model):
     termination_reason: Mapped[str] = mapped_column(String(500), default="")
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the record last changed: integrators sync with `updated_since`.
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now(), index=True
+    )
 
     school: Mapped[School] = relationship()
     agreement: Mapped[Upload | None] = relationship()

@@ -5,125 +5,204 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import fields
 from sqlalchemy import select
 
-from core.api import ApiBlueprint, get_visible, id_list, json_body, paginated, record_id, text_value
+from core.api import ApiBlueprint, SyncQuery, get_visible
+from core.db import sync_order
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
-from core.labels import with_labels
 from core.permissions import school_scope
+from core.schemas import (
+    ApiSchema,
+    Code,
+    Computed,
+    Id,
+    Label,
+    Timestamp,
+    Upload,
+    between,
+    form_schema,
+    length,
+    one_of,
+)
 from teachers.models import Teacher
 
 from . import services
-from .forms import LEVELS, TEAM_STATUS
+from .forms import LEVELS, TEAM_STATUS, BatchForm
 from .models import InnovationTeam, Nomination, OverseasBatch
 
 api = ApiBlueprint("teams_api", __name__)
+MEMBER_KINDS = ["teacher", "partner", "enterprise"]
 
 
-def team_json(t: InnovationTeam) -> dict[str, Any]:
-    return with_labels(
-        {
-            "id": t.id,
-            "school": t.school.code,
-            "name": t.name,
-            "field": t.field,
-            "level_sought": t.level_sought,
-            "level": t.level,
-            "status": t.status,
-            "leader": t.leader_id,
-            "project_no": t.project_no,
-            "members": [
-                {"teacher": m.teacher_id, "name": m.name, "backbone": m.backbone, "kind": m.kind}
-                for m in t.members
-            ],
-            "warnings": services.composition_warnings(t),
-        },
-        level_sought=LEVELS,
-        level=LEVELS,
-        status=TEAM_STATUS,
+class MemberOut(ApiSchema):
+    teacher = fields.Integer(attribute="teacher_id", allow_none=True)
+    name = fields.String(required=True)
+    backbone = fields.Boolean(required=True)
+    kind = fields.String(required=True)
+
+
+class TeamOut(ApiSchema):
+    id = fields.Integer(required=True)
+    school = Computed(lambda t: t.school.code, {"type": "string"})
+    name = fields.String(required=True)
+    field = fields.String(required=True)
+    level_sought = Code(LEVELS, required=True)
+    level_sought_label = Label(LEVELS)
+    level = Code(LEVELS, allow_none=True)
+    level_label = Label(LEVELS)
+    status = Code(TEAM_STATUS, required=True)
+    status_label = Label(TEAM_STATUS)
+    leader = fields.Integer(attribute="leader_id", allow_none=True)
+    project_no = fields.String(allow_none=True)
+    members = fields.List(fields.Nested(MemberOut), required=True)
+    updated_at = Timestamp(required=True, metadata={"description": "Last change (UTC)"})
+    warnings = Computed(
+        lambda t: [str(w) for w in services.composition_warnings(t)],
+        {"type": "array", "items": {"type": "string"}},
     )
 
 
-def batch_json(b: OverseasBatch) -> dict[str, Any]:
-    return {
-        "id": b.id,
-        "theme": b.theme,
-        "country": b.country,
-        "hosts": b.hosts,
-        "start_date": b.start_date.isoformat(),
-        "end_date": b.end_date.isoformat(),
-        "capacity": b.capacity,
-        "teams": [t.id for t in b.teams],
-        "nominations": [
-            {"id": n.id, "teacher": n.teacher_id, "status": n.status} for n in b.nominations
-        ],
-    }
+class MemberIn(ApiSchema):
+    teacher = Id(allow_none=True, metadata={"description": "A teacher of the school, by id"})
+    name = fields.String(validate=length(max=40), metadata={"description": "From outside"})
+    employer = fields.String(validate=length(max=120))
+    kind = fields.String(load_default="partner", validate=one_of(MEMBER_KINDS))
+    backbone = fields.Boolean(load_default=False)
+
+
+class TeamIn(ApiSchema):
+    name = fields.String(required=True, validate=length(min=1, max=120))
+    field = fields.String(required=True, validate=length(min=1, max=80))
+    level_sought = Code(LEVELS, required=True)
+    leader = Id(required=True, metadata={"description": "The leader's teacher id"})
+    members = fields.List(fields.Nested(MemberIn))
+    plan = fields.String(allow_none=True, validate=length(max=8000))
+
+
+class TeamStepIn(ApiSchema):
+    reason = fields.String(allow_none=True, validate=length(max=500))
+    project_no = fields.String(allow_none=True, validate=length(max=60))
+    building_start = fields.Date(allow_none=True)
+    building_end = fields.Date(allow_none=True)
+    level = Code(LEVELS, allow_none=True)
+
+
+class LevelIn(ApiSchema):
+    level = Code(LEVELS, required=True)
+    note = fields.String(allow_none=True, validate=length(max=500))
+
+
+class DocumentIn(ApiSchema):
+    file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG, at most 10 MB"})
+
+
+class TeamReportIn(ApiSchema):
+    year = fields.Integer(validate=between(2000, 2100), metadata={"description": "Default: now"})
+    summary = fields.String(validate=length(max=4000))
+    file = Upload(metadata={"description": "PDF, JPEG or PNG, at most 10 MB"})
+
+
+class ReturnReportIn(ApiSchema):
+    summary = fields.String(validate=length(max=4000))
+    report = Upload(required=True, metadata={"description": "PDF, JPEG or PNG, at most 10 MB"})
+
+
+class TeamQuery(SyncQuery):
+    status = Code(TEAM_STATUS)
+
+
+class NominationOut(ApiSchema):
+    id = fields.Integer(required=True)
+    teacher = fields.Integer(attribute="teacher_id", required=True)
+    status = fields.String(required=True)
+
+
+class BatchOut(ApiSchema):
+    id = fields.Integer(required=True)
+    theme = fields.String(required=True)
+    country = fields.String(required=True)
+    hosts = fields.String(allow_none=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    capacity = fields.Integer(required=True)
+    teams = Computed(
+        lambda b: [t.id for t in b.teams], {"type": "array", "items": {"type": "integer"}}
+    )
+    nominations = fields.List(fields.Nested(NominationOut), required=True)
+    updated_at = Timestamp(required=True, metadata={"description": "Last change (UTC)"})
+
+
+OverseasBatchIn = form_schema(
+    BatchForm,
+    "OverseasBatchIn",
+    extra={"teams": fields.List(Id(), metadata={"description": "Team ids going together"})},
+)
+
+
+class NominateIn(ApiSchema):
+    teacher = Id(required=True)
 
 
 def _team(team_id: int) -> InnovationTeam:
     return get_visible(InnovationTeam, team_id, _("No such team."), services.can_view_team)
 
 
-def _date(data: dict[str, Any], key: str) -> date | None:
-    try:
-        return date.fromisoformat(str(data[key])) if data.get(key) else None
-    except ValueError:
-        raise ValidationFailed({key: _("Enter a date as YYYY-MM-DD.")}) from None
-
-
 @api.route(
     "/teams",
     methods=["GET"],
     summary="Innovation teams visible to the user",
-    params={"status": "Status", "page": "Page number", "per_page": "Items per page (≤ 200)"},
+    query=TeamQuery,
+    response=TeamOut,
+    paged=True,
 )
-def teams():  # type: ignore[no-untyped-def]
-    query = select(InnovationTeam).where(school_scope(current_user, InnovationTeam.school_id))
-    if request.args.get("status"):
-        query = query.where(InnovationTeam.status == request.args["status"])
-    return paginated(query.order_by(InnovationTeam.id.desc()), team_json)
+def teams(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    statement = select(InnovationTeam).where(school_scope(current_user, InnovationTeam.school_id))
+    if query.get("status"):
+        statement = statement.where(InnovationTeam.status == query["status"])
+    if query.get("updated_since") is None:
+        statement = statement.order_by(InnovationTeam.id.desc())
+    return sync_order(statement, InnovationTeam, query.get("updated_since"))
 
 
 @api.route(
     "/teams",
     methods=["POST"],
     summary="Apply for a team (a draft): leader and members by teacher id",
-    body={"type": "object", "required": ["name", "field", "level_sought", "leader"]},
-    responses={"201": "Created"},
+    body=TeamIn,
+    response=TeamOut,
+    status=201,
+    errors={409: "A rule refuses it (`rule_violated`)"},
 )
-def create_team():  # type: ignore[no-untyped-def]
-    data = json_body()
-    listed = data.get("members") or []
-    if not isinstance(listed, list) or not all(isinstance(m, dict) for m in listed):
-        raise ValidationFailed({"members": _("Members are objects.")})
+def create_team(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     members = [
         services.MemberInput(
-            teacher_id=record_id(m.get("teacher"), "members", required=False),
-            name=text_value(m.get("name"), "members", max_length=40),
-            employer=text_value(m.get("employer"), "members", max_length=120),
-            kind=text_value(m.get("kind"), "members", max_length=20) or "partner",
+            teacher_id=m.get("teacher"),
+            name=(m.get("name") or "").strip(),
+            employer=(m.get("employer") or "").strip(),
+            kind=m.get("kind") or "partner",
             backbone=bool(m.get("backbone")),
         )
-        for m in listed
+        for m in body.pop("members", None) or []
     ]
-    data["leader"] = record_id(data.get("leader"), "leader")
     if current_user.school is None:
         raise ValidationFailed({}, _("School HR applies for their own school's teams."))
-    team = services.save_team(
-        current_user.school, {**data, "leader_id": data.get("leader")}, members, current_user
+    return services.save_team(
+        current_user.school, {**body, "leader_id": body["leader"]}, members, current_user
     )
-    return jsonify(team_json(team)), 201
 
 
 @api.route(
-    "/teams/<int:team_id>", methods=["GET"], summary="One team, with the composition warnings"
+    "/teams/<int:team_id>",
+    methods=["GET"],
+    summary="One team, with the composition warnings",
+    response=TeamOut,
 )
 def get_team(team_id: int):  # type: ignore[no-untyped-def]
-    return jsonify(team_json(_team(team_id)))
+    return _team(team_id)
 
 
 @api.route(
@@ -131,68 +210,116 @@ def get_team(team_id: int):  # type: ignore[no-untyped-def]
     methods=["POST"],
     summary="Move a team through its life cycle "
     "(approve takes project_no, building_start, building_end, level)",
-    responses={"409": "Not possible now"},
+    body=TeamStepIn,
+    response=TeamOut,
+    errors={409: "Not possible now (`invalid_transition`), or a rule refuses it"},
 )
-def act(team_id: int, action: str):  # type: ignore[no-untyped-def]
+def act(team_id: int, action: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     team = _team(team_id)
-    data = request.get_json(silent=True) or {}
-    if action == "accept" and team.status == "approved":
-        services.move_team(team, "start", current_user) if services.is_school_hr(
-            current_user, team.school_id
-        ) else None
+    hr = services.is_school_hr(current_user, team.school_id)
+    if action == "accept" and team.status == "approved" and hr:
+        services.move_team(team, "start", current_user)
     services.move_team(
         team,
         action,
         current_user,
-        str(data.get("reason") or ""),
-        str(data.get("project_no") or ""),
-        _date(data, "building_start"),
-        _date(data, "building_end"),
-        data.get("level"),
+        body.get("reason") or "",
+        body.get("project_no") or "",
+        body.get("building_start"),
+        body.get("building_end"),
+        body.get("level"),
     )
-    return jsonify(team_json(team))
+    return team
+
+
+@api.route(
+    "/teams/<int:team_id>/application",
+    methods=["POST"],
+    summary="Upload the team's application document (before applying)",
+    multipart=DocumentIn,
+    response=TeamOut,
+    errors={409: "Only a draft's document can be replaced"},
+)
+def application(team_id: int, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    team = _team(team_id)
+    services.attach_application(team, form["file"], current_user)
+    return team
+
+
+@api.route(
+    "/teams/<int:team_id>/level",
+    methods=["POST"],
+    summary="The bureau recognises the team at a higher level (history kept)",
+    body=LevelIn,
+    response=TeamOut,
+    errors={409: "Not an approved team, or not a higher level"},
+)
+def raise_level(team_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    team = _team(team_id)
+    services.raise_level(team, body["level"], body.get("note") or "", current_user)
+    return team
+
+
+@api.route(
+    "/teams/<int:team_id>/reports",
+    methods=["POST"],
+    summary="File the team's annual report (HR)",
+    multipart=TeamReportIn,
+    response=TeamOut,
+    status=201,
+    errors={409: "Annual reports are for teams under construction"},
+)
+def add_report(team_id: int, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    team = _team(team_id)
+    year = form.get("year") or date.today().year
+    services.add_report(team, year, form.get("summary") or "", form.get("file"), current_user)
+    return team
 
 
 @api.route(
     "/overseas-batches",
     methods=["GET"],
     summary="Overseas study batches",
-    params={"page": "Page number", "per_page": "Items per page (≤ 200)"},
+    query=SyncQuery,
+    response=BatchOut,
+    paged=True,
 )
-def batches():  # type: ignore[no-untyped-def]
-    return paginated(select(OverseasBatch).order_by(OverseasBatch.start_date.desc()), batch_json)
+def batches(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    statement = select(OverseasBatch)
+    if query.get("updated_since") is None:
+        statement = statement.order_by(OverseasBatch.start_date.desc())
+    return sync_order(statement, OverseasBatch, query.get("updated_since"))
 
 
 @api.route(
     "/overseas-batches",
     methods=["POST"],
     summary="Create a batch (bureau or school)",
-    body={"type": "object", "required": ["theme", "country", "start_date", "end_date", "capacity"]},
-    responses={"201": "Created"},
+    body=OverseasBatchIn,
+    response=BatchOut,
+    status=201,
+    errors={409: "A rule refuses it (`rule_violated`)"},
 )
-def create_batch():  # type: ignore[no-untyped-def]
-    data = json_body()
-    values = {**data, "start_date": _date(data, "start_date"), "end_date": _date(data, "end_date")}
-    if not values["start_date"] or not values["end_date"]:
-        raise ValidationFailed({"start_date": _("This field is required.")})
-    batch = services.create_batch(values, id_list(data.get("teams"), "teams"), current_user)
-    return jsonify(batch_json(batch)), 201
+def create_batch(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    teams = list(dict.fromkeys(body.pop("teams", None) or []))
+    return services.create_batch(body, teams, current_user)
 
 
 @api.route(
     "/overseas-batches/<int:batch_id>/nominations",
     methods=["POST"],
     summary="Nominate a teacher (by id)",
-    body={"type": "object", "required": ["teacher"]},
-    responses={"201": "Created"},
+    body=NominateIn,
+    response=NominationOut,
+    status=201,
+    errors={409: "A rule refuses it (`rule_violated`: nominated already, not eligible)"},
 )
-def nominate(batch_id: int):  # type: ignore[no-untyped-def]
+def nominate(batch_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     batch = db.session.get(OverseasBatch, batch_id)
-    teacher = db.session.get(Teacher, record_id(json_body().get("teacher"), "teacher"))
+    teacher = db.session.get(Teacher, body["teacher"])
     if batch is None or teacher is None:
         raise NotFound(_("No such batch or teacher."))
-    nomination = services.nominate(batch, teacher, current_user)
-    return jsonify({"id": nomination.id, "status": nomination.status}), 201
+    return services.nominate(batch, teacher, current_user)
 
 
 def _nomination(nomination_id: int) -> Nomination:
@@ -203,22 +330,24 @@ def _nomination(nomination_id: int) -> Nomination:
     "/nominations/<int:nomination_id>/<any(select, decline, confirm):action>",
     methods=["POST"],
     summary="The bureau selects or declines; the teacher confirms",
-    responses={"409": "Not possible now"},
+    response=NominationOut,
+    errors={409: "Not possible now"},
 )
 def decide(nomination_id: int, action: str):  # type: ignore[no-untyped-def]
     nomination = _nomination(nomination_id)
     services.decide_nomination(nomination, action, current_user)
-    return jsonify({"id": nomination.id, "status": nomination.status})
+    return nomination
 
 
 @api.route(
     "/nominations/<int:nomination_id>/report",
     methods=["POST"],
-    summary="File the report after the return (multipart: summary, report file)",
+    summary="File the report after the return",
+    multipart=ReturnReportIn,
+    response=NominationOut,
+    errors={409: "Only a teacher who went files a report, after the return"},
 )
-def report(nomination_id: int):  # type: ignore[no-untyped-def]
+def report(nomination_id: int, form: dict[str, Any]):  # type: ignore[no-untyped-def]
     nomination = _nomination(nomination_id)
-    services.file_report(
-        nomination, request.form.get("summary", ""), request.files.get("report"), current_user
-    )
-    return jsonify({"id": nomination.id, "status": nomination.status})
+    services.file_report(nomination, form.get("summary") or "", form["report"], current_user)
+    return nomination

@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -52,6 +62,10 @@ class InnovationTeam(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the record last changed: integrators sync with `updated_since`.
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now(), index=True
+    )
 
     school: Mapped[School] = relationship()
     leader: Mapped[Teacher] = relationship()
@@ -146,6 +160,10 @@ class OverseasBatch(db.Model):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))  # None: the bureau's
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the record last changed: integrators sync with `updated_since`.
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now(), index=True
+    )
 
     school: Mapped[School | None] = relationship()
     teams: Mapped[list[InnovationTeam]] = relationship(secondary=batch_teams)

@@ -44,7 +44,7 @@ def test_the_whole_path_through_the_api(
             "instructors": [coach.id, coach.id + 999],
         },
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 409 and bad.json["error"]["code"] == "rule_violated"
     entry = hr(
         "POST",
         f"/api/v1/events/{event.json['id']}/entries",
@@ -56,7 +56,7 @@ def test_the_whole_path_through_the_api(
         == 403
     )
     bad_award = org("PUT", f"/api/v1/entries/{entry.json['id']}/result", json={"award": "gold"})
-    assert bad_award.status_code == 400 and "award" in bad_award.json["error"]["fields"]
+    assert bad_award.status_code == 409 and "award" in bad_award.json["error"]["fields"]
     assert (
         org(
             "PUT",
@@ -70,7 +70,7 @@ def test_the_whole_path_through_the_api(
     public = client.get(f"/api/v1/competitions/{cid}/results").json
     assert public["entries"][0]["award"] == "first"
     correction = org("PUT", f"/api/v1/entries/{entry.json['id']}/result", json={"award": "second"})
-    assert correction.status_code == 400 and "reason" in correction.json["error"]["fields"]
+    assert correction.status_code == 409 and "reason" in correction.json["error"]["fields"]
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_twenty_approvals_of_one_placement(app, teacher_with_account, make_user,
     hrs = [make_user(Role.SCHOOL_HR, school=teacher.school).id for _ in range(RACERS)]
     outcomes = race(app, Placement, placement.id, hrs,
                     lambda p, u: placements.transition(p, "approve", u))  # fmt: skip
-    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert outcomes.count("won") == 1 and outcomes.count("invalid_transition") == RACERS - 1
     assert audits("approve") == 1
 
 
@@ -79,7 +79,7 @@ def test_twenty_decisions_on_one_appointment(app, school_with_staff, make_user):
     others = [make_user(Role.SCHOOL_HR, school=school).id for _ in range(RACERS)]
     outcomes = race(app, Appointment, appointment.id, others,
                     lambda a, u: appointments.transition(a, "reject", u, "名额已满"))  # fmt: skip
-    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert outcomes.count("won") == 1 and outcomes.count("invalid_transition") == RACERS - 1
     assert audits("reject") == 1
 
 
@@ -89,7 +89,7 @@ def test_twenty_confirmations_of_one_d_class_case(app, national, organizer, make
     case = db.session.scalars(select(Recognition).where(Recognition.kind == Kind.D_CLASS)).first()
     bureau = [make_user(Role.BUREAU, county="330302").id for _ in range(RACERS)]
     outcomes = race(app, Recognition, case.id, bureau, lambda r, u: recognitions.confirm(r, u))
-    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert outcomes.count("won") == 1 and outcomes.count("invalid_transition") == RACERS - 1
     assert audits("recognition_confirmed") == 1
 
 
@@ -105,7 +105,7 @@ def test_twenty_approvals_of_one_innovation_team(app, school_team, make_user):
     bureau = [make_user(Role.BUREAU, county="330302").id for _ in range(RACERS)]
     outcomes = race(app, InnovationTeam, team.id, bureau,
                     lambda t, u: teams.move_team(t, "reject", u, "材料不全"))  # fmt: skip
-    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert outcomes.count("won") == 1 and outcomes.count("invalid_transition") == RACERS - 1
     assert audits("reject") == 1
 
 
@@ -126,7 +126,7 @@ def test_twenty_selections_of_one_nomination(app, school_team, make_user):
     deciders = [make_user(Role.BUREAU).id for _ in range(RACERS)]
     outcomes = race(app, Nomination, nomination.id, deciders,
                     lambda n, u: teams.decide_nomination(n, "select", u))  # fmt: skip
-    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert outcomes.count("won") == 1 and outcomes.count("invalid_transition") == RACERS - 1
     assert audits("select") == 1
 
 
@@ -137,5 +137,5 @@ def test_twenty_organizers_publishing_the_same_results(app, national, make_user)
     organizers = [make_user(Role.ORGANIZER).id for _ in range(RACERS)]
     outcomes = race(app, Competition, competition.id, organizers,
                     lambda c, u: competitions.publish(c, u))  # fmt: skip
-    assert outcomes.count("won") == 1 and outcomes.count("conflict") == RACERS - 1
+    assert outcomes.count("won") == 1 and outcomes.count("invalid_transition") == RACERS - 1
     assert audits("published") == 1

@@ -71,3 +71,22 @@ def test_ids_in_a_json_body_or_a_query_are_checked_before_any_query(api_client, 
         assert answer.status_code == 400 and "teacher" in answer.json["error"]["fields"], bad
     answer = hr("GET", "/api/v1/placements?teacher=99999999999")
     assert answer.status_code == 400 and "teacher" in answer.json["error"]["fields"]
+
+
+def test_a_nul_character_in_a_search_or_a_field_is_ignored_not_a_500(
+    login_as, api_client, make_school, make_teacher
+):
+    school = make_school(code="NUL1")
+    make_teacher(school=school, name="陈晓")
+    page = login_as(role=Role.SCHOOL_HR, school=school)
+    for url in ("/teachers?q=%E9%99%88%00", "/schools?q=%00", "/placements?q=a%00"):
+        response = page.get(url)
+        assert response.status_code == 200, url
+    assert "陈晓" in page.get("/teachers?q=%E9%99%88%00").get_data(as_text=True)
+    call = api_client(role=Role.SCHOOL_HR, school=school)
+    found = call("GET", "/api/v1/teachers", query_string={"q": "陈\x00"})
+    assert found.status_code == 200 and [t["name"] for t in found.json["items"]] == ["陈晓"]
+    body = {"staff_no": "N0001", "name": "林\x00一", "gender": "male", "employment": "contract",
+            "hire_date": "2020-09-01", "title": "none"}  # fmt: skip
+    created = call("POST", "/api/v1/teachers", json=body)
+    assert created.status_code == 201 and created.json["name"] == "林一"

@@ -182,8 +182,10 @@ def test_who_sees_which_scope(city, api_client, make_user):
     hr = api_client(hr_a)
     assert hr("GET", "/api/v1/indicators").json["scope"] == "school:SCHA"
     assert api_client(lucheng)("GET", "/api/v1/indicators").json["scope"] == "county:330302"
-    bad = hr("GET", "/api/v1/indicators?scope=school:NOPE&period=20x5")
+    bad = hr("GET", "/api/v1/indicators?scope=school:NO_PE&period=20x5")
     assert bad.status_code == 400 and set(bad.json["error"]["fields"]) == {"scope", "period"}
+    unknown = hr("GET", "/api/v1/indicators?scope=school:NOPE&period=2099")
+    assert unknown.status_code == 409 and set(unknown.json["error"]["fields"]) == {"scope"}
 
 
 def test_any_scope_costs_the_same_few_queries(

@@ -29,7 +29,8 @@ def test_a_teacher_logs_submits_and_reads_the_ledger_through_the_api(
             "days": 5,
         },
     )
-    assert bad.status_code == 400 and "credit_code" in bad.json["error"]["fields"]
+    assert bad.status_code == 409 and "credit_code" in bad.json["error"]["fields"]
+    assert bad.json["error"]["code"] == "rule_violated"  # well formed; the check digit is wrong
     body = {
         "credit_code": valid_code(7),
         "enterprise_name": "温州电气",
@@ -47,7 +48,7 @@ def test_a_teacher_logs_submits_and_reads_the_ledger_through_the_api(
     )
     pid = created.json["id"]
     refused = call("POST", f"/api/v1/placements/{pid}/submit")
-    assert refused.status_code == 400 and "evidence" in refused.json["error"]["fields"]
+    assert refused.status_code == 409 and "evidence" in refused.json["error"]["fields"]
     added = call(
         "POST",
         f"/api/v1/placements/{pid}/evidence",
@@ -58,13 +59,14 @@ def test_a_teacher_logs_submits_and_reads_the_ledger_through_the_api(
     assert call("POST", f"/api/v1/placements/{pid}/submit").json["status"] == "submitted"
     conflict = call("POST", f"/api/v1/placements/{pid}/submit")
     assert conflict.status_code == 409 and conflict.json["error"]["status"] == "submitted"
+    assert conflict.json["error"]["code"] == "invalid_transition"
     overlap = call(
         "POST",
         "/api/v1/placements",
         json={**body, "start_date": "2025-05-09", "end_date": "2025-05-13"},
     )
     assert (
-        overlap.status_code == 400
+        overlap.status_code == 409
         and "2025-05-05" in overlap.json["error"]["fields"]["start_date"][0]
     )
     practice = call("GET", f"/api/v1/teachers/{teacher.id}/practice").json
@@ -80,7 +82,8 @@ def test_hr_approves_through_the_api_and_the_total_moves(
     teacher, _user = teacher_with_account()
     placement = make_placement(teacher, date(2025, 5, 5), days=8, status="confirmed")
     hr = api_client(make_user(Role.SCHOOL_HR, school=teacher.school))
-    assert hr("POST", f"/api/v1/placements/{placement.id}/reject").status_code == 400
+    refused = hr("POST", f"/api/v1/placements/{placement.id}/reject")  # no reason
+    assert refused.status_code == 409 and "reason" in refused.json["error"]["fields"]
     assert hr("POST", f"/api/v1/placements/{placement.id}/approve").json["status"] == "approved"
     assert hr("GET", f"/api/v1/teachers/{teacher.id}/practice").json["days_in_window"] == 8.0
     listed = hr("GET", f"/api/v1/placements?status=approved&school={teacher.school.code}").json

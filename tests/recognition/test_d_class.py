@@ -206,7 +206,7 @@ def test_api_lists_and_decides(app, api_client, national, organizer, make_user):
     listed = bureau("GET", "/api/v1/recognitions?kind=d_class&status=pending").json
     assert listed["total"] == 2
     rid = listed["items"][0]["id"]
-    assert bureau("POST", f"/api/v1/recognitions/{rid}/reject").status_code == 400
+    assert bureau("POST", f"/api/v1/recognitions/{rid}/reject").status_code == 409  # no reason
     assert bureau("POST", f"/api/v1/recognitions/{rid}/confirm").json["status"] == "confirmed"
     assert bureau("POST", f"/api/v1/recognitions/{rid}/confirm").status_code == 409
     other = api_client(make_user(Role.BUREAU, county="330381"))

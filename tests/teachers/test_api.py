@@ -32,11 +32,16 @@ def test_validation_errors_name_each_field(api_client, make_school):
         json=dict(BODY, gender="x", hire_date="yesterday", phone="1", nickname="x"),
     )
     assert response.status_code == 400
-    assert response.json["error"]["fields"] == {"nickname": ["未知字段。"]}
-    response = call("POST", "/api/v1/teachers", json=dict(BODY, gender="x", hire_date="yesterday"))
-    assert set(response.json["error"]["fields"]) == {"gender", "hire_date"}
+    error = response.json["error"]
+    assert error["code"] == "validation_failed"
+    assert error["fields"]["nickname"] == ["未知字段。"]
+    assert error["fields"]["gender"] == ["请选择以下之一：male、female。"]
+    assert error["fields"]["hire_date"] == ["日期格式为 YYYY-MM-DD。"]
+    assert "手机号" in error["fields"]["phone"][0]
+    # Well formed, but the staff number is taken: a rule refuses it, not the document.
     duplicate = call("POST", "/api/v1/teachers", json=BODY)
-    assert duplicate.status_code == 400 and "staff_no" in duplicate.json["error"]["fields"]
+    assert duplicate.status_code == 409 and duplicate.json["error"]["code"] == "rule_violated"
+    assert "staff_no" in duplicate.json["error"]["fields"]
     assert call("POST", "/api/v1/teachers", data="not json").status_code == 400
 
 

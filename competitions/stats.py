@@ -82,7 +82,7 @@ def participation(year: int, by: str = "city") -> dict[object, Participation]:
     )
     teachers_of = dict(
         db.session.execute(
-            select(Teacher.school_id, func.count(Teacher.id))
+            select(Teacher.school_id, func.count())  # count(*): from the index alone
             .where(Teacher.status == TeacherStatus.ACTIVE)
             .group_by(Teacher.school_id)
         ).all()

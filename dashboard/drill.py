@@ -52,6 +52,9 @@ class Drill:
     columns: list[Any]
     query: Callable[[Period, tuple[int, ...]], Select[Any]]
     rows: Callable[[list[Any], Period], list[list[Cell | Any]]]
+    # The list's length read off the board's own figure (already computed and shared), where
+    # the list is exactly the figure's gap: no second count of a province's teachers.
+    counted: Callable[[Any], int] | None = None
 
 
 def _teacher_cell(teacher: Teacher) -> Cell:
@@ -307,6 +310,7 @@ DRILLS: dict[str, Drill] = {
          _l("Still lacks (junior tier)")],
         _not_dual_query,
         _not_dual_rows,
+        counted=lambda figure: (figure.denominator or 0) - figure.numerator,
     ),
     "practice_short": Drill(
         _l("Teachers short of enterprise practice days"),
@@ -361,9 +365,16 @@ DRILLS: dict[str, Drill] = {
 }  # fmt: skip
 
 
-def page_items(drill: Drill, period: Period, ids: tuple[int, ...], page: int, per_page: int):  # type: ignore[no-untyped-def]
+def page_items(  # type: ignore[no-untyped-def]
+    drill: Drill, period: Period, ids: tuple[int, ...], page: int, per_page: int, figure=None
+):
     query = drill.query(period, ids)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if drill.counted is not None and figure is not None:
+        total = drill.counted(figure)
+    else:
+        # Counted over the list's own tables, without the page's columns (see core.db).
+        counted = query.with_only_columns(func.count(), maintain_column_froms=True)
+        total = int(db.session.scalar(counted.order_by(None)) or 0)
     result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
     items = result.scalars().all() if len(query.column_descriptions) == 1 else result.all()
     return items, total

@@ -222,7 +222,7 @@ def schools() -> list[SchoolRow]:
     return [SchoolRow(*row) for row in rows]
 
 
-_computed: dict[tuple[Any, ...], tuple[float, dict[str, dict[Any, Any]]]] = {}
+_computed: dict[tuple[Any, ...], tuple[float, Any]] = {}
 _computed_lock = threading.Lock()
 
 
@@ -231,34 +231,39 @@ def _data_version() -> int:
     return int(db.session.scalar(select(func.max(AuditEntry.id))) or 0)
 
 
-class Results:
-    """Every indicator of a period for every school, and their sums for any set of schools.
+def remembered(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept in this process for the same `key` and data version (a new audit entry
+    means the data changed) for DASHBOARD_CACHE_SECONDS at most; at a province's size the
+    dashboard's aggregates take a second or two, and every board and the API share them."""
+    seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
+    cache_key = (*key, _data_version())
+    now = time.monotonic()
+    with _computed_lock:
+        hit = _computed.get(cache_key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = compute()
+    with _computed_lock:
+        for stale in [k for k, (until, _v) in _computed.items() if until <= now]:
+            del _computed[stale]
+        _computed[cache_key] = (now + seconds, value)
+    return value
 
-    At a province's size the eight computations take a second or two, so they are kept per
-    period, day and data version (a new audit entry means the data changed) for
-    DASHBOARD_CACHE_SECONDS at most: every board, county or school, and the API share them,
-    and a change shows on the next request."""
+
+class Results:
+    """Every indicator of a period for every school, and their sums for any set of schools,
+    computed once per period and data version (`remembered`) and shared by every board."""
 
     def __init__(self, period: Period, keys: Iterable[str] = KEYS) -> None:
         self.period = period
         self.plan = period.plan()
         keys = tuple(keys)
-        seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", 0)
-        if not seconds:
-            self.per_school = {key: BY_KEY[key].compute(period) for key in keys}
-            return
-        cache_key = (period.key, period.start, period.at, keys, _data_version())
-        now = time.monotonic()
-        with _computed_lock:
-            hit = _computed.get(cache_key)
-        if hit is not None and hit[0] > now:
-            self.per_school = hit[1]
-            return
-        self.per_school = {key: BY_KEY[key].compute(period) for key in keys}
-        with _computed_lock:
-            for stale in [k for k, (until, _v) in _computed.items() if until <= now]:
-                del _computed[stale]
-            _computed[cache_key] = (now + seconds, self.per_school)
+        self.per_school = remembered(
+            ("indicators", period.key, period.start, period.at, keys),
+            lambda: {key: BY_KEY[key].compute(period) for key in keys},
+        )
 
     def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
         """The figure of the schools `school_ids` (the whole city when None). Ratio and cap

@@ -18,7 +18,7 @@ from core.permissions import roles_required
 from . import charts, exports, periods, report, snapshots
 from .board import STATUS_CLASSES, STATUS_LABELS, Board, build, shown
 from .drill import DRILLS, page_items
-from .indicators import CAP, KEYS, RATIO
+from .indicators import CAP, KEYS, RATIO, remembered
 from .scopes import DASHBOARD_ROLES
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
@@ -64,8 +64,14 @@ def _gaps(board: Board) -> dict[str, int]:
     needed = 0
     if ratio.target is not None and ratio.denominator:
         needed = max(0, math.ceil(Decimal(ratio.denominator) * ratio.target) - ratio.numerator)
-    query = DRILLS["practice_short"].query(board.period, board.scope.school_ids)
-    short = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    period, ids = board.period, board.scope.school_ids
+
+    def count_short() -> int:
+        query = DRILLS["practice_short"].query(period, ids)
+        return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+    # A ledger over every teacher of the school: shared like the indicators it stands beside.
+    short = remembered(("practice_short", period.key, period.at, ids), count_short)
     return {"dual_needed": needed, "practice_short": short}
 
 
@@ -76,7 +82,9 @@ def drill(key: str):  # type: ignore[no-untyped-def]
         abort(404)
     board = _board()
     page = max(1, request.args.get("page", 1, type=int))
-    items, total = page_items(DRILLS[key], board.period, board.scope.school_ids, page, PER_PAGE)
+    items, total = page_items(
+        DRILLS[key], board.period, board.scope.school_ids, page, PER_PAGE, board.figures.get(key)
+    )
     return render_template(
         "dashboard/drill.html",
         board=board,

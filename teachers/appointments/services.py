@@ -388,7 +388,9 @@ def overlapping_places(appointment: Appointment) -> list[Appointment]:
 
 def professional_teachers(school_id: int) -> int:
     return db.session.scalar(
-        select(func.count(Teacher.id)).where(
+        select(func.count())
+        .select_from(Teacher)
+        .where(
             Teacher.school_id == school_id,
             Teacher.status == TeacherStatus.ACTIVE,
             Teacher.professional.is_(True),

@@ -255,3 +255,23 @@ def test_the_boards_share_one_computation_until_a_record_changes(app, city, make
     placements.transition(waiting, "approve", hr)
     db.session.commit()
     assert Results(period).figure("enterprise_practice_person_times").numerator == first + 1
+
+
+def test_a_list_read_off_its_figure_holds_exactly_the_figures_gap(city):
+    """The not-yet-双师型 list takes its length from the board's figure rather than counting a
+    province's teachers again: the two must name the same people, at every scope and period."""
+    from dashboard.drill import DRILLS
+
+    drill = DRILLS["dual_qualified_ratio"]
+    left = city["ta"][3]
+    left.status, left.leave_date = "left", date(2026, 1, 15)  # in post for the plan, not now
+    db.session.commit()
+    scopes = {"city": None, "county": (city["A"].id, city["B"].id), "school": (city["C"].id,)}
+    for period_text in ("2023-2025", str(today().year)):
+        period = parse_period(period_text)
+        results = Results(period)
+        for ids in scopes.values():
+            school_ids = ids or tuple(s.id for s in (city["A"], city["B"], city["C"]))
+            listed = db.session.scalars(drill.query(period, school_ids)).all()
+            figure = results.figure("dual_qualified_ratio", ids)
+            assert drill.counted(figure) == len(listed), (period_text, ids)

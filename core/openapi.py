@@ -21,7 +21,7 @@ STATUS_TEXT = {
     403: "Not allowed for this user (`forbidden`)",
     404: "No such record, or not one this user may see (`not_found`)",
     409: "Refused by the record's state or a rule (`invalid_transition`, `rule_violated`, …)",
-    413: "The upload is larger than 10 MB (`too_large`)",
+    413: "The request is larger than 10 MB (`too_large`)",
     429: "Too many requests (`rate_limited`); see `Retry-After`",
 }
 ERROR_SCHEMA = {
@@ -114,8 +114,8 @@ def _operation(spec: Any, endpoint: str, method: str, path_params: list, names: 
         codes.add(409)  # a rule or the record's state refuses a well-formed request
     if path_params or spec.body is not None or spec.multipart is not None:
         codes.add(404)  # the record in the path, or one the request names
-    if spec.multipart:
-        codes.add(413)
+    if spec.multipart is not None or spec.body is not None:
+        codes.add(413)  # MAX_CONTENT_LENGTH holds for every body
     if not spec.public:
         codes |= {401, 403, 429}
     for code in sorted(codes):

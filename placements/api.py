@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from core.api import ApiBlueprint, SyncQuery, get_visible, validate_json
 from core.bulk import BulkIn, OutcomesOut, outcomes_json
 from core.db import sync_order
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.models import Role, School
 from core.permissions import require
@@ -312,15 +312,13 @@ def delete(placement_id: int):  # type: ignore[no-untyped-def]
 @api.route(
     "/placements/<int:placement_id>/evidence",
     methods=["POST"],
-    summary="Add a file of evidence to a draft or returned placement",
+    summary="Add a file of evidence to a placement not yet decided (draft, returned, submitted)",
     multipart=EvidenceIn,
     response=EvidenceOut,
     status=201,
-    errors={409: "Not a draft or returned placement"},
+    errors={409: "Decided already (`invalid_transition`)"},
 )
 def add_evidence(placement_id: int, form: dict[str, Any]):  # type: ignore[no-untyped-def]
     placement = _placement(placement_id)
-    require(can_edit(current_user, placement))
-    if placement.status not in ("draft", "returned"):
-        raise Conflict(_("Evidence is added to a draft or a returned placement."))
+    require(can_edit(current_user, placement))  # the page's check; the service knows the states
     return services.add_evidence(placement, form["kind"], form["file"], current_user)

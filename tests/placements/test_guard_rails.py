@@ -4,6 +4,7 @@ messages that say what happened."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from core.extensions import db
 from core.models import Role
 from core.timeutil import today
 from placements import services
+from placements.demo import _agreement_pdf as agreement_pdf
 from placements.demo import agreement_file
 from placements.models import Placement
 
@@ -89,3 +91,32 @@ def test_hr_s_panel_offers_hr_s_decisions_with_one_reason_box_and_names_what_hap
     assert done.status_code == 302
     listing = reviewer.get(done.location).get_data(as_text=True)
     assert f"已通过 陈燕涛 的企业实践（{placement.enterprise.name}）" in listing
+
+
+def test_evidence_is_added_until_the_school_decides_on_the_page_and_through_the_api(
+    teacher_with_account, make_placement, login_as, api_client
+):
+    teacher, user = teacher_with_account()
+    submitted = make_placement(teacher, date(2025, 3, 3), date(2025, 3, 7), status="submitted")
+    approved = make_placement(teacher, date(2025, 5, 5), date(2025, 5, 9), status="approved")
+    call = api_client(user)
+
+    def send(placement):  # type: ignore[no-untyped-def]
+        return call(
+            "POST",
+            f"/api/v1/placements/{placement.id}/evidence",
+            data={"kind": "attendance", "file": (io.BytesIO(agreement_pdf()), "考勤.pdf")},
+            content_type="multipart/form-data",
+        )
+
+    added = send(submitted)
+    assert added.status_code == 201 and added.json["kind_label"] == "考勤表"
+    refused = send(approved)
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "invalid_transition"
+    page = login_as(user).post(
+        f"/placements/{approved.id}/evidence",
+        data={"kind": "attendance", "file": (io.BytesIO(agreement_pdf()), "考勤.pdf")},
+    )
+    assert page.status_code == 409
+    db.session.refresh(approved)
+    assert all(e.kind != "attendance" for e in approved.evidence)

@@ -17,49 +17,77 @@ from dashboard import indicators
 from dashboard.indicators import BY_KEY, KEYS
 from dashboard.periods import parse_period
 
-# One statement per indicator, for the whole city over the period [:start, :at].
+# One statement per indicator computing what the app computes: each school's numerator and
+# denominator over the period [:start, :at] (every board sums these), compared school by school.
 RAW = {
     "dual_qualified_ratio": """
-        SELECT COUNT(DISTINCT r.teacher_id), COUNT(DISTINCT t.id) FROM teachers t
+        SELECT t.school_id, COUNT(DISTINCT r.teacher_id), COUNT(DISTINCT t.id) FROM teachers t
         LEFT JOIN recognitions r ON r.teacher_id = t.id AND r.kind = 'dual_qualified'
           AND r.status = 'confirmed' AND r.confirmed_on <= :at AND r.recheck_due >= :at
         WHERE t.professional = :yes AND t.hire_date <= :at
-          AND (t.status = 'active' OR t.leave_date > :at)""",
+          AND (t.status = 'active' OR t.leave_date > :at)
+        GROUP BY t.school_id""",
     "dual_qualified_teachers": """
-        SELECT COUNT(DISTINCT teacher_id), NULL FROM recognitions WHERE kind = 'dual_qualified'
-          AND status = 'confirmed' AND confirmed_on BETWEEN :start AND :at""",
+        SELECT t.school_id, COUNT(DISTINCT r.teacher_id), NULL FROM recognitions r
+        JOIN teachers t ON t.id = r.teacher_id WHERE r.kind = 'dual_qualified'
+          AND r.status = 'confirmed' AND r.confirmed_on BETWEEN :start AND :at
+        GROUP BY t.school_id""",
     "enterprise_practice_person_times": """
-        SELECT COUNT(*), NULL FROM placements p JOIN teachers t ON t.id = p.teacher_id
+        SELECT t.school_id, COUNT(*), NULL FROM placements p JOIN teachers t ON t.id = p.teacher_id
         WHERE p.status = 'approved' AND t.professional = :yes
-          AND p.end_date BETWEEN :start AND :at""",
+          AND p.end_date BETWEEN :start AND :at
+        GROUP BY t.school_id""",
     "competition_participation_rate": """
-        SELECT (SELECT COUNT(DISTINCT ep.teacher_id) FROM competition_entry_people ep
-                JOIN competition_events ev ON ev.id = ep.event_id
-                JOIN competitions c ON c.id = ev.competition_id
-                WHERE c.year = :year AND ep.teacher_id IS NOT NULL)
-             + (SELECT COUNT(DISTINCT ep.student_id) FROM competition_entry_people ep
-                JOIN competition_events ev ON ev.id = ep.event_id
-                JOIN competitions c ON c.id = ev.competition_id
-                WHERE c.year = :year AND ep.student_id IS NOT NULL),
-               (SELECT COUNT(*) FROM teachers WHERE status = 'active')
-             + (SELECT COALESCE(SUM(students), 0) FROM school_enrollments WHERE year = :year)""",
+        WITH ev AS (SELECT e.id FROM competition_events e
+                    JOIN competitions c ON c.id = e.competition_id WHERE c.year = :year),
+        ti AS (SELECT t.school_id AS s, COUNT(DISTINCT ep.teacher_id) AS n
+               FROM competition_entry_people ep JOIN teachers t ON t.id = ep.teacher_id
+               WHERE ep.event_id IN (SELECT id FROM ev) GROUP BY t.school_id),
+        si AS (SELECT st.school_id AS s, COUNT(DISTINCT ep.student_id) AS n
+               FROM competition_entry_people ep JOIN students st ON st.id = ep.student_id
+               WHERE ep.event_id IN (SELECT id FROM ev) GROUP BY st.school_id),
+        tof AS (SELECT school_id AS s, COUNT(*) AS n FROM teachers
+                WHERE status = 'active' GROUP BY school_id),
+        en AS (SELECT school_id AS s, SUM(students) AS n FROM school_enrollments
+               WHERE year = :year GROUP BY school_id)
+        SELECT sc.id, COALESCE(ti.n, 0) + COALESCE(si.n, 0), COALESCE(tof.n, 0) + COALESCE(en.n, 0)
+        FROM schools sc LEFT JOIN ti ON ti.s = sc.id LEFT JOIN si ON si.s = sc.id
+        LEFT JOIN tof ON tof.s = sc.id LEFT JOIN en ON en.s = sc.id""",
     "innovation_teams": """
-        SELECT COUNT(*), NULL FROM innovation_teams WHERE level IN ('city', 'province', 'national')
-          AND status IN ('approved', 'building', 'accepted') AND building_start <= :at""",
+        SELECT school_id, COUNT(*), NULL FROM innovation_teams
+        WHERE level IN ('city', 'province', 'national')
+          AND status IN ('approved', 'building', 'accepted') AND building_start <= :at
+        GROUP BY school_id""",
     "overseas_study_teachers": """
-        SELECT COUNT(DISTINCT n.teacher_id), NULL FROM overseas_nominations n
+        SELECT t.school_id, COUNT(DISTINCT n.teacher_id), NULL FROM overseas_nominations n
         JOIN teachers t ON t.id = n.teacher_id JOIN overseas_batches b ON b.id = n.batch_id
         WHERE n.status IN ('confirmed', 'reported') AND t.professional = :yes
-          AND b.end_date BETWEEN :start AND :at""",
+          AND b.end_date BETWEEN :start AND :at
+        GROUP BY t.school_id""",
     "part_time_ratio": """
-        SELECT (SELECT COUNT(*) FROM appointments
-                WHERE status IN ('approved', 'terminated', 'ended') AND term_start <= :at
-                  AND COALESCE(terminated_on, term_end) >= :at),
-               (SELECT COUNT(*) FROM teachers WHERE status = 'active' AND professional = :yes)""",
+        WITH a AS (SELECT school_id AS s, COUNT(*) AS n FROM appointments
+                   WHERE status IN ('approved', 'terminated', 'ended') AND term_start <= :at
+                     AND COALESCE(terminated_on, term_end) >= :at GROUP BY school_id),
+        p AS (SELECT school_id AS s, COUNT(*) AS n FROM teachers
+              WHERE status = 'active' AND professional = :yes GROUP BY school_id)
+        SELECT sc.id, COALESCE(a.n, 0), COALESCE(p.n, 0)
+        FROM schools sc LEFT JOIN a ON a.s = sc.id LEFT JOIN p ON p.s = sc.id""",
     "d_class_talents": """
-        SELECT COUNT(*), NULL FROM recognitions WHERE kind = 'd_class' AND status = 'confirmed'
-          AND confirmed_on BETWEEN :start AND :at""",
+        SELECT t.school_id, COUNT(*), NULL FROM recognitions r
+        JOIN teachers t ON t.id = r.teacher_id WHERE r.kind = 'd_class' AND r.status = 'confirmed'
+          AND r.confirmed_on BETWEEN :start AND :at
+        GROUP BY t.school_id""",
 }
+
+
+def _per_school(rows: Any) -> dict[int, tuple[int, int | None]]:
+    """{school: (numerator, denominator)} without the schools that have nothing to count."""
+    out = {}
+    for school, numerator, denominator in rows:
+        pair = (int(numerator or 0), None if denominator is None else int(denominator))
+        if pair[0] or pair[1]:
+            out[int(school)] = pair
+    return out
 
 
 def _median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
@@ -78,7 +106,7 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
         period = parse_period("2023-2025")
         assert period is not None
         params = {"start": period.start, "at": period.at, "year": period.at.year, "yes": True}
-        print(f"\n{'indicator (plan 2023-2025, whole city)':<45} {'app ms':>8} {'SQL ms':>8} "
+        print(f"\n{'indicator (plan 2023-2025, every school)':<45} {'app ms':>8} {'SQL ms':>8} "
               f"{'ratio':>6}  answer")  # fmt: skip
         app_total = raw_total = 0.0
         kept = app.config["DASHBOARD_CACHE_SECONDS"]
@@ -87,18 +115,24 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
             from dashboard.indicators import Results
 
             app_ms, _p95, results = _median_ms(lambda k=key: Results(period, [k]), runs)
-            raw_ms, _p95, row = _median_ms(
-                lambda k=key: db.session.execute(text(RAW[k]), params).one(), runs
+            raw_ms, _p95, rows = _median_ms(
+                lambda k=key: db.session.execute(text(RAW[k]), params).all(), runs
             )
-            figure = results.figure(key)
-            app_answer = (figure.numerator, figure.denominator)
-            raw_answer = (int(row[0]), None if row[1] is None else int(row[1]))
+            app_answer = _per_school(
+                (school, n, d) for school, (n, d) in results.per_school[key].items()
+            )
+            raw_answer = _per_school(rows)
             if BY_KEY[key].kind in ("count", "tally"):
-                raw_answer = (raw_answer[0], None)
+                raw_answer = {s: (n, None) for s, (n, _d) in raw_answer.items()}
+            differ = sorted(
+                s for s in set(app_answer) | set(raw_answer)
+                if app_answer.get(s) != raw_answer.get(s)
+            )  # fmt: skip
             verdict = (
-                "same"
-                if app_answer == raw_answer
-                else f"ERROR app {app_answer} != SQL {raw_answer}"
+                f"same ({len(app_answer)} schools)"
+                if not differ
+                else f"ERROR {len(differ)} schools differ, e.g. {differ[0]}: "
+                f"app {app_answer.get(differ[0])} != SQL {raw_answer.get(differ[0])}"
             )
             app_total += app_ms
             raw_total += raw_ms

@@ -25,7 +25,7 @@ from core.models import AuditEntry, County, School
 from placements import stats as placement_stats
 from recognition import stats as recognition_stats
 from recognition.models import Kind
-from teachers.appointments.capacity import capacities
+from teachers.appointments.capacity import places_in_use
 from teachers.teams import stats as team_stats
 
 from .periods import Period, Plan
@@ -65,10 +65,7 @@ def _participation(period: Period) -> PerSchool:
 
 
 def _part_time(period: Period) -> PerSchool:
-    return {
-        school: (c.active, c.professional_teachers)
-        for school, c in capacities(on=period.at).items()
-    }
+    return dict(places_in_use(period.at))  # type: ignore[arg-type]
 
 
 INDICATORS: list[Indicator] = [

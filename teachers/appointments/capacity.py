@@ -76,26 +76,53 @@ def term_pay():  # type: ignore[no-untyped-def]
     return Appointment.hourly_rate * Appointment.hours_per_week * weeks
 
 
-def capacities(school_ids: list[int] | None = None, on: date | None = None) -> dict[int, Capacity]:
-    on = on or today()
-    professional = (
-        # count(*): answered from the teachers' (school, status, professional) index alone
+def _professional_per_school():  # type: ignore[no-untyped-def]
+    # count(*): answered from the teachers' (school, status, professional) index alone
+    return (
         select(Teacher.school_id, func.count().label("n"))
         .where(Teacher.status == TeacherStatus.ACTIVE, Teacher.professional.is_(True))
         .group_by(Teacher.school_id)
         .subquery()
     )
+
+
+def _holding_a_place(on: date):  # type: ignore[no-untyped-def]
+    """Appointments that hold one of the school's places on `on`."""
+    return (
+        Appointment.status.in_(HOLDS_A_PLACE),
+        Appointment.term_start <= on,
+        func.coalesce(Appointment.terminated_on, Appointment.term_end) >= on,
+    )
+
+
+def places_in_use(on: date) -> dict[int, tuple[int, int]]:
+    """{school: (places held on `on`, professional teachers)}: the dashboard's part-time share,
+    without the pay and the later terms `capacities` adds for the pages."""
+    professional = _professional_per_school()
+    held = (
+        select(Appointment.school_id, func.count().label("n"))
+        .where(*_holding_a_place(on))
+        .group_by(Appointment.school_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(School.id, func.coalesce(held.c.n, 0), func.coalesce(professional.c.n, 0))
+        .outerjoin(professional, professional.c.school_id == School.id)
+        .outerjoin(held, held.c.school_id == School.id)
+    )
+    return {school: (int(n), int(teachers)) for school, n, teachers in rows}
+
+
+def capacities(school_ids: list[int] | None = None, on: date | None = None) -> dict[int, Capacity]:
+    on = on or today()
+    professional = _professional_per_school()
     active = (
         select(
             Appointment.school_id,
             func.count(Appointment.id).label("n"),
             func.sum(term_pay()).label("pay"),
         )
-        .where(
-            Appointment.status.in_(HOLDS_A_PLACE),
-            Appointment.term_start <= on,
-            func.coalesce(Appointment.terminated_on, Appointment.term_end) >= on,
-        )
+        .where(*_holding_a_place(on))
         .group_by(Appointment.school_id)
         .subquery()
     )

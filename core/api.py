@@ -158,6 +158,8 @@ def _call(fn: Callable[..., Any], spec: Operation, kwargs: dict[str, Any]) -> An
     try:
         if spec.query is not None:
             kwargs["query"] = spec.query().load(_query_args(spec.query))
+        elif spec.paged:
+            PageQuery().load(_query_args(PageQuery))  # a list's only parameters: refuse others
         if spec.body is not None:
             kwargs["body"] = spec.body().load(without_nul(_body_of(spec.body)))
         if spec.multipart is not None:

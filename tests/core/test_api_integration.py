@@ -95,6 +95,7 @@ def test_notifications_are_read_and_cleared_through_the_api(api_client, make_use
     assert listed["total"] == 1 and listed["items"][0]["read_at"] is None
     assert listed["items"][0]["text"] == "王老师: please review the roster."
     assert listed["items"][0]["link"] == "/teachers"
+    assert call("GET", "/api/v1/notifications?unread=1").status_code == 400  # no such filter
     assert call("POST", "/api/v1/notifications/read").status_code == 204
     assert call("GET", "/api/v1/notifications").json["items"][0]["read_at"] is not None
 

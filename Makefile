@@ -40,7 +40,7 @@ run: translations
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) org init
-	$(FLASK) demo-data --if-empty
+	HOST=$(HOST) PORT=$(PORT) $(FLASK) demo-data --if-empty
 	@echo "Background tasks and scheduled jobs run beside the server; Ctrl+C stops all three."
 	$(FLASK) worker & worker=$$!; $(FLASK) scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \

@@ -6,6 +6,7 @@ builder that adds its own records (in DOMAIN_PACKAGES order). Same seed, same da
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -186,7 +187,9 @@ def _build_org(ctx: DemoContext) -> None:
 def print_accounts(echo: Callable[[str], Any]) -> None:
     users = {u.username: u for u in db.session.scalars(select(User))}
     echo("")
-    echo(f"Demo accounts at http://127.0.0.1:5000 (password for all: {DEMO_PASSWORD})")
+    # `make run` says where it serves (HOST, PORT); 127.0.0.1:5000 is its default.
+    where = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+    echo(f"Demo accounts at {where} (password for all: {DEMO_PASSWORD})")
     for username in ("admin", "bureau", "bureau_lc", "hr", "hr2", "hr_lc", "organizer", "teacher"):
         user = users.get(username)
         if user is None:

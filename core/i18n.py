@@ -16,7 +16,7 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and jobs speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+    if request.path.startswith("/api/v1/") and request.headers.get("Accept-Language"):
         # Another system says which language its people read (the *_label fields, errors).
         asked = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
         if asked:

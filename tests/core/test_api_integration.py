@@ -123,5 +123,8 @@ def test_the_reference_page_is_served_from_this_site(client, login_as):
     script = client.get("/static/vendor/redoc/redoc.standalone.js")
     assert script.status_code == 200 and b"cdn.redoc.ly" not in script.data
     script.close()
-    account = login_as(role=Role.SCHOOL_HR).get("/account").get_data(as_text=True)
-    assert 'href="/api/docs"' in account
+    person = login_as(role=Role.SCHOOL_HR)
+    assert 'href="/api/docs"' in person.get("/account").get_data(as_text=True)
+    # The reference speaks the signed-in person's language, whatever the browser sends.
+    english_browser = person.get("/api/docs", headers={"Accept-Language": "en"})
+    assert "返回双师" in english_browser.get_data(as_text=True)

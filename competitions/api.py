@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core import org
 from core.api import ApiBlueprint, SyncQuery, get_visible, validate_json
 from core.db import sync_order
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.models import Role
 from core.permissions import require
@@ -314,8 +314,6 @@ def change_state(competition_id: int, action: str):  # type: ignore[no-untyped-d
 def results_import(competition_id: int, form: dict[str, Any]):  # type: ignore[no-untyped-def]
     require(current_user.role in (Role.ORGANIZER, Role.ADMIN))
     competition = _competition(competition_id)
-    if competition.status == CompetitionStatus.PUBLISHED:
-        raise Conflict(_("Published results are corrected one by one, with a reason."))
     report = results_sheet.import_results(competition, form["file"].stream, current_user)
     return {
         "imported": report.ok,

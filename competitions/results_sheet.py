@@ -13,13 +13,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.errors import ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.excel import SheetError, SheetTooLarge, read_sheet, write_header, write_rows
 from core.extensions import db
 from core.models import User
 
 from .labels import AWARD
-from .models import Competition, Entry, EntryPerson, Event
+from .models import Competition, CompetitionStatus, Entry, EntryPerson, Event
 from .services import parse_result, record_result
 
 HEADERS = ["报名编号", "赛项", "学校", "参赛者", "奖项", "名次", "成绩"]
@@ -97,7 +97,17 @@ class ImportReport:
         return not self.errors
 
 
+def check_importable(competition: Competition) -> None:
+    """Results come in by sheet until they are published; after that, one by one with a reason."""
+    if competition.status == CompetitionStatus.PUBLISHED:
+        raise Conflict(
+            _("Published results are corrected one by one, with a reason."),
+            status=competition.status,
+        )
+
+
 def import_results(competition: Competition, stream: Any, by: User) -> ImportReport:
+    check_importable(competition)
     report = ImportReport()
     try:
         rows = read_sheet(stream, HEADERS, ["报名编号", "奖项"])

@@ -8,7 +8,6 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
-from sqlalchemy import select
 
 from core.api import ApiBlueprint, SyncQuery, get_visible, validate_json
 from core.db import sync_order
@@ -34,7 +33,7 @@ from . import enterprise_jobs, labels, services, title_review
 from .api import EnterpriseRefOut, PlacementOut
 from .forms import HoursForm, JobForm
 from .models import EnterpriseJob, Placement
-from .permissions import can_view, is_owner, is_school_hr
+from .permissions import can_view, is_owner, is_school_hr, visible_jobs
 
 api = ApiBlueprint("practice_api", __name__)
 
@@ -110,13 +109,7 @@ def _teacher(teacher_id: int) -> Teacher:
     paged=True,
 )
 def jobs(query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    statement = select(EnterpriseJob).join(Teacher, EnterpriseJob.teacher_id == Teacher.id)
-    if current_user.role == Role.TEACHER:
-        statement = statement.where(Teacher.user_id == current_user.id)
-    elif current_user.role == Role.SCHOOL_HR:
-        statement = statement.where(Teacher.school_id == current_user.school_id)
-    else:
-        require(current_user.role == Role.ADMIN)
+    statement = visible_jobs(current_user)
     if query.get("teacher"):
         statement = statement.where(EnterpriseJob.teacher_id == query["teacher"])
     if query.get("updated_since") is None:

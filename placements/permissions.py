@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, select
 
 from core.models import Role, User
@@ -12,7 +14,16 @@ from .models import EnterpriseJob, Placement
 
 
 def visible_placements(user: User) -> Select[tuple[Placement]]:
-    query = select(Placement).join(Teacher, Placement.teacher_id == Teacher.id)
+    return _visible(select(Placement), Placement, user)
+
+
+def visible_jobs(user: User) -> Select[tuple[EnterpriseJob]]:
+    """The part-time enterprise jobs `user` may see: as `can_view` decides for one."""
+    return _visible(select(EnterpriseJob), EnterpriseJob, user)
+
+
+def _visible(query: Select[Any], model: Any, user: User) -> Select[Any]:
+    query = query.join(Teacher, model.teacher_id == Teacher.id)
     if user.role == Role.TEACHER:
         return query.where(Teacher.user_id == user.id)
     return query.where(school_scope(user, Teacher.school_id))

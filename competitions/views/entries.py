@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import org
-from core.errors import ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.excel import download
 from core.extensions import db
 from core.forms import options
@@ -19,7 +19,7 @@ from teachers.models import Teacher
 
 from .. import results_sheet, services
 from ..forms import EntryForm, ResultForm, ResultsImportForm
-from ..models import Competition, CompetitionStatus, Entry, Event
+from ..models import Competition, Entry, Event
 from . import bp
 
 
@@ -175,8 +175,10 @@ def results_import(competition_id: int):  # type: ignore[no-untyped-def]
 
     competition = db.get_or_404(Competition, competition_id)
     form = ResultsImportForm()
-    if competition.status == CompetitionStatus.PUBLISHED:
-        flash(_("Published results are corrected one by one, with a reason."), "error")
+    try:
+        results_sheet.check_importable(competition)
+    except Conflict as err:
+        flash(err.message, "error")
         return redirect(url_for("competitions.detail", competition_id=competition.id)), 303
     report = None
     if form.validate_on_submit():

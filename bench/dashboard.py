@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from core.extensions import db
 from dashboard import indicators
@@ -100,6 +100,26 @@ def _median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], result
 
 
+def _change_one_school(app: Flask) -> None:
+    """An audited change at WZ001, as HR makes: its enrolment of this year, one more student."""
+    with app.app_context():
+        from core import org
+        from core.accounts import find_user
+        from core.models import SchoolEnrollment
+        from core.timeutil import today
+
+        school = org.school_by_code("WZ001")
+        assert school is not None
+        year = today().year
+        now = db.session.scalar(
+            select(SchoolEnrollment.students).where(
+                SchoolEnrollment.school_id == school.id, SchoolEnrollment.year == year
+            )
+        )
+        org.set_enrollment(school, year, (now or 1000) + 1, find_user("hr"))
+        db.session.commit()
+
+
 def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> None:
     runs = 7
     with app.app_context():
@@ -143,10 +163,10 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
               f"{raw_total:>8.1f} {app_total / max(raw_total, 0.01):>6.2f}")  # fmt: skip
         engine = db.engine
 
-    # "first" is the request that computes (after a change of any record); the others reuse it.
-    print(
-        f"\n{'dashboard request':<45} {'first':>8} {'median':>8} {'p95':>8} {'SQL':>5} {'HTTP':>5}"
-    )
+    # "new process" computes every school; "after a change" follows an audited change at one
+    # school (HR's, WZ001), which only that school's figures are computed again for.
+    print(f"\n{'dashboard request':<41} {'new process':>11} {'after a change':>14} {'median':>7} "
+          f"{'p95':>6} {'SQL':>4} {'HTTP':>4}")  # fmt: skip
     city, county, hr = clients["bureau"], clients["bureau_lc"], clients["hr"]
     cases = [
         ("city board, this year (page)", lambda: city.get("/dashboard")),
@@ -170,14 +190,19 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
             statements += 1
 
         with app.app_context():
-            indicators._computed.clear()  # as after a change: this request computes
+            indicators._kept.clear()
+        start = time.perf_counter()
+        call()
+        fresh = (time.perf_counter() - start) * 1000
+        _change_one_school(app)
         event.listen(engine, "before_cursor_execute", count)
         start = time.perf_counter()
         status = call().status_code
-        first = (time.perf_counter() - start) * 1000
+        after = (time.perf_counter() - start) * 1000
         event.remove(engine, "before_cursor_execute", count)
         median, p95, _r = _median_ms(call, runs)
-        print(f"{name:<45} {first:>8.1f} {median:>8.1f} {p95:>8.1f} {statements:>5} {status:>5}")
+        print(f"{name:<41} {fresh:>11.1f} {after:>14.1f} {median:>7.1f} {p95:>6.1f} "
+              f"{statements:>4} {status:>4}")  # fmt: skip
 
     with app.app_context():
         from core.accounts import find_user

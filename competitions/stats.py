@@ -7,6 +7,7 @@ counts once however many entries they have.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -57,42 +58,45 @@ class Participation:
         )
 
 
-def participation(year: int, by: str = "city") -> dict[object, Participation]:
-    """Per school id, county id or "city": participants of `year` over its teachers and students.
+def participation(
+    year: int, by: str = "city", schools: Collection[int] | None = None
+) -> dict[object, Participation]:
+    """Per school id, county id or "city": participants of `year` over its teachers and students
+    (of `schools` only, when given).
 
     Each person belongs to one school, so people are counted once per school (through the event
     each person row names) and the schools' counts add up to the county's and the city's."""
     events = select(Event.id).join(Competition, Event.competition_id == Competition.id)
     events = events.where(Competition.year == year)
-    teachers_in = dict(
-        db.session.execute(
-            select(Teacher.school_id, func.count(distinct(EntryPerson.teacher_id)))
-            .join(Teacher, EntryPerson.teacher_id == Teacher.id)
-            .where(EntryPerson.event_id.in_(events))
-            .group_by(Teacher.school_id)
-        ).all()
+
+    def per_school(query, school_id):  # type: ignore[no-untyped-def]
+        if schools is not None:
+            query = query.where(school_id.in_(schools))
+        return dict(db.session.execute(query.group_by(school_id)).all())
+
+    teachers_in = per_school(
+        select(Teacher.school_id, func.count(distinct(EntryPerson.teacher_id)))
+        .join(Teacher, EntryPerson.teacher_id == Teacher.id)
+        .where(EntryPerson.event_id.in_(events)),
+        Teacher.school_id,
     )
-    students_in = dict(
-        db.session.execute(
-            select(Student.school_id, func.count(distinct(EntryPerson.student_id)))
-            .join(Student, EntryPerson.student_id == Student.id)
-            .where(EntryPerson.event_id.in_(events))
-            .group_by(Student.school_id)
-        ).all()
+    students_in = per_school(
+        select(Student.school_id, func.count(distinct(EntryPerson.student_id)))
+        .join(Student, EntryPerson.student_id == Student.id)
+        .where(EntryPerson.event_id.in_(events)),
+        Student.school_id,
     )
-    teachers_of = dict(
-        db.session.execute(
-            select(Teacher.school_id, func.count())  # count(*): from the index alone
-            .where(Teacher.status == TeacherStatus.ACTIVE)
-            .group_by(Teacher.school_id)
-        ).all()
+    teachers_of = per_school(
+        select(Teacher.school_id, func.count()).where(  # count(*): from the index alone
+            Teacher.status == TeacherStatus.ACTIVE
+        ),
+        Teacher.school_id,
     )
-    enrolled = dict(
-        db.session.execute(
-            select(SchoolEnrollment.school_id, func.sum(SchoolEnrollment.students))
-            .where(SchoolEnrollment.year == year)
-            .group_by(SchoolEnrollment.school_id)
-        ).all()
+    enrolled = per_school(
+        select(SchoolEnrollment.school_id, func.sum(SchoolEnrollment.students)).where(
+            SchoolEnrollment.year == year
+        ),
+        SchoolEnrollment.school_id,
     )
     schools = set(teachers_in) | set(students_in) | set(teachers_of) | set(enrolled)
     if by == "school":

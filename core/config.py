@@ -68,9 +68,10 @@ class Config:
     TASKS_IMMEDIATE = False  # run tasks inside the request that starts them (tests only)
     TASK_FILE_DAYS = 7  # a finished task's file can be downloaded this long
     TASK_LEASE_SECONDS = 300  # a running task not heard from this long lost its worker
-    # The dashboard's computations are kept this long at most (and only while no record
-    # changes: every change is audited); 0 computes on every request.
-    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
+    # The dashboard keeps its per-school figures and recomputes the schools each audited change
+    # touches (dashboard/freshness.py); every school is recomputed after this long all the same,
+    # the bound for a change made without the audit log (none should be). 0: every request.
+    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "3600"))
     ROSTER_IMPORT_INLINE_ROWS = 300  # larger roster imports run in the background
     # A city of 15,000 teachers downloads in about a second (core.xlsx_stream); a province
     # runs as a task.

@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from competitions import stats as competition_stats
 from core.extensions import db
-from core.models import AuditEntry, County, School
+from core.models import County, School
 from placements import stats as placement_stats
 from recognition import stats as recognition_stats
 from recognition.models import Kind
 from teachers.appointments.capacity import places_in_use
 from teachers.teams import stats as team_stats
 
+from . import freshness
 from .periods import Period, Plan
 
 RATIO, COUNT, CAP, TALLY = "ratio", "count", "cap", "tally"
@@ -42,13 +43,16 @@ class Indicator:
     label: Any
     kind: str  # RATIO (≥ target), COUNT (≥ target), CAP (≤ target), TALLY (no target)
     definition: Any  # the "how is this counted?" note on the page
-    compute: Callable[[Period], PerSchool]
+    compute: Callable[[Period, Collection[int] | None], PerSchool]  # of these schools, or all
     numerator_label: Any = ""
     denominator_label: Any = ""
 
 
-def _dual_ratio(period: Period) -> PerSchool:
-    rows = recognition_stats.dual_qualified_ratio(by="school", on=period.at)
+Schools = Collection[int] | None
+
+
+def _dual_ratio(period: Period, schools: Schools) -> PerSchool:
+    rows = recognition_stats.dual_qualified_ratio(by="school", on=period.at, schools=schools)
     return {school: (n, total) for school, (n, total, _ratio) in rows.items()}
 
 
@@ -56,16 +60,16 @@ def _counts(rows: dict[object, int]) -> PerSchool:
     return {int(school): (int(n), None) for school, n in rows.items()}  # type: ignore[call-overload]
 
 
-def _participation(period: Period) -> PerSchool:
-    rows = competition_stats.participation(period.at.year, by="school")
+def _participation(period: Period, schools: Schools) -> PerSchool:
+    rows = competition_stats.participation(period.at.year, by="school", schools=schools)
     return {
         int(school): (p.teachers + p.students, p.active_teachers + p.enrolled_students)  # type: ignore[call-overload]
         for school, p in rows.items()
     }
 
 
-def _part_time(period: Period) -> PerSchool:
-    return dict(places_in_use(period.at))  # type: ignore[arg-type]
+def _part_time(period: Period, schools: Schools) -> PerSchool:
+    return dict(places_in_use(period.at, schools))  # type: ignore[arg-type]
 
 
 INDICATORS: list[Indicator] = [
@@ -86,7 +90,9 @@ INDICATORS: list[Indicator] = [
         _l("Dual-qualified teachers recognised"),
         COUNT,
         _l("Distinct teachers whose 双师型 recognition was confirmed within the period."),
-        lambda p: _counts(recognition_stats.recognised_between(p.start, p.at, by="school")),
+        lambda p, schools: _counts(
+            recognition_stats.recognised_between(p.start, p.at, by="school", schools=schools)
+        ),
     ),
     Indicator(
         "enterprise_practice_person_times",
@@ -96,7 +102,9 @@ INDICATORS: list[Indicator] = [
             "Approved placements of professional teachers whose practice ended within the "
             "period; one placement is one person-time."
         ),
-        lambda p: _counts(placement_stats.person_times(p.start, p.at, by="school")),
+        lambda p, schools: _counts(
+            placement_stats.person_times(p.start, p.at, by="school", schools=schools)
+        ),
     ),
     Indicator(
         "competition_participation_rate",
@@ -115,14 +123,16 @@ INDICATORS: list[Indicator] = [
         _l("City-level innovation teams"),
         COUNT,
         _l("City-level (or higher) teacher innovation teams approved by the end and not failed."),
-        lambda p: _counts(team_stats.team_counts(by="school", on=p.at)),
+        lambda p, schools: _counts(team_stats.team_counts(by="school", on=p.at, schools=schools)),
     ),
     Indicator(
         "overseas_study_teachers",
         _l("Teachers who studied abroad"),
         COUNT,
         _l("Distinct professional teachers back from an overseas visit that ended in the period."),
-        lambda p: _counts(team_stats.returned_between(p.start, p.at, by="school")),
+        lambda p, schools: _counts(
+            team_stats.returned_between(p.start, p.at, by="school", schools=schools)
+        ),
     ),
     Indicator(
         "part_time_ratio",
@@ -141,8 +151,10 @@ INDICATORS: list[Indicator] = [
         _l("D-class talents"),
         TALLY,
         _l("D-class recognitions from competition results confirmed within the period."),
-        lambda p: _counts(
-            recognition_stats.recognised_between(p.start, p.at, kind=Kind.D_CLASS, by="school")
+        lambda p, schools: _counts(
+            recognition_stats.recognised_between(
+                p.start, p.at, kind=Kind.D_CLASS, by="school", schools=schools
+            )
         ),
     ),
 ]
@@ -219,48 +231,80 @@ def schools() -> list[SchoolRow]:
     return [SchoolRow(*row) for row in rows]
 
 
-_computed: dict[tuple[Any, ...], tuple[float, Any]] = {}
-_computed_lock = threading.Lock()
+@dataclass
+class _Kept:
+    mark: freshness.Mark
+    until: float  # monotonic time of the next full computation
+    value: Any
 
 
-def _data_version() -> int:
-    """Every change of a record is audited: the newest audit entry marks the data's version."""
-    return int(db.session.scalar(select(func.max(AuditEntry.id))) or 0)
+_kept: dict[tuple[Any, ...], _Kept] = {}
+_kept_lock = threading.Lock()
 
 
-def remembered(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """`compute()`, kept in this process for the same `key` and data version (a new audit entry
-    means the data changed) for DASHBOARD_CACHE_SECONDS at most; at a province's size the
-    dashboard's aggregates take a second or two, and every board and the API share them."""
+def _keep(key: tuple[Any, ...], refresh: Callable[[Any, set[int] | None], Any]) -> Any:
+    """The value kept for `key`, brought up to date with `refresh(old, schools)`: `old` is None
+    (compute everything) or the kept value, `schools` the schools changed since (None: any).
+
+    Kept in this process for DASHBOARD_CACHE_SECONDS between full computations, which bounds how
+    long an unaudited change (there should be none) could go unseen."""
     seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", 0)
     if not seconds:
-        return compute()
-    cache_key = (*key, _data_version())
+        return refresh(None, None)
+    key = (str(db.engine.url), *key)
     now = time.monotonic()
-    with _computed_lock:
-        hit = _computed.get(cache_key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = compute()
-    with _computed_lock:
-        for stale in [k for k, (until, _v) in _computed.items() if until <= now]:
-            del _computed[stale]
-        _computed[cache_key] = (now + seconds, value)
-    return value
+    with _kept_lock:
+        kept = _kept.get(key)
+    if kept is None or kept.until <= now:
+        kept = _Kept(freshness.mark(), now + seconds, None)
+        kept.value = refresh(None, None)
+    else:
+        mark, changed = freshness.since(kept.mark)
+        if mark == kept.mark:
+            return kept.value
+        value = kept.value if changed == set() else refresh(kept.value, changed)
+        kept = _Kept(mark, kept.until, value)
+    with _kept_lock:
+        for stale in [k for k, held in _kept.items() if held.until <= now]:
+            del _kept[stale]
+        _kept[key] = kept
+    return kept.value
+
+
+def remembered(
+    key: tuple[Any, ...], compute: Callable[[], Any], schools: Collection[int] | None = None
+) -> Any:
+    """`compute()`, kept until a change touches one of `schools` (any school when None)."""
+
+    def refresh(old: Any, changed: set[int] | None) -> Any:
+        if old is None or changed is None or schools is None or changed & set(schools):
+            return compute()
+        return old
+
+    return _keep(key, refresh)
 
 
 class Results:
     """Every indicator of a period for every school, and their sums for any set of schools,
-    computed once per period and data version (`remembered`) and shared by every board."""
+    kept per period and shared by every board; after a change only the schools it touched are
+    computed again (`freshness`)."""
 
     def __init__(self, period: Period, keys: Iterable[str] = KEYS) -> None:
         self.period = period
         self.plan = period.plan()
         keys = tuple(keys)
-        self.per_school = remembered(
-            ("indicators", period.key, period.start, period.at, keys),
-            lambda: {key: BY_KEY[key].compute(period) for key in keys},
-        )
+
+        def refresh(old: dict[str, PerSchool] | None, changed: set[int] | None) -> Any:
+            if old is None or changed is None:
+                return {key: BY_KEY[key].compute(period, None) for key in keys}
+            # Only the changed schools: a school with nothing left to count drops out.
+            fresh = {}
+            for key in keys:
+                kept = {s: pair for s, pair in old[key].items() if s not in changed}
+                fresh[key] = {**kept, **BY_KEY[key].compute(period, changed)}
+            return fresh
+
+        self.per_school = _keep(("indicators", period.key, period.start, period.at, keys), refresh)
 
     def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
         """The figure of the schools `school_ids` (the whole city when None). Ratio and cap

@@ -76,9 +76,18 @@ class Enterprise(db.Model):
 
 class Placement(db.Model):
     __tablename__ = "placements"
-    # A teacher's ledger reads their placements by this index, whatever the city's total.
     __table_args__ = (
-        Index("ix_placements_teacher_status", "teacher_id", "status"),
+        # A teacher's ledger reads their placements by this index, whatever the city's total; it
+        # holds every column the ledger and the person-times count read, so the ledger of a
+        # school's teachers and its count after a change come from the index alone.
+        Index(
+            "ix_placements_teacher_practice",
+            "teacher_id",
+            "status",
+            "end_date",
+            "start_date",
+            "days",
+        ),
         # Counts by period (person-times of a year or a plan) filter on status and end date.
         Index("ix_placements_status_end_date", "status", "end_date"),
     )

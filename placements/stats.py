@@ -3,6 +3,7 @@ distinct host enterprises (千企) and distinct posts (万岗), per school, coun
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -56,12 +57,16 @@ def practice_counts(year: int | None = None, by: str = "city") -> dict[object, P
     }
 
 
-def person_times(start: date, end: date, by: str = "city") -> dict[object, int]:
+def person_times(
+    start: date, end: date, by: str = "city", schools: Collection[int] | None = None
+) -> dict[object, int]:
     """Enterprise practice of professional teachers, in 人次: approved placements whose practice
-    ended from `start` to `end`, per school, county or the city."""
+    ended from `start` to `end`, per school, county or the city (of `schools` only, when given)."""
     group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
     query = (
-        select(group, func.count(Placement.id))
+        # count(*): a school's placements are counted from the (teacher, status, end) index alone
+        select(group, func.count())
+        .select_from(Placement)
         .join(Teacher, Placement.teacher_id == Teacher.id)
         .where(
             Placement.status == PlacementStatus.APPROVED,
@@ -72,4 +77,6 @@ def person_times(start: date, end: date, by: str = "city") -> dict[object, int]:
     )
     if by == "county":  # only counties need the schools (a million rows joined for nothing)
         query = query.join(School, Teacher.school_id == School.id)
+    if schools is not None:
+        query = query.where(Teacher.school_id.in_(schools))
     return dict(db.session.execute(query).all())

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
@@ -18,10 +19,11 @@ from .models import Kind, Recognition, Status
 
 
 def dual_qualified_ratio(
-    by: str = "city", on: date | None = None
+    by: str = "city", on: date | None = None, schools: Collection[int] | None = None
 ) -> dict[object, tuple[int, int, Decimal]]:
     """{key: (recognised, professional teachers, ratio)} for the professional teachers in post on
-    `on` (today by default), recognised then and not past their recheck date."""
+    `on` (today by default), recognised then and not past their recheck date; of `schools` only,
+    when given."""
     on = on or today()
     group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
     valid = and_(
@@ -44,6 +46,8 @@ def dual_qualified_ratio(
     )
     if by == "county":
         query = query.join(School, Teacher.school_id == School.id)
+    if schools is not None:
+        query = query.where(Teacher.school_id.in_(schools))
     rows = db.session.execute(query)
     return {
         key: (
@@ -66,17 +70,21 @@ def recognised_since(since: date = date(2023, 1, 1), kind: Kind = Kind.DUAL_QUAL
 
 
 def recognised_between(
-    start: date, end: date, kind: Kind = Kind.DUAL_QUALIFIED, by: str = "city"
+    start: date,
+    end: date,
+    kind: Kind = Kind.DUAL_QUALIFIED,
+    by: str = "city",
+    schools: Collection[int] | None = None,
 ) -> dict[object, int]:
     """Distinct teachers (D-class: recognitions) confirmed from `start` to `end`, per school,
-    county or the city."""
+    county or the city (of `schools` only, when given)."""
     group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
     counted = (
         func.count(distinct(Recognition.teacher_id))
         if kind == Kind.DUAL_QUALIFIED
         else func.count(Recognition.id)
     )
-    rows = db.session.execute(
+    query = (
         select(group, counted)
         .join(Teacher, Recognition.teacher_id == Teacher.id)
         .join(School, Teacher.school_id == School.id)
@@ -87,4 +95,6 @@ def recognised_between(
         )
         .group_by(group)
     )
-    return dict(rows.all())
+    if schools is not None:
+        query = query.where(Teacher.school_id.in_(schools))
+    return dict(db.session.execute(query).all())

@@ -5,6 +5,7 @@ every school come from one query."""
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -76,14 +77,14 @@ def term_pay():  # type: ignore[no-untyped-def]
     return Appointment.hourly_rate * Appointment.hours_per_week * weeks
 
 
-def _professional_per_school():  # type: ignore[no-untyped-def]
+def _professional_per_school(schools: Collection[int] | None = None):  # type: ignore[no-untyped-def]
     # count(*): answered from the teachers' (school, status, professional) index alone
-    return (
-        select(Teacher.school_id, func.count().label("n"))
-        .where(Teacher.status == TeacherStatus.ACTIVE, Teacher.professional.is_(True))
-        .group_by(Teacher.school_id)
-        .subquery()
+    query = select(Teacher.school_id, func.count().label("n")).where(
+        Teacher.status == TeacherStatus.ACTIVE, Teacher.professional.is_(True)
     )
+    if schools is not None:  # inside the grouping: a filter outside it would count every school
+        query = query.where(Teacher.school_id.in_(schools))
+    return query.group_by(Teacher.school_id).subquery()
 
 
 def _holding_a_place(on: date):  # type: ignore[no-untyped-def]
@@ -95,21 +96,23 @@ def _holding_a_place(on: date):  # type: ignore[no-untyped-def]
     )
 
 
-def places_in_use(on: date) -> dict[int, tuple[int, int]]:
+def places_in_use(on: date, schools: Collection[int] | None = None) -> dict[int, tuple[int, int]]:
     """{school: (places held on `on`, professional teachers)}: the dashboard's part-time share,
-    without the pay and the later terms `capacities` adds for the pages."""
-    professional = _professional_per_school()
-    held = (
-        select(Appointment.school_id, func.count().label("n"))
-        .where(*_holding_a_place(on))
-        .group_by(Appointment.school_id)
-        .subquery()
-    )
-    rows = db.session.execute(
+    without the pay and the later terms `capacities` adds for the pages; of `schools` only, when
+    given."""
+    professional = _professional_per_school(schools)
+    held = select(Appointment.school_id, func.count().label("n")).where(*_holding_a_place(on))
+    if schools is not None:
+        held = held.where(Appointment.school_id.in_(schools))
+    held = held.group_by(Appointment.school_id).subquery()
+    query = (
         select(School.id, func.coalesce(held.c.n, 0), func.coalesce(professional.c.n, 0))
         .outerjoin(professional, professional.c.school_id == School.id)
         .outerjoin(held, held.c.school_id == School.id)
     )
+    if schools is not None:
+        query = query.where(School.id.in_(schools))
+    rows = db.session.execute(query)
     return {school: (int(n), int(teachers)) for school, n, teachers in rows}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import distinct, func, literal, select
@@ -22,9 +23,11 @@ from .models import (
 CITY_AND_ABOVE = (TeamLevel.CITY, TeamLevel.PROVINCE, TeamLevel.NATIONAL)
 
 
-def team_counts(by: str = "city", on: date | None = None) -> dict[object, int]:
+def team_counts(
+    by: str = "city", on: date | None = None, schools: Collection[int] | None = None
+) -> dict[object, int]:
     """City-level (and above) teams approved, building or accepted, per school, county or city;
-    with `on`, only those whose building had begun by then."""
+    with `on`, only those whose building had begun by then; with `schools`, of those only."""
     group = {
         "school": InnovationTeam.school_id,
         "county": School.county_id,
@@ -43,6 +46,8 @@ def team_counts(by: str = "city", on: date | None = None) -> dict[object, int]:
     )
     if on is not None:
         query = query.where(InnovationTeam.building_start <= on)
+    if schools is not None:
+        query = query.where(InnovationTeam.school_id.in_(schools))
     return dict(db.session.execute(query).all())
 
 
@@ -68,11 +73,14 @@ def overseas_counts(since: date = date(2023, 1, 1), by: str = "city") -> dict[ob
     return dict(rows.all())
 
 
-def returned_between(start: date, end: date, by: str = "city") -> dict[object, int]:
+def returned_between(
+    start: date, end: date, by: str = "city", schools: Collection[int] | None = None
+) -> dict[object, int]:
     """Distinct professional teachers back from an overseas visit that ended from `start` to
-    `end` (they went: confirmed, or reported since), per school, county or the city."""
+    `end` (they went: confirmed, or reported since), per school, county or the city (of
+    `schools` only, when given)."""
     group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
-    rows = db.session.execute(
+    query = (
         select(group, func.count(distinct(Nomination.teacher_id)))
         .join(Teacher, Nomination.teacher_id == Teacher.id)
         .join(School, Teacher.school_id == School.id)
@@ -84,4 +92,6 @@ def returned_between(start: date, end: date, by: str = "city") -> dict[object, i
         )
         .group_by(group)
     )
-    return dict(rows.all())
+    if schools is not None:
+        query = query.where(Teacher.school_id.in_(schools))
+    return dict(db.session.execute(query).all())

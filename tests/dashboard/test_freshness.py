@@ -1,0 +1,139 @@
+"""The dashboard keeps its per-school figures and, after an audited change, computes again only
+the schools the change touched: the figures must always equal a count from scratch."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from core import audit
+from core.accounts import create_token
+from core.extensions import db
+from core.models import AuditEntry, Role
+from core.timeutil import today
+from dashboard import freshness
+from dashboard.indicators import BY_KEY, KEYS, Results
+from dashboard.periods import parse_period
+from placements import stats as placement_stats
+from tests.dashboard.test_indicators import city  # noqa: F401  (the fixture)
+
+
+@pytest.fixture
+def kept(app, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 300)
+    computed: list[object] = []  # the schools each person-times computation was asked for
+    real = placement_stats.person_times
+
+    def spy(start, end, by="city", schools=None):  # type: ignore[no-untyped-def]
+        computed.append(None if schools is None else set(schools))
+        return real(start, end, by=by, schools=schools)
+
+    monkeypatch.setattr(placement_stats, "person_times", spy)
+    return computed
+
+
+def from_scratch(period):  # type: ignore[no-untyped-def]
+    return {key: BY_KEY[key].compute(period, None) for key in KEYS}
+
+
+def test_a_change_at_one_school_is_counted_again_alone(city, kept, make_user, make_teacher):  # noqa: F811
+    from placements import mentor
+    from placements import services as placements
+    from placements.models import Placement
+    from teachers.services import mark_left
+
+    for text in ("2023-2025", str(today().year)):
+        period = parse_period(text)
+        kept.clear()
+        assert Results(period).per_school == from_scratch(period)
+        assert kept == [None, None]  # the first board counts every school (plus from_scratch)
+
+    period = parse_period(str(today().year))
+    plan = parse_period("2023-2025")
+    a, b, c = city["A"], city["B"], city["C"]
+
+    # HR of C approves the submitted placement: C's figures move, and only C is counted again.
+    waiting = db.session.scalars(select(Placement).where(Placement.status == "submitted")).one()
+    hr = make_user(Role.SCHOOL_HR, school=c)
+    mentor.confirm(mentor.create_link(waiting, hr), waiting.days, "陈工")
+    placements.transition(waiting, "approve", hr)
+    db.session.commit()
+    kept.clear()
+    figures, now = Results(plan).per_school, Results(period).per_school
+    assert kept == [{c.id}, {c.id}]  # (HR's new account is audited too, and counts for nothing)
+    assert figures == from_scratch(plan) and now == from_scratch(period)
+    assert figures["enterprise_practice_person_times"][c.id] == (2, None)
+
+    # A teacher joins B and one leaves A: each school's figures move, the others are kept.
+    before = now["dual_qualified_ratio"]
+    make_teacher(school=b)
+    mark_left(city["ta"][3], today(), "调离", make_user(Role.SCHOOL_HR, school=a))
+    db.session.commit()
+    kept.clear()
+    now = Results(period).per_school
+    assert kept == [{a.id, b.id}]
+    assert now == from_scratch(period)
+    assert now["dual_qualified_ratio"][a.id][1] == before[a.id][1] - 1
+    assert now["dual_qualified_ratio"][b.id][1] == before[b.id][1] + 1
+
+    # Signing in or making a token counts for nothing: the kept figures are used as they are.
+    create_token(make_user(Role.SCHOOL_HR, school=a), "对接")
+    db.session.commit()
+    kept.clear()
+    assert Results(period).per_school == from_scratch(period)
+    assert kept == [None]  # from_scratch only
+
+    # A change that belongs to no school (a rule, a competition) counts every school again.
+    audit.record("part_time_policy", None, note="县级政策调整")
+    db.session.commit()
+    kept.clear()
+    Results(period)
+    assert kept == [None]
+
+
+def test_an_entry_committed_after_a_newer_one_is_still_seen(city, make_user):  # noqa: F811
+    """Ids are taken at write and seen at commit: an entry that shows up below the newest id the
+    board had read (a slower transaction) must still name its school."""
+    a, c = city["A"], city["C"]
+    hr = make_user(Role.SCHOOL_HR, school=a)
+    entries = [audit.record("update", hr, school_id=a.id) for _ in range(3)]
+    db.session.commit()
+    late = entries[1].id
+    db.session.execute(delete(AuditEntry).where(AuditEntry.id == late))
+    db.session.commit()
+
+    mark = freshness.mark()
+    assert mark.top == entries[2].id and late in mark.unseen
+    assert freshness.since(mark) == (mark, set())
+
+    db.session.add(
+        AuditEntry(id=late, action="approve", object_type="Placement", object_id="1",
+                   school_id=c.id, changes={})
+    )  # fmt: skip
+    db.session.commit()
+    new, schools = freshness.since(mark)
+    assert schools == {c.id}
+    assert late not in new.unseen and new.top == mark.top
+
+
+def test_a_burst_of_entries_or_an_unknown_kind_means_every_school(city, make_user):  # noqa: F811
+    a = city["A"]
+    hr = make_user(Role.SCHOOL_HR, school=a)
+    mark = freshness.mark()
+    audit.record("create", hr, school_id=a.id, label="x")  # a user: counts for nothing
+    db.session.commit()
+    assert freshness.since(mark)[1] == set()
+    db.session.add(AuditEntry(action="create", object_type="Upload", school_id=a.id, changes={}))
+    db.session.commit()
+    assert freshness.since(mark)[1] is None  # a kind the dashboard does not know
+
+    mark = freshness.mark()
+    for _ in range(freshness.MANY + 1):
+        db.session.add(
+            AuditEntry(action="create", object_type="Teacher", school_id=a.id, changes={})
+        )
+    db.session.commit()
+    new, schools = freshness.since(mark)
+    assert schools is None
+    assert new.top == db.session.scalar(select(func.max(AuditEntry.id)))
+    assert freshness.since(new) == (new, set())

@@ -83,7 +83,13 @@ def main() -> None:
     url = url or f"sqlite:///{folder}/bench.db"
     app = create_app(
         "testing",
-        {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": folder, "DASHBOARD_CACHE_SECONDS": 300},
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_FOLDER": folder,
+            "DASHBOARD_CACHE_SECONDS": 3600,
+            # With Redis, processes share the dashboard's figures (as web workers in production).
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL") or None,
+        },
     )
     with app.app_context():
         loaded = (

@@ -72,3 +72,10 @@ def init_app(app: Flask) -> None:
     scheduler.register(
         "dashboard.snapshots", jobs.nightly_snapshot, "store today's indicators", hour=1
     )
+    # Just after midnight (a new day is a new period end) and every half hour after.
+    scheduler.register(
+        "dashboard.figures",
+        jobs.keep_figures,
+        "count every school's indicators for the boards",
+        minute="1,31",
+    )

@@ -8,14 +8,11 @@ the same number of queries whatever the scope and however large the city.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -28,7 +25,7 @@ from recognition.models import Kind
 from teachers.appointments.capacity import places_in_use
 from teachers.teams import stats as team_stats
 
-from . import freshness
+from . import kept
 from .periods import Period, Plan
 
 RATIO, COUNT, CAP, TALLY = "ratio", "count", "cap", "tally"
@@ -231,80 +228,44 @@ def schools() -> list[SchoolRow]:
     return [SchoolRow(*row) for row in rows]
 
 
-@dataclass
-class _Kept:
-    mark: freshness.Mark
-    until: float  # monotonic time of the next full computation
-    value: Any
+# {indicator: {school: (numerator, denominator)}} as JSON, for the copy other processes share.
+PER_SCHOOL = kept.Codec(
+    dump=lambda value: {
+        key: [[s, n, d] for s, (n, d) in rows.items()] for key, rows in value.items()
+    },
+    load=lambda data: {key: {s: (n, d) for s, n, d in rows} for key, rows in data.items()},
+)
 
 
-_kept: dict[tuple[Any, ...], _Kept] = {}
-_kept_lock = threading.Lock()
+def _per_school(period: Period, keys: tuple[str, ...]) -> tuple[tuple[Any, ...], kept.Refresh]:
+    def refresh(old: dict[str, PerSchool] | None, changed: set[int] | None) -> Any:
+        if old is None or changed is None:
+            return {key: BY_KEY[key].compute(period, None) for key in keys}
+        # Only the changed schools: a school with nothing left to count drops out.
+        fresh = {}
+        for key in keys:
+            others = {s: pair for s, pair in old[key].items() if s not in changed}
+            fresh[key] = {**others, **BY_KEY[key].compute(period, changed)}
+        return fresh
+
+    return ("indicators", period.key, period.start, period.at, *keys), refresh
 
 
-def _keep(key: tuple[Any, ...], refresh: Callable[[Any, set[int] | None], Any]) -> Any:
-    """The value kept for `key`, brought up to date with `refresh(old, schools)`: `old` is None
-    (compute everything) or the kept value, `schools` the schools changed since (None: any).
-
-    Kept in this process for DASHBOARD_CACHE_SECONDS between full computations, which bounds how
-    long an unaudited change (there should be none) could go unseen."""
-    seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", 0)
-    if not seconds:
-        return refresh(None, None)
-    key = (str(db.engine.url), *key)
-    now = time.monotonic()
-    with _kept_lock:
-        kept = _kept.get(key)
-    if kept is None or kept.until <= now:
-        kept = _Kept(freshness.mark(), now + seconds, None)
-        kept.value = refresh(None, None)
-    else:
-        mark, changed = freshness.since(kept.mark)
-        if mark == kept.mark:
-            return kept.value
-        value = kept.value if changed == set() else refresh(kept.value, changed)
-        kept = _Kept(mark, kept.until, value)
-    with _kept_lock:
-        for stale in [k for k, held in _kept.items() if held.until <= now]:
-            del _kept[stale]
-        _kept[key] = kept
-    return kept.value
-
-
-def remembered(
-    key: tuple[Any, ...], compute: Callable[[], Any], schools: Collection[int] | None = None
-) -> Any:
-    """`compute()`, kept until a change touches one of `schools` (any school when None)."""
-
-    def refresh(old: Any, changed: set[int] | None) -> Any:
-        if old is None or changed is None or schools is None or changed & set(schools):
-            return compute()
-        return old
-
-    return _keep(key, refresh)
+def recompute(period: Period) -> None:
+    """Count every school of `period` now and keep it for the boards (the job's half-hourly
+    run, so that no request has to count a province)."""
+    kept.recompute(*_per_school(period, tuple(KEYS)), PER_SCHOOL)
 
 
 class Results:
     """Every indicator of a period for every school, and their sums for any set of schools,
     kept per period and shared by every board; after a change only the schools it touched are
-    computed again (`freshness`)."""
+    computed again (`kept`, `freshness`)."""
 
     def __init__(self, period: Period, keys: Iterable[str] = KEYS) -> None:
         self.period = period
         self.plan = period.plan()
-        keys = tuple(keys)
-
-        def refresh(old: dict[str, PerSchool] | None, changed: set[int] | None) -> Any:
-            if old is None or changed is None:
-                return {key: BY_KEY[key].compute(period, None) for key in keys}
-            # Only the changed schools: a school with nothing left to count drops out.
-            fresh = {}
-            for key in keys:
-                kept = {s: pair for s, pair in old[key].items() if s not in changed}
-                fresh[key] = {**kept, **BY_KEY[key].compute(period, changed)}
-            return fresh
-
-        self.per_school = _keep(("indicators", period.key, period.start, period.at, keys), refresh)
+        self.per_school = kept.keep(*_per_school(period, tuple(keys)), PER_SCHOOL)
 
     def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
         """The figure of the schools `school_ids` (the whole city when None). Ratio and cap

@@ -18,7 +18,8 @@ from core.permissions import roles_required
 from . import charts, exports, periods, report, snapshots
 from .board import STATUS_CLASSES, STATUS_LABELS, Board, build, shown
 from .drill import DRILLS, page_items
-from .indicators import CAP, KEYS, RATIO, remembered
+from .indicators import CAP, KEYS, RATIO
+from .kept import remembered
 from .scopes import DASHBOARD_ROLES
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")

@@ -3,6 +3,8 @@ the schools the change touched: the figures must always equal a count from scrat
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -10,8 +12,10 @@ from core import audit
 from core.accounts import create_token
 from core.extensions import db
 from core.models import AuditEntry, Role
+from core.ratelimit import redis_client
 from core.timeutil import today
-from dashboard import freshness
+from dashboard import freshness, jobs
+from dashboard import kept as dashboard_kept
 from dashboard.indicators import BY_KEY, KEYS, Results
 from dashboard.periods import parse_period
 from placements import stats as placement_stats
@@ -137,3 +141,53 @@ def test_a_burst_of_entries_or_an_unknown_kind_means_every_school(city, make_use
     assert schools is None
     assert new.top == db.session.scalar(select(func.max(AuditEntry.id)))
     assert freshness.since(new) == (new, set())
+
+
+@pytest.fixture
+def shared(app, kept, monkeypatch):  # type: ignore[no-untyped-def]
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("the shared copy lives in Redis (TEST_REDIS_URL)")
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    client = redis_client(url)
+    for key in client.scan_iter("shuangshi:dashboard:*"):
+        client.delete(key)
+    monkeypatch.setattr(dashboard_kept, "_local", {})
+    return kept
+
+
+def test_a_new_process_starts_from_the_figures_the_others_keep(city, shared, make_user):  # noqa: F811
+    from placements import mentor
+    from placements import services as placements
+    from placements.models import Placement
+
+    period = parse_period("2023-2025")
+    first = Results(period).per_school
+    dashboard_kept._local.clear()  # another worker, or this one restarted
+    assert Results(period).per_school == first
+    assert shared == [None]  # counted once, by the first process
+
+    waiting = db.session.scalars(select(Placement).where(Placement.status == "submitted")).one()
+    hr = make_user(Role.SCHOOL_HR, school=city["C"])
+    mentor.confirm(mentor.create_link(waiting, hr), waiting.days, "陈工")
+    placements.transition(waiting, "approve", hr)
+    db.session.commit()
+    dashboard_kept._local.clear()
+    shared.clear()
+    assert Results(period).per_school == from_scratch(period)
+    assert shared == [{city["C"].id}, None]  # the new process added the one school changed
+
+    # The job counts the boards' periods in full; a process started after it counts nothing.
+    assert jobs.keep_figures() == {"periods": 2}
+    dashboard_kept._local.clear()
+    shared.clear()
+    for text in ("2023-2025", str(today().year)):
+        Results(parse_period(text))
+    assert shared == []
+
+
+def test_without_redis_the_figures_are_still_counted_here(city, kept, app, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
+    period = parse_period("2023-2025")
+    assert Results(period).per_school == from_scratch(period)
+    assert jobs.keep_figures() == {"periods": 2}

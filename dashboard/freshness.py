@@ -10,10 +10,9 @@ means every school.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, or_, select
 
@@ -35,8 +34,23 @@ LOCAL = frozenset(
         "Entry",
     }
 )
-# Records no indicator counts: signing in, tokens, enterprises and their posts, tasks, mail.
-INERT = frozenset({"User", "ApiToken", "Enterprise", "EnterpriseJob", "Task", "Notification"})
+# Records no indicator counts: accounts and tokens, enterprises and their posts, tasks, mail,
+# and what a recognition or title review looks at but the plan's indicators do not.
+INERT = frozenset(
+    {
+        "User",
+        "ApiToken",
+        "Enterprise",
+        "EnterpriseJob",
+        "Task",
+        "Notification",
+        "SkillCertificate",
+        "TeachingHours",
+        "TitleReviewIntent",
+        "EthicsResult",
+        "MentorLink",
+    }
+)
 # Ids are taken when a transaction writes its entry but seen when it commits, so an older id can
 # appear after a newer one: the ids missing among the newest WINDOW are watched until they do.
 WINDOW = 200
@@ -68,9 +82,13 @@ def mark() -> Mark:
     return Mark(top, top_at, _unseen(range(top - WINDOW + 1, top + 1), [r.id for r in rows], top))
 
 
-def since(old: Mark) -> tuple[Mark, set[int] | None]:
-    """The log's new mark and the schools whose figures the entries after `old` may have moved:
-    an empty set when none (nothing new, or nothing counted), None when any school's may."""
+# {school: kinds of record changed there}; None: anything anywhere.
+Changes = dict[int, set[str]] | None
+
+
+def since(old: Mark) -> tuple[Mark, Changes]:
+    """The log's new mark and what the entries after `old` changed, school by school: {} when
+    nothing counted changed, None when any school's figures may have moved."""
     rows = db.session.execute(
         select(
             AuditEntry.id,
@@ -88,7 +106,7 @@ def since(old: Mark) -> tuple[Mark, set[int] | None]:
         return mark(), None  # not the log that was read: a restored backup, a new database
     rows = [row for row in rows if row.id != old.top]
     if not rows:
-        return old, set()
+        return old, {}
     ids = [row.id for row in rows]
     # Rows come in id order from one statement: every id up to the last one that is not among
     # them had not been committed when it ran.
@@ -97,22 +115,23 @@ def since(old: Mark) -> tuple[Mark, set[int] | None]:
     new = Mark(top, top_at, _unseen([*old.unseen, *range(old.top + 1, top + 1)], ids, top))
     if len(rows) > MANY:
         return new, None
-    schools: set[int] = set()
+    changes: dict[int, set[str]] = {}
     for row in rows:
-        touched = _schools_of(row.object_type, row.school_id, row.changes)
-        if touched is None:
+        if row.object_type in INERT:
+            continue
+        if row.object_type not in LOCAL or row.school_id is None:
             return new, None
-        schools |= touched
-    return new, schools
+        touched = {row.school_id}
+        moved = (row.changes or {}).get("school_id")
+        if moved:  # a teacher who changed school: the figures of both move
+            touched |= {int(s) for s in moved if s is not None}
+        for school in touched:
+            changes.setdefault(school, set()).add(row.object_type)
+    return new, changes
 
 
-def _schools_of(kind: str, school_id: int | None, changes: Any) -> set[int] | None:
-    if kind in INERT:
-        return set()
-    if kind not in LOCAL or school_id is None:
-        return None
-    touched = {school_id}
-    moved = (changes or {}).get("school_id")
-    if moved:  # a teacher who changed school: the figures of both move
-        touched |= {int(s) for s in moved if s is not None}
-    return touched
+def schools_reading(changes: dict[int, set[str]], kinds: Collection[str] | None) -> set[int]:
+    """The schools where a record of `kinds` changed (of any kind when None)."""
+    if kinds is None:
+        return set(changes)
+    return {school for school, changed in changes.items() if changed & set(kinds)}

@@ -25,7 +25,7 @@ from recognition.models import Kind
 from teachers.appointments.capacity import places_in_use
 from teachers.teams import stats as team_stats
 
-from . import kept
+from . import freshness, kept
 from .periods import Period, Plan
 
 RATIO, COUNT, CAP, TALLY = "ratio", "count", "cap", "tally"
@@ -41,6 +41,8 @@ class Indicator:
     kind: str  # RATIO (≥ target), COUNT (≥ target), CAP (≤ target), TALLY (no target)
     definition: Any  # the "how is this counted?" note on the page
     compute: Callable[[Period, Collection[int] | None], PerSchool]  # of these schools, or all
+    # The kinds of record (as audited) it counts: a change of another kind leaves it as it is.
+    reads: frozenset[str]
     numerator_label: Any = ""
     denominator_label: Any = ""
 
@@ -79,6 +81,7 @@ INDICATORS: list[Indicator] = [
             "confirmed recognitions not past their recheck date."
         ),
         _dual_ratio,
+        frozenset({"Recognition", "Teacher"}),
         _l("Dual-qualified teachers"),
         _l("Professional teachers"),
     ),
@@ -90,6 +93,7 @@ INDICATORS: list[Indicator] = [
         lambda p, schools: _counts(
             recognition_stats.recognised_between(p.start, p.at, by="school", schools=schools)
         ),
+        frozenset({"Recognition", "Teacher"}),
     ),
     Indicator(
         "enterprise_practice_person_times",
@@ -102,6 +106,7 @@ INDICATORS: list[Indicator] = [
         lambda p, schools: _counts(
             placement_stats.person_times(p.start, p.at, by="school", schools=schools)
         ),
+        frozenset({"Placement", "Teacher"}),
     ),
     Indicator(
         "competition_participation_rate",
@@ -112,6 +117,7 @@ INDICATORS: list[Indicator] = [
             "and students enrolled that year; for a plan, its last year."
         ),
         _participation,
+        frozenset({"Entry", "Teacher", "School"}),  # a school's enrolment
         _l("Participants"),
         _l("Teachers and students"),
     ),
@@ -121,6 +127,7 @@ INDICATORS: list[Indicator] = [
         COUNT,
         _l("City-level (or higher) teacher innovation teams approved by the end and not failed."),
         lambda p, schools: _counts(team_stats.team_counts(by="school", on=p.at, schools=schools)),
+        frozenset({"InnovationTeam"}),
     ),
     Indicator(
         "overseas_study_teachers",
@@ -130,6 +137,7 @@ INDICATORS: list[Indicator] = [
         lambda p, schools: _counts(
             team_stats.returned_between(p.start, p.at, by="school", schools=schools)
         ),
+        frozenset({"Nomination", "Teacher"}),
     ),
     Indicator(
         "part_time_ratio",
@@ -140,6 +148,7 @@ INDICATORS: list[Indicator] = [
             "so what matters is each school under it."
         ),
         _part_time,
+        frozenset({"Appointment", "Teacher"}),
         _l("Part-time teachers"),
         _l("Professional teachers"),
     ),
@@ -153,6 +162,7 @@ INDICATORS: list[Indicator] = [
                 p.start, p.at, kind=Kind.D_CLASS, by="school", schools=schools
             )
         ),
+        frozenset({"Recognition", "Teacher"}),
     ),
 ]
 BY_KEY = {i.key: i for i in INDICATORS}
@@ -238,12 +248,16 @@ PER_SCHOOL = kept.Codec(
 
 
 def _per_school(period: Period, keys: tuple[str, ...]) -> tuple[tuple[Any, ...], kept.Refresh]:
-    def refresh(old: dict[str, PerSchool] | None, changed: set[int] | None) -> Any:
-        if old is None or changed is None:
+    def refresh(old: dict[str, PerSchool] | None, changes: freshness.Changes) -> Any:
+        if old is None or changes is None:
             return {key: BY_KEY[key].compute(period, None) for key in keys}
-        # Only the changed schools: a school with nothing left to count drops out.
+        # Only the schools where something it reads changed: one with nothing left drops out.
         fresh = {}
         for key in keys:
+            changed = freshness.schools_reading(changes, BY_KEY[key].reads)
+            if not changed:
+                fresh[key] = old[key]
+                continue
             others = {s: pair for s, pair in old[key].items() if s not in changed}
             fresh[key] = {**others, **BY_KEY[key].compute(period, changed)}
         return fresh

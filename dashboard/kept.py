@@ -27,9 +27,9 @@ from . import freshness
 
 log = logging.getLogger(__name__)
 
-# refresh(old, schools): `old` None computes everything; otherwise the kept value brought up to
-# date for `schools` (None: every school).
-Refresh = Callable[[Any, set[int] | None], Any]
+# refresh(old, changes): `old` None computes everything; otherwise the kept value brought up to
+# date for what changed (freshness.Changes: the kinds of record changed per school; None: any).
+Refresh = Callable[[Any, freshness.Changes], Any]
 
 
 @dataclass(frozen=True)
@@ -118,12 +118,12 @@ def keep(key: tuple[Any, ...], refresh: Refresh, codec: Codec | None = None) -> 
         mark = freshness.mark()  # read before the data, so no change falls between
         kept = _Kept(mark, now, refresh(None, None))
     else:
-        mark, schools = freshness.since(kept.mark)
+        mark, changes = freshness.since(kept.mark)
         moved = mark != kept.mark
         if not moved and not from_shared:
             return kept.value
         if moved:
-            value = kept.value if schools == set() else refresh(kept.value, schools)
+            value = kept.value if changes == {} else refresh(kept.value, changes)
             kept = _Kept(mark, kept.full_at, value)
     with _local_lock:
         for stale in [k for k, held in _local.items() if held.full_at + seconds <= now]:
@@ -147,13 +147,19 @@ def recompute(key: tuple[Any, ...], refresh: Refresh, codec: Codec) -> Any:
 
 
 def remembered(
-    key: tuple[Any, ...], compute: Callable[[], Any], schools: Collection[int] | None = None
+    key: tuple[Any, ...],
+    compute: Callable[[], Any],
+    schools: Collection[int] | None = None,
+    reads: Collection[str] | None = None,
 ) -> Any:
-    """`compute()`, kept in this process until a change touches one of `schools` (any school
-    when None)."""
+    """`compute()`, kept in this process until a record of `reads` (any kind when None) changes
+    at one of `schools` (any school when None)."""
 
-    def refresh(old: Any, changed: set[int] | None) -> Any:
-        if old is None or changed is None or schools is None or changed & set(schools):
+    def refresh(old: Any, changes: freshness.Changes) -> Any:
+        if old is None or changes is None:
+            return compute()
+        touched = freshness.schools_reading(changes, reads)
+        if touched if schools is None else touched & set(schools):
             return compute()
         return old
 

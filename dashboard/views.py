@@ -72,7 +72,12 @@ def _gaps(board: Board) -> dict[str, int]:
         return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
     # A ledger over every teacher of the school: shared like the indicators it stands beside.
-    short = remembered(("practice_short", period.key, period.at, ids), count_short, schools=ids)
+    short = remembered(
+        ("practice_short", period.key, period.at, ids),
+        count_short,
+        schools=ids,
+        reads={"Placement", "Teacher"},
+    )
     return {"dual_needed": needed, "practice_short": short}
 
 

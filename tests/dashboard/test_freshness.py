@@ -8,7 +8,7 @@ import os
 import pytest
 from sqlalchemy import delete, func, select
 
-from core import audit
+from core import audit, org
 from core.accounts import create_token
 from core.extensions import db
 from core.models import AuditEntry, Role
@@ -80,6 +80,17 @@ def test_a_change_at_one_school_is_counted_again_alone(city, kept, make_user, ma
     assert now["dual_qualified_ratio"][a.id][1] == before[a.id][1] - 1
     assert now["dual_qualified_ratio"][b.id][1] == before[b.id][1] + 1
 
+    # A school's enrolment moves its participation only: the other indicators are not counted
+    # again, not even for that school.
+    before = now["competition_participation_rate"].get(c.id, (0, 0))
+    org.set_enrollment(c, today().year, 800, make_user(Role.SCHOOL_HR, school=c))
+    db.session.commit()
+    kept.clear()
+    now = Results(period).per_school
+    assert kept == []  # person-times untouched
+    assert now == from_scratch(period)
+    assert now["competition_participation_rate"][c.id][1] == before[1] + 800
+
     # Signing in or making a token counts for nothing: the kept figures are used as they are.
     create_token(make_user(Role.SCHOOL_HR, school=a), "对接")
     db.session.commit()
@@ -108,15 +119,15 @@ def test_an_entry_committed_after_a_newer_one_is_still_seen(city, make_user):  #
 
     mark = freshness.mark()
     assert mark.top == entries[2].id and late in mark.unseen
-    assert freshness.since(mark) == (mark, set())
+    assert freshness.since(mark) == (mark, {})
 
     db.session.add(
         AuditEntry(id=late, action="approve", object_type="Placement", object_id="1",
                    school_id=c.id, changes={})
     )  # fmt: skip
     db.session.commit()
-    new, schools = freshness.since(mark)
-    assert schools == {c.id}
+    new, changes = freshness.since(mark)
+    assert changes == {c.id: {"Placement"}}
     assert late not in new.unseen and new.top == mark.top
 
 
@@ -126,7 +137,7 @@ def test_a_burst_of_entries_or_an_unknown_kind_means_every_school(city, make_use
     mark = freshness.mark()
     audit.record("create", hr, school_id=a.id, label="x")  # a user: counts for nothing
     db.session.commit()
-    assert freshness.since(mark)[1] == set()
+    assert freshness.since(mark)[1] == {}
     db.session.add(AuditEntry(action="create", object_type="Upload", school_id=a.id, changes={}))
     db.session.commit()
     assert freshness.since(mark)[1] is None  # a kind the dashboard does not know
@@ -140,7 +151,7 @@ def test_a_burst_of_entries_or_an_unknown_kind_means_every_school(city, make_use
     new, schools = freshness.since(mark)
     assert schools is None
     assert new.top == db.session.scalar(select(func.max(AuditEntry.id)))
-    assert freshness.since(new) == (new, set())
+    assert freshness.since(new) == (new, {})
 
 
 @pytest.fixture

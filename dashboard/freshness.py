@@ -2,10 +2,10 @@
 
 Every change of a record is audited with the school it belongs to (core.audit), so what the
 dashboard computed per school stays true until the log names that school again. A board keeps
-its figures with a `Mark` of the log and, when the log has grown, recomputes only the schools the
-new entries name: after HR approves one placement, one school's eight figures, not a province's.
-An entry of a kind not listed below, one without a school, or a burst of entries (an import)
-means every school.
+its figures with a `Mark` of the log and, when the log has grown, recomputes only what the new
+entries touched: after HR approves one placement, one school's person-times (the indicators
+that read placements), not a province's eight figures. An entry of a kind not listed below, one
+without a school, or a burst of entries (an import) means everything.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from core.models import AuditEntry
 
 # Records whose audit entry names the one school whose figures they move (a teacher's placements,
 # recognitions and nominations count for the teacher's school; a move names both schools in its
-# changes, see `_schools_of`).
+# changes, see `since`).
 LOCAL = frozenset(
     {
         "Teacher",

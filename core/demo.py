@@ -122,9 +122,9 @@ def build(scale: str, seed: int, echo: Callable[[str], Any]) -> DemoContext:
     for builder in BUILDERS:
         builder(ctx)
     db.session.flush()
-    if db.engine.dialect.name == "postgresql":
-        # Bulk-loaded tables: give the planner their real sizes (it would guess a handful).
-        db.session.execute(text("ANALYZE"))
+    # Bulk-loaded tables: give the planner their real sizes (PostgreSQL would guess a handful;
+    # SQLite, without statistics, reads a school's placements through the status index).
+    db.session.execute(text("ANALYZE"))
     return ctx
 
 

@@ -107,7 +107,12 @@ def run(name: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .db import refresh_statistics
+
     app.cli.add_command(jobs_cli)
+    register(
+        "core.statistics", refresh_statistics, "refresh the query planner's statistics", hour=3
+    )
 
     @app.cli.command("scheduler")
     def scheduler() -> None:  # pragma: no cover - a long-running service

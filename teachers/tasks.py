@@ -64,8 +64,7 @@ def run_import(task: Task, progress: tasks.Progress) -> dict[str, Any]:
     # Every row is good: write them all in one transaction, which the task's completion ends.
     with progress.writing():
         created, updated = roster.write_checked_rows(ready, school, task.started_by)
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("ANALYZE teachers"))  # a bulk load: tell the planner
+        db.session.execute(text("ANALYZE teachers"))  # a bulk load: tell the planner
     return {
         "summary": [[_("Teachers added"), created], [_("Teachers updated"), updated]],
         "next_url": task.params["roster_url"],

@@ -4,13 +4,15 @@ every school come from one query."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Numeric, cast, func, select
+from sqlalchemy import Date, Numeric, Select, bindparam, cast, func, select
 
 from core.extensions import db
 from core.models import School
@@ -116,8 +118,11 @@ def places_in_use(on: date, schools: Collection[int] | None = None) -> dict[int,
     return {school: (int(n), int(teachers)) for school, n, teachers in rows}
 
 
-def capacities(school_ids: list[int] | None = None, on: date | None = None) -> dict[int, Capacity]:
-    on = on or today()
+@functools.cache
+def _capacity_statement(some_schools: bool) -> Select[Any]:
+    """Every school's capacity figures, built once with `on` (and `school_ids`) bound: building
+    the statement took longer than SQLite takes to run it."""
+    on = bindparam("on", type_=Date)
     professional = _professional_per_school()
     active = (
         select(
@@ -149,11 +154,20 @@ def capacities(school_ids: list[int] | None = None, on: date | None = None) -> d
         .outerjoin(upcoming, upcoming.c.school_id == School.id)
         .outerjoin(CountyPartTimePolicy, CountyPartTimePolicy.county_id == School.county_id)
     )
+    if some_schools:
+        query = query.where(School.id.in_(bindparam("school_ids", expanding=True)))
+    return query
+
+
+def capacities(school_ids: list[int] | None = None, on: date | None = None) -> dict[int, Capacity]:
+    on = on or today()
+    params: dict[str, Any] = {"on": on}
     if school_ids is not None:
-        query = query.where(School.id.in_(school_ids))
+        params["school_ids"] = list(school_ids)
+    rows = db.session.execute(_capacity_statement(school_ids is not None), params)
     out = {}
     ratio = get_rule("part_time_cap_ratio", on)  # read once for every school
-    for school_id, teachers, n_active, pay, standard, later in db.session.execute(query):
+    for school_id, teachers, n_active, pay, standard, later in rows:
         out[school_id] = Capacity(
             school_id=school_id,
             professional_teachers=int(teachers),

@@ -124,7 +124,7 @@ PRACTICE_COUNTS_SQL = """
     GROUP BY s.county_id"""
 
 
-def _medians_ms(
+def medians_ms(
     app_fn: Callable[[], Any], sql_fn: Callable[[], Any], runs: int
 ) -> tuple[float, Any, float, Any]:
     """Both medians, the two run in turn (a burst of load on a small machine then falls on both
@@ -256,7 +256,7 @@ def run(app: Flask, runs: int = 5) -> list[tuple[str, float, bool]]:
         heading = f"aggregate ({dialect})"
         print(f"\n{heading:<52} {'app ms':>9} {'SQL ms':>9} {'ratio':>6}  answer")
         for name, app_fn, sql_fn in cases:
-            app_ms, app_answer, sql_ms, sql_answer = _medians_ms(app_fn, sql_fn, runs)
+            app_ms, app_answer, sql_ms, sql_answer = medians_ms(app_fn, sql_fn, runs)
             ratio = app_ms / max(sql_ms, 0.01)
             # Within 5 ms of a statement that itself takes a millisecond or two counts as met.
             met = ratio <= 1.5 or (sql_ms <= 2 and app_ms - sql_ms <= 5)

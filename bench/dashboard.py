@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event, select, text
 
-from bench.aggregates import _medians_ms
+from bench.aggregates import medians_ms
 from core.extensions import db
 from dashboard import kept
 from dashboard.indicators import BY_KEY, KEYS
@@ -136,7 +136,7 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
         for key in KEYS:
             from dashboard.indicators import Results
 
-            app_ms, results, raw_ms, rows = _medians_ms(
+            app_ms, results, raw_ms, rows = medians_ms(
                 lambda k=key: Results(period, [k]),
                 lambda k=key: db.session.execute(text(RAW[k]), params).all(),
                 runs,

@@ -20,7 +20,7 @@ from flask.cli import AppGroup
 from sqlalchemy import text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .db import unit_of_work
+from .db import refresh_statistics, unit_of_work
 from .extensions import db
 from .models import JobLock
 from .timeutil import local_tz, utcnow
@@ -107,8 +107,6 @@ def run(name: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from .db import refresh_statistics
-
     app.cli.add_command(jobs_cli)
     register(
         "core.statistics", refresh_statistics, "refresh the query planner's statistics", hour=3

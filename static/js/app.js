@@ -61,6 +61,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (code && verdict) {
     code.addEventListener("input", check);
     box.addEventListener("click", check);
+    check();  // a code typed before this script ran, or sent back with the form's errors
   }
 });
 

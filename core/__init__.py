@@ -85,6 +85,9 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     backup.init_app(app)
     scheduler.init_app(app)
     tasks.init_app(app)
+    from .pdf import check_configured_font
+
+    check_configured_font(app)
     _register_core_nav()
     from .labels import register_core
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
 
-from . import notifications, org
+from . import notifications, org, seals
 from . import tasks as tasks_service
 from .api import ApiBlueprint, SyncQuery, openapi_document
 from .db import sync_order
@@ -18,7 +18,7 @@ from .errors import NotFound, ValidationFailed
 from .forms import EnrollmentForm, SchoolForm
 from .models import Role, School
 from .permissions import can_edit_school, can_view_school, require
-from .schemas import ApiSchema, Code, Computed, Label, Timestamp, form_schema, length
+from .schemas import ApiSchema, Code, Computed, Label, Timestamp, Upload, form_schema, length
 from .views.tasks import downloadable, own_task, own_tasks_query, send_task_file, task_state
 
 api = ApiBlueprint("core_api", __name__)
@@ -273,3 +273,63 @@ def notification_list():  # type: ignore[no-untyped-def]
 )
 def notifications_read():  # type: ignore[no-untyped-def]
     notifications.mark_all_read(current_user)
+
+
+class SealIn(ApiSchema):
+    file = Upload(
+        required=True,
+        metadata={"description": "PNG with a transparent background, at most 2 MB"},
+    )
+
+
+class SealOut(ApiSchema):
+    issuer = fields.String(
+        required=True, metadata={"description": "city, county:<code> or school:<code>"}
+    )
+    issuer_name = Computed(lambda s: seals.issuer_name(s.issuer), {"type": "string"})
+    uploaded_at = Timestamp(required=True)
+    uploaded_by = Computed(lambda s: str(s.uploaded_by) if s.uploaded_by else None, NULLABLE_TEXT)
+
+
+def _seal_issuer(issuer: str) -> str:
+    key, _school, _county = seals.resolve(issuer)
+    require(seals.can_manage(current_user, key))
+    return key
+
+
+@api.route(
+    "/seals/<issuer>",
+    methods=["GET"],
+    summary="An issuing body's seal (its own people and administrators)",
+    tags=["schools"],
+    response=SealOut,
+)
+def get_seal(issuer: str):  # type: ignore[no-untyped-def]
+    return seals.find(_seal_issuer(issuer)) or _no_seal()
+
+
+def _no_seal():  # type: ignore[no-untyped-def]
+    raise NotFound(_("No seal has been uploaded."))
+
+
+@api.route(
+    "/seals/<issuer>",
+    methods=["PUT"],
+    summary="Upload or replace an issuing body's seal, printed over its name on its documents",
+    tags=["schools"],
+    multipart=SealIn,
+    response=SealOut,
+)
+def put_seal(issuer: str, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return seals.save(_seal_issuer(issuer), form["file"], current_user)
+
+
+@api.route(
+    "/seals/<issuer>",
+    methods=["DELETE"],
+    summary="Remove an issuing body's seal (documents show the empty seal area again)",
+    tags=["schools"],
+    status=204,
+)
+def delete_seal(issuer: str):  # type: ignore[no-untyped-def]
+    seals.remove(_seal_issuer(issuer), current_user)

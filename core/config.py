@@ -51,6 +51,8 @@ class Config:
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Another TrueType font for the PDFs (checked; the shipped one is used if it falls short).
+    PDF_FONT = os.environ.get("PDF_FONT") or None
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # a form with one 10 MB file and its fields
 
     PASSWORD_HASH_METHOD = "scrypt"

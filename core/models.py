@@ -293,3 +293,23 @@ class Heartbeat(db.Model):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     at: Mapped[datetime]
     host: Mapped[str] = mapped_column(String(120), default="")
+
+
+class Seal(db.Model):
+    """An issuing body's seal (公章) as a transparent image, pressed on the documents it issues:
+    the city bureau's (`city`) on certificates and the city's reports, a county bureau's
+    (`county:<code>`) on its reports, a school's (`school:<code>`) on its records and reports."""
+
+    __tablename__ = "seals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(40), unique=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    upload: Mapped[Upload] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.issuer

@@ -49,6 +49,7 @@ INERT = frozenset(
         "TitleReviewIntent",
         "EthicsResult",
         "MentorLink",
+        "Seal",
     }
 )
 # Ids are taken when a transaction writes its entry but seen when it commits, so an older id can

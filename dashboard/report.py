@@ -14,11 +14,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core import tasks
+from core import seals, tasks
 from core.models import Task, User
-from recognition.pdf import font_name
+from core.pdf import Seal, font_name, para
+from core.timeutil import today
 
 from .board import STATUS_LABELS, Board, build, shown
 from .indicators import BEHIND, INDICATORS
@@ -40,7 +41,8 @@ def run_report(task: Task, progress: tasks.Progress) -> tasks.Output:
     board = build(task.started_by, task.params["scope"], task.params["period"])
     progress(0, 3, force=True)
     data = render(board, progress)
-    name = f"{board.scope.name}-{board.period.key}-{_('report')}.pdf"
+    # Named in Chinese like its Excel twin (dashboard.exports), whoever asked for it.
+    name = f"{board.scope.name}-{board.period.key}-指标报告.pdf"
     return tasks.Output(name, "application/pdf", data)
 
 
@@ -51,13 +53,15 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h", fontName=font, fontSize=13, leading=18, spaceBefore=10),
         "body": ParagraphStyle("b", fontName=font, fontSize=9.5, leading=13),
         "cell": ParagraphStyle("c", fontName=font, fontSize=8, leading=10),
+        "fact": ParagraphStyle("f", fontName=font, fontSize=10, leading=14),
+        "signed": ParagraphStyle("s", fontName=font, fontSize=11, leading=20, alignment=2),
     }
 
 
 def _table(rows: list[list[str]], widths: list[float], behind: set[tuple[int, int]]) -> Table:
     s = _styles()
     table = Table(
-        [[Paragraph(str(c), s["cell"]) for c in row] for row in rows],
+        [[para(c, style=s["cell"]) for c in row] for row in rows],
         colWidths=widths,
         repeatRows=1,
     )
@@ -101,20 +105,47 @@ def _chart(board: Board, key: str) -> Drawing | None:
     return drawing
 
 
+def _title_block(board: Board) -> list:
+    """What the report covers: scope, period, the plan it is compared against, the data's day."""
+    s = _styles()
+    facts = [
+        (_("Scope"), board.scope.name),
+        (_("Period"), board.period.label),
+        (_("Compared against"), board.period.plan().label),
+        (_("Data as of"), board.period.at.isoformat()),
+    ]
+    table = Table(
+        [[para(k, style=s["fact"]), para(v, style=s["fact"])] for k, v in facts],
+        colWidths=[32 * mm, 120 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#d9dee5"))]))
+    return [para(_("Report on the vocational education plan"), style=s["title"]), table]
+
+
+def _issuer(board: Board) -> list:
+    """Who issues the report, on the day it was made, with that body's seal when uploaded."""
+    s = _styles()
+    issuer = board.scope.key if board.scope.kind != "city" else "city"
+    signed = [para(_("Issued by: %(name)s (seal)", name=seals.issuer_name(issuer)),
+                   today().isoformat(), style=s["signed"])]  # fmt: skip
+    seal = seals.image(issuer)
+    if seal:
+        size = 38 * mm
+        signed.insert(0, Seal(seal, size, dx=PAGE_WIDTH - size - 10 * mm, dy=-size + 4 * mm))
+    return [Spacer(1, 8 * mm), KeepTogether(signed)]
+
+
+PAGE_WIDTH = landscape(A4)[0] - 24 * mm
+
+
 def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
     s = _styles()
-    plan = board.period.plan()
     story: list = [
-        Paragraph(_("Report on the vocational education plan"), s["title"]),
-        Paragraph(
-            _("%(scope)s · %(period)s · measured against %(plan)s · as of %(day)s",
-              scope=board.scope.name, period=board.period.label, plan=plan.label,
-              day=board.period.at.isoformat()),
-            s["body"],
-        ),
+        *_title_block(board),
         Spacer(1, 6),
-        Paragraph(_("Indicators against the targets"), s["h2"]),
-    ]  # fmt: skip
+        para(_("Indicators against the targets"), style=s["h2"]),
+    ]
     rows = [[_("Indicator"), _("Value"), _("Target"), _("Status"), _("How it is counted")]]
     behind = set()
     for n, i in enumerate(INDICATORS, start=1):
@@ -130,11 +161,10 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
     if progress:
         progress(1)
     chart = _chart(board, "dual_qualified_ratio")
-    if chart is not None:
-        story += [Paragraph(_("Dual-qualified share by %(what)s", what=_level(board)), s["h2"]),
-                  chart]  # fmt: skip
+    if chart is not None:  # the heading never stays behind on the page before its chart
+        heading = _("Dual-qualified share by %(what)s", what=_level(board))
+        story.append(KeepTogether([para(heading, style=s["h2"]), chart]))
     if board.children:
-        story.append(Paragraph(_("Assessment of each %(what)s", what=_level(board)), s["h2"]))
         head = [_("School or county")] + [str(i.label) for i in INDICATORS]
         table_rows, marked = [head], set()
         for r, (child, figs) in enumerate(board.children, start=1):
@@ -145,8 +175,13 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
                 if f.status(board.period) == BEHIND:
                     marked.add((c, r))
             table_rows.append(row)
-        story.append(_table(table_rows, [36 * mm] + [30 * mm] * len(INDICATORS), marked))
-        story.append(Paragraph(_("Shaded: behind the target."), s["body"]))
+        heading = para(_("Assessment of each %(what)s", what=_level(board)), style=s["h2"])
+        table = _table(table_rows, [36 * mm] + [30 * mm] * len(INDICATORS), marked)
+        story.append(KeepTogether([heading, table]) if len(table_rows) < 20 else heading)
+        if len(table_rows) >= 20:
+            story.append(table)  # a long table breaks across pages, its header repeated
+        story.append(para(_("Shaded: behind the target."), style=s["body"]))
+    story += _issuer(board)
     if progress:
         progress(2)
     buffer = io.BytesIO()

@@ -314,14 +314,13 @@ def _city(ctx: DemoContext, enterprises: list[Enterprise]) -> None:
 
 @functools.cache
 def _agreement_pdf() -> bytes:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # built in: no font file needed
+    from core.pdf import font_name
+
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
-    page.setFont("STSong-Light", 14)
+    page.setFont(font_name(), 14)
     page.drawString(72, 760, "教师企业实践协议（演示数据）")
     page.save()
     return buffer.getvalue()

@@ -18,7 +18,7 @@ from core.handover import Notice, announce
 from core.models import Role, User
 from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
-from core.timeutil import today
+from core.timeutil import today, years_later
 from core.uploads import save_upload
 from core.workflow import lock
 from teachers.appointments.models import Appointment
@@ -68,11 +68,7 @@ def _issue_certificate(r: Recognition, by: User) -> None:
     r.verification_code = secrets.token_hex(5).upper()
     if r.kind == Kind.DUAL_QUALIFIED:
         years = get_rule("dual_qualified_recheck_years", on)
-        r.recheck_due = (
-            on.replace(year=on.year + years)
-            if not (on.month == 2 and on.day == 29)
-            else date(on.year + years, 2, 28)
-        )
+        r.recheck_due = years_later(on, years)
 
 
 # --- the bureau's decision (both kinds) -------------------------------------------------------
@@ -424,9 +420,18 @@ def record_ethics(
     return row
 
 
+# What a certificate's verify page may show: a certificate once issued stays answerable after it
+# is revoked or withdrawn, so whoever scans it learns it no longer holds.
+ISSUED = (S.CONFIRMED, S.REVOKED, S.WITHDRAWN)
+
+
 def by_code(code: str) -> Recognition | None:
+    """The recognition whose certificate carries this verification code (issued, even if it was
+    revoked or withdrawn since), or None."""
     return db.session.scalar(
         select(Recognition).where(
-            Recognition.verification_code == (code or "").upper(), Recognition.status == S.CONFIRMED
+            Recognition.verification_code == (code or "").upper(),
+            Recognition.status.in_(ISSUED),
+            Recognition.certificate_no.is_not(None),
         )
     )

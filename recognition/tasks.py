@@ -16,7 +16,7 @@ from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Task, User
 
-from . import labels, pdf, services
+from . import certificates, labels, services
 from .models import Kind, Recognition, Status
 
 CERTIFICATES = "recognition.certificates"
@@ -86,9 +86,9 @@ def make_batch(task: Task, progress: tasks.Progress) -> tasks.Output:
             progress(n)
 
     if params["fmt"] == "zip":
-        data = pdf.certificates_zip(counted())
+        data = certificates.certificates_zip(counted())
         return tasks.Output("认定证书.zip", "application/zip", data,
                             {"summary": [[_("Certificates"), len(items)]]})  # fmt: skip
-    data = pdf.certificates(items, on_page=progress)
+    data = certificates.certificates(items, on_page=progress)
     return tasks.Output("认定证书.pdf", "application/pdf", data,
                         {"summary": [[_("Certificates"), len(items)]]})  # fmt: skip

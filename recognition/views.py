@@ -25,6 +25,7 @@ from teachers.permissions import can_view as can_view_teacher
 
 from . import dual, labels, pdf, record, services, stats
 from . import tasks as batch_tasks
+from .certificates import certificate as certificate_pdf
 from .models import Kind, Recognition, Status
 
 bp = Blueprint("recognition", __name__, template_folder="templates")
@@ -242,7 +243,7 @@ def certificate(recognition_id: int):  # type: ignore[no-untyped-def]
     r = _recognition(recognition_id)
     if r.status != Status.CONFIRMED:
         abort(404)
-    return _pdf(pdf.certificate(r, verify_url(r)), f"{r.certificate_no}.pdf")
+    return _pdf(certificate_pdf(r, verify_url(r)), f"{r.certificate_no}.pdf")
 
 
 @bp.post("/recognitions/certificates")
@@ -268,7 +269,8 @@ def development_record(teacher_id: int):  # type: ignore[no-untyped-def]
     teacher = db.get_or_404(Teacher, teacher_id)
     require(can_view_teacher(current_user, teacher))
     return _pdf(
-        pdf.development_record(teacher, record.sections(teacher)), f"{teacher.name}个人发展档案.pdf"
+        pdf.development_record(teacher, record.sections(teacher), today()),
+        f"{teacher.name}个人发展档案.pdf",
     )
 
 
@@ -277,7 +279,9 @@ def verify(code: str):  # type: ignore[no-untyped-def]
     r = services.by_code(code)
     if r is None:
         return render_template("recognition/verify.html", r=None), 404
-    return render_template("recognition/verify.html", r=r)
+    return render_template(
+        "recognition/verify.html", r=r, valid=r.status == Status.CONFIRMED, today=today()
+    )
 
 
 @bp.route("/ethics", methods=["GET", "POST"])

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("core", __name__)
 
-from . import admin, api_docs, auth, org, tasks  # noqa: E402,F401  (routes register on import)
+from . import admin, api_docs, auth, org, seals, tasks  # noqa: E402,F401  (routes register on import)

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from .. import accounts, nav
+from .. import accounts, nav, seals
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..forms import ChangePasswordForm, LoginForm, MailForm, TokenForm
@@ -88,6 +88,7 @@ def account():  # type: ignore[no-untyped-def]
         token_form=TokenForm(),
         mail_form=MailForm(obj=current_user),
         tokens=accounts.user_tokens(current_user),
+        seal_issuers=seals.managed_by(current_user),
     )
 
 
@@ -105,6 +106,7 @@ def mail_settings():  # type: ignore[no-untyped-def]
         token_form=TokenForm(),
         mail_form=form,
         tokens=accounts.user_tokens(current_user),
+        seal_issuers=seals.managed_by(current_user),
     ), form_status(form)
 
 
@@ -144,6 +146,7 @@ def create_token():  # type: ignore[no-untyped-def]
         token_form=form,
         mail_form=MailForm(obj=current_user),
         tokens=accounts.user_tokens(current_user),
+        seal_issuers=seals.managed_by(current_user),
     ), form_status(form)
 
 

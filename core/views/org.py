@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_
 
-from .. import org
+from .. import org, seals
 from ..db import paginate
 from ..errors import ValidationFailed
 from ..forms import EnrollmentForm, SchoolForm, options
@@ -111,6 +111,7 @@ def school(code: str):  # type: ignore[no-untyped-def]
         school=school,
         form=form,
         can_edit=can_edit_school(current_user, school.id),
+        can_seal=seals.can_manage(current_user, f"school:{school.code}"),
         type_labels=org.SCHOOL_TYPE_LABELS,
         founder_labels=org.FOUNDER_LABELS,
     ), form_status(form)

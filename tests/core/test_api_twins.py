@@ -27,6 +27,8 @@ TWINS = {
     "core.new_school": "core_api.create_school",
     "core.edit_school": "core_api.edit_school",
     "core.school": "core_api.set_enrollment",
+    "core.seal": "core_api.put_seal",
+    "core.delete_seal": "core_api.delete_seal",
     "core.task_retry": "core_api.task_retry",
     "notifications.mark_read": "core_api.notifications_read",
     "dashboard.start_report": "dashboard_api.start_report",

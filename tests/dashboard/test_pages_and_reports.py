@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -19,6 +17,7 @@ from core.models import Role, Task, TaskStatus
 from core.storage import storage
 from dashboard import snapshots
 from dashboard.models import IndicatorSnapshot
+from tests import pdftext
 from tests.dashboard.test_indicators import city  # noqa: F401  (the fixture)
 
 
@@ -83,14 +82,30 @@ def test_page_api_excel_and_pdf_agree(city, login_as, api_client, make_user):  #
     assert started.location == f"/tasks/{task.id}" and task.status == TaskStatus.DONE
     with storage().open(task.file_key) as fh:
         data = fh.read()
-    assert data.startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-        ).stdout.decode()
-        assert "职业教育三年行动计划实施报告" in text
-        assert "36.4%" in text and "鹿城区" in text and "龙湾区" in text
-        assert f"{figures['enterprise_practice_person_times']['value']:,}" in text
+    assert data.startswith(b"%PDF") and task.file_name == "温州市-2023-2025-指标报告.pdf"
+    pdftext.hostile_font_present()
+    text = pdftext.text(data)
+    assert "职业教育三年行动计划实施报告" in text and "36.4%" in text
+    assert not pdftext.shows(data, "数据截至 2025-12-31", "对照 2023–2025 年行动计划",
+                             "出具单位：温州市教育局（盖章）")  # fmt: skip
+    # Every value and target of the indicators' table, as the page shows them …
+    for key, figure in figures.items():
+        assert _shown(figure, figure["value"]) in text, key
+        if figure["target"] is not None:
+            assert _shown(figure, figure["target"]) in text, key
+    # … and every county's figures in the assessment table, read off its row.
+    for county in ("330302", "330303"):
+        answer = api_client(bureau)(
+            "GET", f"/api/v1/indicators?scope=county:{county}&period=2023-2025"
+        )
+        name = answer.json["scope_name"]
+        row = next(line for line in text.splitlines() if name in line and "%" in line)
+        for key, figure in answer.json["indicators"].items():
+            assert _shown(figure, figure["value"]) in row, (county, key, row)
+
+
+def _shown(figure: dict, value: float | int) -> str:
+    return f"{value * 100:.1f}%" if figure["denominator"] is not None else f"{value:,}"
 
 
 def test_every_list_opens_and_exports(city, login_as):  # noqa: F811

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from marshmallow import fields, validate
 from werkzeug.exceptions import Forbidden
 
+from .db import contained
 from .errors import ServiceError
-from .extensions import db
 from .schemas import ApiSchema, Id
 
 MAX_AT_ONCE = 200
@@ -30,7 +30,7 @@ def decide_each(records: Iterable[Any], step: Callable[[Any], Any]) -> list[Outc
     outcomes = []
     for record in records:
         try:
-            with db.session.begin_nested():
+            with contained():
                 step(record)
         except ServiceError as err:
             outcomes.append(Outcome(record, False, err.message))

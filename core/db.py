@@ -6,14 +6,15 @@ Services flush; the unit of work around a request, CLI command or job commits on
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, event, func, literal, select, text
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
@@ -89,10 +90,72 @@ def refresh_statistics() -> dict[str, str]:
     return {"analyzed": db.engine.dialect.name}
 
 
+# A refusal changes nothing: a request commits only if no service refused (a ServiceError was
+# raised, even one a view caught to flash, re-render or redirect), whatever its status code.
+_REFUSED = "shuangshi_refused"
+_KEEP = "shuangshi_keep_partial_work"
+
+
+def note_refusal() -> None:
+    """Called by every ServiceError as it is made: the request (if any) will roll back."""
+    if has_request_context():
+        setattr(g, _REFUSED, True)
+
+
+def keep_partial_work() -> None:
+    """The explicit opt-out, for the rare view whose work must stand although a service refused
+    part of it (each refused part undone by a savepoint of its own: see `contained`)."""
+    if has_app_context():
+        setattr(g, _KEEP, True)
+
+
+def refused() -> bool:
+    return has_request_context() and bool(g.get(_REFUSED))
+
+
+@contextlib.contextmanager
+def contained() -> Iterator[None]:
+    """A savepoint whose refusal undoes only its own work: the ServiceError still propagates to
+    the caller, but does not make the request roll back what other savepoints did."""
+    before = g.get(_REFUSED, False) if has_request_context() else False
+    try:
+        with db.session.begin_nested():
+            yield
+    except Exception as err:
+        from .errors import ServiceError
+
+        if isinstance(err, ServiceError) and has_request_context():
+            setattr(g, _REFUSED, before)
+        raise
+
+
+_AFTER_COMMIT = "shuangshi_after_commit"
+
+
+def after_commit(key: Hashable, callback: Callable[[], None]) -> None:
+    """Run `callback` once the current transaction commits (once per `key`: sending the mail
+    queue once however many notifications were made); forgotten if the transaction rolls back.
+    The one list of after-commit work: queued tasks, mail."""
+    db.session.info.setdefault(_AFTER_COMMIT, {}).setdefault(key, callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, {}).values():
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous: Any) -> None:
+    if getattr(previous, "nested", False):
+        return  # a savepoint undid one record's work (core.bulk); the rest still commits
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 def init_request_transactions(app: Flask) -> None:
     @app.after_request
     def _commit_or_rollback(response):  # type: ignore[no-untyped-def]
-        if response.status_code < 400:
+        if response.status_code < 400 and (not g.get(_REFUSED) or g.get(_KEEP)):
             db.session.commit()
         else:
             db.session.rollback()

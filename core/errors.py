@@ -19,6 +19,9 @@ class ServiceError(Exception):
     def __init__(self, message: str, *, code: str | None = None, **extra: Any) -> None:
         super().__init__(message)
         self.message = message
+        from .db import note_refusal  # the request this happens in will not commit
+
+        note_refusal()
         if code:
             self.code = code
         self.extra = extra

@@ -15,14 +15,13 @@ import logging
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
-from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select, update
 
+from .db import after_commit
 from .extensions import db
 from .models import Notification, User
 from .notifications import text_of
@@ -38,17 +37,15 @@ def configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if session.info.pop("shuangshi_mail", False):
+def send_after_commit() -> None:
+    """Have the mail queue sent once this transaction commits (a worker sends it)."""
+
+    def send() -> None:
         from . import tasks
 
         tasks.send_function("shuangshi.send_mail")
 
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, _previous: Any) -> None:
-    session.info.pop("shuangshi_mail", None)
+    after_commit("mail", send)
 
 
 def _smtp_send(message: EmailMessage) -> None:

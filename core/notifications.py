@@ -41,7 +41,9 @@ def notify(user: User | int, kind: str, key: str, link: str = "", **params: Any)
     }
     if current_app.config.get("MAIL_SERVER"):
         values["mail_status"] = "queued"  # the reader's choice is applied when it is sent
-        db.session.info["shuangshi_mail"] = True  # sent after the commit (core.mail)
+        from . import mail  # mail reads the notifications' texts
+
+        mail.send_after_commit()
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(Notification).values(**values).on_conflict_do_nothing())
 

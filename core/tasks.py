@@ -28,11 +28,10 @@ from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select, update
 
 from . import audit
-from .db import reading, writing
+from .db import after_commit, reading, writing
 from .errors import Conflict
 from .extensions import db
 from .models import Task, TaskStatus, User
@@ -139,19 +138,8 @@ def retry(task: Task, by: User) -> None:
 
 
 def _dispatch_after_commit(task_id: int) -> None:
-    db.session.info.setdefault("shuangshi_tasks", []).append(task_id)
-
-
-@event.listens_for(Session, "after_commit")
-def _send_committed(session: Session) -> None:
-    ids = session.info.pop("shuangshi_tasks", [])
-    for task_id in ids:
-        send(task_id)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back(session: Session, _previous: Any) -> None:
-    session.info.pop("shuangshi_tasks", None)
+    """Queue the task once its row is committed: a worker must find it as it is now."""
+    after_commit(("task", task_id), lambda: send(task_id))
 
 
 def send(task_id: int, delay: int = 0) -> None:
@@ -449,7 +437,7 @@ def housekeeping() -> dict[str, int]:
     forgotten = forget_old_windows(int(time.time()) - 86400)
     if mail.configured():
         mail.resend_stuck()
-        db.session.info["shuangshi_mail"] = True  # try what waits, after this commit
+        mail.send_after_commit()  # try what waits, after this commit
     db.session.flush()
     # After the commit: a worker must find the rows as they are now.
     for task_id in waiting:

@@ -17,6 +17,15 @@ def local_tz() -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def years_later(day: date, years: int) -> date:
+    """The same day `years` later (earlier, if negative); 29 February becomes 28 February in a
+    common year. The one place this arithmetic lives (recheck dates, terms, practice windows)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def today() -> date:
     return datetime.now(local_tz()).date()
 

@@ -20,17 +20,10 @@ from sqlalchemy.sql import ColumnElement
 from core.extensions import db
 from core.rules import get_rule
 from core.sql import day_number, day_of, days_between, greatest, least
-from core.timeutil import today
+from core.timeutil import today, years_later
 from teachers.models import Teacher
 
 from .models import Placement, PlacementStatus
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -41,7 +34,7 @@ class Window:
     @classmethod
     def ending(cls, end: date, years: int | None = None) -> Window:
         years = years or get_rule("practice_window_years", end)
-        return cls(years_before(end, years) + timedelta(days=1), end)
+        return cls(years_later(end, -years) + timedelta(days=1), end)
 
 
 def days_inside(window: Window) -> ColumnElement[Decimal]:
@@ -114,13 +107,13 @@ class PracticeSummary:
         first_end = self.first_end
         if isinstance(first_end, str):
             first_end = date.fromisoformat(first_end)
-        return years_before(first_end, -self.years) if first_end else None
+        return years_later(first_end, self.years) if first_end else None
 
     @property
     def new_without_experience(self) -> bool:
         return (
             self.enterprise_months == 0
-            and self.hire_date > years_before(self.window.end, 1)
+            and self.hire_date > years_later(self.window.end, -1)
             and not self.approved_any
         )
 

@@ -185,6 +185,7 @@ def save_draft(
         raise Conflict(
             _("Only a draft or a returned placement can be edited."), status=placement.status
         )
+    enterprise_id = enterprise.id  # read now: later it would flush the half-made draft
     # Practice is logged once done: a period still to come is refused now, not at submission.
     values = check_period({k: data.get(k) for k in FIELDS}, completed=True)
     _refuse_overlap(teacher, values["start_date"], values["end_date"], placement and placement.id)
@@ -199,13 +200,14 @@ def save_draft(
     else:
         action = "update"
     placement.enterprise = enterprise
+    placement.enterprise_id = enterprise_id  # a column change the audit (and the reset) sees
     for key, value in values.items():
         setattr(placement, key, value)
     changes = audit.pending_changes(placement)
     if placement.confirmed and changes.keys() & {"enterprise_id", "start_date", "end_date", "days"}:
         # The enterprise confirmed other facts: it has to confirm again.
-        placement.confirmation = Confirmation.NONE
         changes["confirmation"] = [placement.confirmation, Confirmation.NONE]
+        placement.confirmation = Confirmation.NONE
     db.session.flush()
     if changes:
         audit.record(action, placement, by=by, changes=changes)

@@ -22,7 +22,7 @@ from core.handover import Notice
 from core.models import Role, School, User
 from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
-from core.timeutil import today, utcnow
+from core.timeutil import today, utcnow, years_later
 from core.uploads import save_upload
 from core.workflow import Step, Workflow
 from teachers.models import Teacher, TeacherStatus
@@ -105,11 +105,10 @@ def check(data: dict[str, Any]) -> dict[str, Any]:
             errors["term_end"] = _("The term ends before it starts.")
         else:
             years = get_rule("part_time_max_term_years", start)
-            limit = (
-                start.replace(year=start.year + years) - timedelta(days=1)
-                if not (start.month == 2 and start.day == 29)
-                else date(start.year + years, 2, 28)
-            )
+            anniversary = years_later(start, years)
+            # The term ends the day before its anniversary; 29 February's falls on 1 March of a
+            # common year, so its eve is the 28 February `years_later` gives.
+            limit = anniversary - timedelta(days=1) if anniversary.day == start.day else anniversary
             if end > limit:
                 errors["term_end"] = _(
                     "A term lasts at most %(n)d years (until %(d)s).", n=years, d=limit

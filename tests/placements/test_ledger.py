@@ -8,7 +8,8 @@ from decimal import Decimal
 from core import rules
 from core.extensions import db
 from core.models import Role
-from placements.ledger import Window, summary, years_before
+from core.timeutil import years_later
+from placements.ledger import Window, summary
 
 TODAY = date(2026, 6, 15)
 WINDOW = Window.ending(TODAY, 5)
@@ -17,7 +18,8 @@ WINDOW = Window.ending(TODAY, 5)
 def test_the_window_is_five_years_ending_today():
     assert WINDOW.end == TODAY and WINDOW.start == date(2021, 6, 16)
     assert Window.ending(date(2024, 2, 29), 5).start == date(2019, 3, 1)
-    assert years_before(date(2024, 2, 29), 1) == date(2023, 2, 28)
+    assert years_later(date(2024, 2, 29), -1) == date(2023, 2, 28)
+    assert years_later(date(2024, 2, 29), 5) == date(2029, 2, 28)
 
 
 def test_a_placement_straddling_the_window_start_counts_only_its_days_inside(

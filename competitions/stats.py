@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import case, distinct, func, select
 
 from core.extensions import db
 from core.models import School, SchoolEnrollment
-from teachers.models import Teacher, TeacherStatus
+from core.timeutil import today
+from teachers.models import Teacher
+from teachers.queries import in_post_on
 
 from .models import Competition, Entry, EntryPerson, Event, Student
 
@@ -86,10 +89,9 @@ def participation(
         .where(EntryPerson.event_id.in_(events)),
         Student.school_id,
     )
+    # The base: every teacher in post on the year's last day (today, for the year under way).
     teachers_of = per_school(
-        select(Teacher.school_id, func.count()).where(  # count(*): from the index alone
-            Teacher.status == TeacherStatus.ACTIVE
-        ),
+        select(Teacher.school_id, func.count()).where(in_post_on(min(date(year, 12, 31), today()))),
         Teacher.school_id,
     )
     enrolled = per_school(

@@ -81,8 +81,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
                            "state it is in now."),
     "rule_violated": (409, "Well formed, but a rule refuses it (dates out of order, a staff "
                       "number in use, a date in the future); `fields` says which."),
-    "cap_exceeded": (409, "Approving would put the school's part-time teachers over 30% of its "
-                     "professional teachers."),
+    "cap_exceeded": (409, "Approving would put the school's part-time teachers over its cap (the "
+                     "rule `part_time_cap_ratio` of its professional teachers)."),
     "conflict": (409, "The record's state or another record stands in the way; the message says "
                  "which."),
     "too_large": (413, "The upload is larger than 10 MB."),

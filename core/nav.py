@@ -34,6 +34,20 @@ def items_for(user: User) -> list[NavItem]:
     return [item for item in ITEMS if user.role in item.roles]
 
 
+PROGRESS_ENDPOINT = "dashboard.index"  # where the plan's figures are, if that package runs
+
+
+def progress_url(user: User) -> str | None:
+    """The page of the plan's figures for `user`'s own scope, when they have one: a domain's
+    index page links there instead of counting its own progress line."""
+    from flask import url_for
+
+    for item in items_for(user):
+        if item.endpoint == PROGRESS_ENDPOINT:
+            return url_for(item.endpoint, **item.kwargs)
+    return None
+
+
 # Panels on the home page: each package may show a user what needs doing next.
 HomePanel = Any  # Callable[[User], tuple[str, dict] | None]
 HOME_PANELS: list[HomePanel] = []

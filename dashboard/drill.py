@@ -6,34 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, func, select
 
 from core.extensions import db
 from core.models import School
 from core.rules import get_rule
+from placements import stats as placement_stats
 from placements.ledger import Window, days_by_teacher, summaries
-from placements.models import Enterprise, Placement, PlacementStatus
+from placements.models import Enterprise, Placement
 from recognition import dual
 from recognition import labels as recognition_labels
-from recognition.models import Kind, Recognition, Status
+from recognition import stats as recognition_stats
+from recognition.models import Kind, Recognition
 from teachers import labels as teacher_labels
 from teachers.appointments.capacity import capacities
 from teachers.models import Teacher
 from teachers.queries import active_professional_on
-from teachers.teams.models import (
-    InnovationTeam,
-    Nomination,
-    NominationStatus,
-    OverseasBatch,
-    TeamStatus,
-)
-from teachers.teams.stats import CITY_AND_ABOVE
+from teachers.teams import stats as team_stats
+from teachers.teams.models import InnovationTeam, Nomination, OverseasBatch
 
 from .periods import Period
 
@@ -61,16 +56,6 @@ def _teacher_cell(teacher: Teacher) -> Cell:
     return Cell(teacher.name, url_for("teachers.profile", teacher_id=teacher.id))
 
 
-def _valid_dual(at: date):  # type: ignore[no-untyped-def]
-    return exists().where(
-        Recognition.teacher_id == Teacher.id,
-        Recognition.kind == Kind.DUAL_QUALIFIED,
-        Recognition.status == Status.CONFIRMED,
-        Recognition.confirmed_on <= at,
-        Recognition.recheck_due >= at,
-    )
-
-
 # --- professional teachers not yet dual-qualified, with what each still lacks --------------------
 
 
@@ -80,7 +65,7 @@ def _not_dual_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
         .where(
             Teacher.school_id.in_(ids),
             active_professional_on(period.at),
-            ~_valid_dual(period.at),
+            ~recognition_stats.is_dual_qualified(period.at),
         )
         .order_by(Teacher.school_id, Teacher.staff_no)
     )
@@ -148,15 +133,9 @@ def _short_rows(teachers: list[Teacher], period: Period) -> list[list[Any]]:
 def _recognitions_query(kind: Kind) -> Callable[[Period, tuple[int, ...]], Select[Any]]:
     def query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
         return (
-            select(Recognition, Teacher, School.name)
-            .join(Teacher, Recognition.teacher_id == Teacher.id)
+            recognition_stats.recognised_rows(period.start, period.at, kind, ids)
+            .add_columns(Teacher, School.name)
             .join(School, Teacher.school_id == School.id)
-            .where(
-                Teacher.school_id.in_(ids),
-                Recognition.kind == kind,
-                Recognition.status == Status.CONFIRMED,
-                Recognition.confirmed_on.between(period.start, period.at),
-            )
             .order_by(Recognition.confirmed_on.desc(), Recognition.id)
         )
 
@@ -178,16 +157,10 @@ def _recognition_rows(rows: list[Any], _period: Period) -> list[list[Any]]:
 
 def _placements_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
     return (
-        select(Placement, Teacher, School.name, Enterprise.name)
-        .join(Teacher, Placement.teacher_id == Teacher.id)
+        placement_stats.counted_rows(period.start, period.at, ids)
+        .add_columns(Teacher, School.name, Enterprise.name)
         .join(School, Teacher.school_id == School.id)
         .join(Enterprise, Placement.enterprise_id == Enterprise.id)
-        .where(
-            Teacher.school_id.in_(ids),
-            Teacher.professional.is_(True),
-            Placement.status == PlacementStatus.APPROVED,
-            Placement.end_date.between(period.start, period.at),
-        )
         .order_by(Placement.end_date.desc(), Placement.id)
     )
 
@@ -201,16 +174,9 @@ def _placement_rows(rows: list[Any], _period: Period) -> list[list[Any]]:
 
 def _teams_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
     return (
-        select(InnovationTeam, School.name)
+        team_stats.team_rows(period.at, ids)
+        .add_columns(School.name)
         .join(School, InnovationTeam.school_id == School.id)
-        .where(
-            InnovationTeam.school_id.in_(ids),
-            InnovationTeam.level.in_(CITY_AND_ABOVE),
-            InnovationTeam.status.in_(
-                [TeamStatus.APPROVED, TeamStatus.BUILDING, TeamStatus.ACCEPTED]
-            ),
-            InnovationTeam.building_start <= period.at,
-        )
         .order_by(InnovationTeam.building_start.desc(), InnovationTeam.id)
     )
 
@@ -232,16 +198,11 @@ def _team_rows(rows: list[Any], _period: Period) -> list[list[Any]]:
 
 def _abroad_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
     return (
-        select(Nomination, Teacher, School.name, OverseasBatch)
+        team_stats.returned_rows(period.start, period.at, ids)
+        .add_columns(Teacher, School.name, OverseasBatch)
         .join(Teacher, Nomination.teacher_id == Teacher.id)
         .join(School, Teacher.school_id == School.id)
         .join(OverseasBatch, Nomination.batch_id == OverseasBatch.id)
-        .where(
-            Teacher.school_id.in_(ids),
-            Teacher.professional.is_(True),
-            Nomination.status.in_([NominationStatus.CONFIRMED, NominationStatus.REPORTED]),
-            OverseasBatch.end_date.between(period.start, period.at),
-        )
         .order_by(OverseasBatch.end_date.desc(), Nomination.id)
     )
 

@@ -283,8 +283,8 @@ class Results:
 
     def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
         """The figure of the schools `school_ids` (the whole city when None). Ratio and cap
-        targets hold for every county and school; the plan's counts (5,000 teachers, 10,000
-        person-times …) are the city's, so a part of the city has no count target."""
+        targets hold for every county and school; the plan's counts (of teachers, person-times …)
+        are the city's, so a part of the city has no count target."""
         indicator = BY_KEY[key]
         rows = self.per_school[key]
         chosen = rows.values() if school_ids is None else [rows.get(s, (0, 0)) for s in school_ids]

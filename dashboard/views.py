@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from core.excel import download
 from core.extensions import db
 from core.permissions import roles_required
+from core.rules import get_rule
 
 from . import charts, exports, periods, report, snapshots
 from .board import STATUS_CLASSES, STATUS_LABELS, Board, build, shown
@@ -60,7 +61,8 @@ def index():  # type: ignore[no-untyped-def]
 
 def _gaps(board: Board) -> dict[str, int]:
     """The gap in people for a school (or any scope): teachers still to recognise to reach the
-    dual-qualified target, and teachers short of practice days before the title review."""
+    dual-qualified target, and professional teachers short of the practice days the national
+    rule asks in its window (not the title-review list: that counts who applies this year)."""
     ratio = board.figures["dual_qualified_ratio"]
     needed = 0
     if ratio.target is not None and ratio.denominator:
@@ -78,7 +80,12 @@ def _gaps(board: Board) -> dict[str, int]:
         schools=ids,
         reads={"Placement", "Teacher"},
     )
-    return {"dual_needed": needed, "practice_short": short}
+    return {
+        "dual_needed": needed,
+        "practice_short": short,
+        "practice_days": get_rule("practice_days_required", period.at),
+        "practice_years": get_rule("practice_window_years", period.at),
+    }
 
 
 @bp.get("/dashboard/list/<key>")

@@ -1,5 +1,5 @@
 """The practice ledger: approved practice days in the rolling 5-year window that ends today,
-against the requirement (national rule: 6 months in every 5 years; 132 days by default).
+against the requirement (the rule `practice_days_required` over `practice_window_years`).
 
 A placement that straddles the window's start counts only its share of days inside the
 window (its days × inside span ÷ whole span). Everything is summed in SQL.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, cast, distinct, func, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, distinct, func, literal, select
 
 from core.extensions import db
 from core.models import School
@@ -57,6 +57,25 @@ def practice_counts(year: int | None = None, by: str = "city") -> dict[object, P
     }
 
 
+def counted(start: date, end: date) -> ColumnElement[bool]:
+    """The placements the person-times count (joined to their teacher): approved practice of a
+    professional teacher that ended from `start` to `end`."""
+    return and_(
+        Placement.status == PlacementStatus.APPROVED,
+        Teacher.professional.is_(True),
+        Placement.end_date.between(start, end),
+    )
+
+
+def counted_rows(start: date, end: date, schools: Collection[int]) -> Select[tuple[Placement]]:
+    """The rows `person_times` counts, of `schools` (the list behind the figure)."""
+    return (
+        select(Placement)
+        .join(Teacher, Placement.teacher_id == Teacher.id)
+        .where(Teacher.school_id.in_(schools), counted(start, end))
+    )
+
+
 def person_times(
     start: date, end: date, by: str = "city", schools: Collection[int] | None = None
 ) -> dict[object, int]:
@@ -68,11 +87,7 @@ def person_times(
         select(group, func.count())
         .select_from(Placement)
         .join(Teacher, Placement.teacher_id == Teacher.id)
-        .where(
-            Placement.status == PlacementStatus.APPROVED,
-            Teacher.professional.is_(True),
-            Placement.end_date.between(start, end),
-        )
+        .where(counted(start, end))
         .group_by(group)
     )
     if by == "county":  # only counties need the schools (a million rows joined for nothing)

@@ -122,17 +122,17 @@ def _dual_share(team):  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
     from core.extensions import db
+    from core.timeutil import today
 
-    from .models import Kind, Recognition, Status
+    from .models import Recognition
+    from .stats import valid_dual_qualified
 
     ids = [m.teacher_id for m in team.members if m.teacher_id]
     if not ids:
         return None
-    recognised = db.session.scalar(
+    recognised = db.session.scalar(  # the ratio's own rule: confirmed and not past its recheck
         select(func.count(func.distinct(Recognition.teacher_id))).where(
-            Recognition.teacher_id.in_(ids),
-            Recognition.kind == Kind.DUAL_QUALIFIED,
-            Recognition.status == Status.CONFIRMED,
+            Recognition.teacher_id.in_(ids), valid_dual_qualified(today())
         )
     )
     return recognised / len(team.members)

@@ -1,5 +1,6 @@
-"""The dual-qualified ratio (plan: ≥ 90% of professional teachers) and the count recognised since
-2023 (plan: 5,000), per school, county or the city, in SQL."""
+"""The rows the recognition figures count, and their counts per school, county or the city, in SQL:
+valid dual-qualified teachers on a day (the ratio's numerator), teachers recognised in a period.
+Their targets are the plan's rule (`plan_targets`), not this module's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, distinct, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, literal, select
 
 from core.extensions import db
 from core.models import School
@@ -18,6 +19,22 @@ from teachers.queries import active_professional_on
 from .models import Kind, Recognition, Status
 
 
+def valid_dual_qualified(on: date) -> ColumnElement[bool]:
+    """A dual-qualified recognition that holds on `on`: confirmed by then and not past its recheck
+    date (the ratio's numerator counts teachers with one)."""
+    return and_(
+        Recognition.kind == Kind.DUAL_QUALIFIED,
+        Recognition.status == Status.CONFIRMED,
+        Recognition.confirmed_on <= on,
+        Recognition.recheck_due >= on,
+    )
+
+
+def is_dual_qualified(on: date) -> ColumnElement[bool]:
+    """On a query of teachers: the teacher holds a valid dual-qualified recognition on `on`."""
+    return exists().where(Recognition.teacher_id == Teacher.id, valid_dual_qualified(on))
+
+
 def dual_qualified_ratio(
     by: str = "city", on: date | None = None, schools: Collection[int] | None = None
 ) -> dict[object, tuple[int, int, Decimal]]:
@@ -26,13 +43,7 @@ def dual_qualified_ratio(
     when given."""
     on = on or today()
     group = {"school": Teacher.school_id, "county": School.county_id, "city": literal("city")}[by]
-    valid = and_(
-        Recognition.teacher_id == Teacher.id,
-        Recognition.kind == Kind.DUAL_QUALIFIED,
-        Recognition.status == Status.CONFIRMED,
-        Recognition.confirmed_on <= on,
-        Recognition.recheck_due >= on,
-    )
+    valid = and_(Recognition.teacher_id == Teacher.id, valid_dual_qualified(on))
     # Joined straight (not through a DISTINCT subquery, which SQLite scans once per teacher):
     # a teacher with two valid recognitions is still one, by the DISTINCT counts.
     query = (
@@ -59,14 +70,35 @@ def dual_qualified_ratio(
     }
 
 
-def recognised_since(since: date = date(2023, 1, 1), kind: Kind = Kind.DUAL_QUALIFIED) -> int:
-    return db.session.scalar(
-        select(func.count(distinct(Recognition.teacher_id))).where(
-            Recognition.kind == kind,
-            Recognition.status == Status.CONFIRMED,
-            Recognition.confirmed_on >= since,
-        )
+def recognised_in(start: date, end: date, kind: Kind) -> ColumnElement[bool]:
+    """Recognitions of `kind` confirmed from `start` to `end` (a period's count)."""
+    return and_(
+        Recognition.kind == kind,
+        Recognition.status == Status.CONFIRMED,
+        Recognition.confirmed_on.between(start, end),
     )
+
+
+def recognised_rows(
+    start: date, end: date, kind: Kind, schools: Collection[int]
+) -> Select[tuple[Recognition]]:
+    """The rows `recognised_between` counts, of `schools`: dual-qualified counts teachers, so a
+    teacher recognised twice in the period is one row (their latest recognition); D-class counts
+    recognitions."""
+    query = (
+        select(Recognition)
+        .join(Teacher, Recognition.teacher_id == Teacher.id)
+        .where(Teacher.school_id.in_(schools), recognised_in(start, end, kind))
+    )
+    if kind == Kind.DUAL_QUALIFIED:
+        latest = (
+            select(func.max(Recognition.id))
+            .join(Teacher, Recognition.teacher_id == Teacher.id)
+            .where(Teacher.school_id.in_(schools), recognised_in(start, end, kind))
+            .group_by(Recognition.teacher_id)
+        )
+        query = query.where(Recognition.id.in_(latest))
+    return query
 
 
 def recognised_between(
@@ -88,11 +120,7 @@ def recognised_between(
         select(group, counted)
         .join(Teacher, Recognition.teacher_id == Teacher.id)
         .join(School, Teacher.school_id == School.id)
-        .where(
-            Recognition.kind == kind,
-            Recognition.status == Status.CONFIRMED,
-            Recognition.confirmed_on.between(start, end),
-        )
+        .where(recognised_in(start, end, kind))
         .group_by(group)
     )
     if schools is not None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import nav
 from core.bulk import outcome_page, parse_ids
 from core.db import paginate
 from core.errors import ValidationFailed
@@ -23,7 +24,7 @@ from core.views.forms_util import flash_errors
 from teachers.models import Teacher
 from teachers.permissions import can_view as can_view_teacher
 
-from . import dual, labels, pdf, record, services, stats
+from . import dual, labels, pdf, record, services
 from . import tasks as batch_tasks
 from .certificates import certificate as certificate_pdf
 from .models import Kind, Recognition, Status
@@ -67,14 +68,12 @@ def index():  # type: ignore[no-untyped-def]
     if status in set(Status):
         query = query.where(Recognition.status == status)
     pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
-    ratio = stats.dual_qualified_ratio().get("city")
     return render_template(
         "recognition/index.html",
         pagination=pagination,
         kind=kind,
         status=status,
-        ratio=ratio,
-        since_2023=stats.recognised_since(),
+        progress_url=nav.progress_url(current_user),
     )
 
 

@@ -79,7 +79,7 @@ def init_app(app: Flask) -> None:
             "appointments.index",
             _l("Part-time teachers"),
             (Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN),
-            _l("兼职教师: propose and approve within the 30 percent cap; places and money left."),
+            _l("兼职教师: propose and approve within the school's cap; places and money left."),
             order=30,
         )
     )

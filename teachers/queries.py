@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlalchemy.orm import joinedload
@@ -71,11 +71,16 @@ def filtered_teachers(user: User, f: TeacherFilters) -> Select[tuple[Teacher]]:
     return query.order_by(*SORTS[f.sort])
 
 
-def active_professional_on(day: date) -> ColumnElement[bool]:
-    """Professional teachers in post on `day`: hired by then and not yet left (a teacher who
-    left later still counts for a figure taken on an earlier day)."""
+def in_post_on(day: Any) -> ColumnElement[bool]:
+    """Teachers in post on `day` (a date or a bound parameter): hired by then and not yet left
+    (a teacher who left later still counts for a figure taken on an earlier day)."""
     return and_(
-        Teacher.professional.is_(True),
         Teacher.hire_date <= day,
         or_(Teacher.status == TeacherStatus.ACTIVE, Teacher.leave_date > day),
     )
+
+
+def active_professional_on(day: Any) -> ColumnElement[bool]:
+    """Professional teachers in post on `day`: the one base of the dual-qualified ratio, the
+    part-time share and cap, and the plan's other per-teacher figures."""
+    return and_(Teacher.professional.is_(True), in_post_on(day))

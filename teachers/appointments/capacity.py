@@ -1,6 +1,6 @@
-"""How many part-time teachers each school may have: floor(cap ratio × active professional
-teachers), against those in post, with the money the county's standard implies. The figures of
-every school come from one query."""
+"""How many part-time teachers each school may have: floor(cap ratio × professional teachers in
+post on the day), against those in post, with the money the county's standard implies. The
+figures of every school come from one query."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from core.models import School
 from core.rules import get_rule
 from core.sql import days_between
 from core.timeutil import today
-from teachers.models import Teacher, TeacherStatus
+from teachers.models import Teacher
+from teachers.queries import active_professional_on
 
 from .models import HOLDS_A_PLACE, Appointment, AppointmentStatus, CountyPartTimePolicy
 
@@ -79,11 +80,9 @@ def term_pay():  # type: ignore[no-untyped-def]
     return Appointment.hourly_rate * Appointment.hours_per_week * weeks
 
 
-def _professional_per_school(schools: Collection[int] | None = None):  # type: ignore[no-untyped-def]
-    # count(*): answered from the teachers' (school, status, professional) index alone
-    query = select(Teacher.school_id, func.count().label("n")).where(
-        Teacher.status == TeacherStatus.ACTIVE, Teacher.professional.is_(True)
-    )
+def _professional_per_school(on: Any, schools: Collection[int] | None = None):  # type: ignore[no-untyped-def]
+    """Professional teachers in post on `on` per school: the same base as the ratio's."""
+    query = select(Teacher.school_id, func.count().label("n")).where(active_professional_on(on))
     if schools is not None:  # inside the grouping: a filter outside it would count every school
         query = query.where(Teacher.school_id.in_(schools))
     return query.group_by(Teacher.school_id).subquery()
@@ -102,7 +101,7 @@ def places_in_use(on: date, schools: Collection[int] | None = None) -> dict[int,
     """{school: (places held on `on`, professional teachers)}: the dashboard's part-time share,
     without the pay and the later terms `capacities` adds for the pages; of `schools` only, when
     given."""
-    professional = _professional_per_school(schools)
+    professional = _professional_per_school(on, schools)
     held = select(Appointment.school_id, func.count().label("n")).where(*_holding_a_place(on))
     if schools is not None:
         held = held.where(Appointment.school_id.in_(schools))
@@ -123,7 +122,7 @@ def _capacity_statement(some_schools: bool) -> Select[Any]:
     """Every school's capacity figures, built once with `on` (and `school_ids`) bound: building
     the statement took longer than SQLite takes to run it."""
     on = bindparam("on", type_=Date)
-    professional = _professional_per_school()
+    professional = _professional_per_school(on)
     active = (
         select(
             Appointment.school_id,

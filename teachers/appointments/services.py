@@ -25,7 +25,8 @@ from core.rules import get_rule
 from core.timeutil import today, utcnow, years_later
 from core.uploads import save_upload
 from core.workflow import Step, Workflow
-from teachers.models import Teacher, TeacherStatus
+from teachers.models import Teacher
+from teachers.queries import active_professional_on
 
 from . import labels
 from .capacity import cap_for
@@ -84,7 +85,10 @@ def eligibility_problems(data: dict[str, Any]) -> list[str]:
         min_skill
     )
     if not (titled or skilled):
-        problems.append(_("Needs an intermediate title or skill level 3 (高级工) or above."))
+        problems.append(
+            _("Needs a title of at least “%(title)s” or a skill level of at least “%(skill)s”.",
+              title=labels.QUALIFICATION[min_title], skill=labels.QUALIFICATION[min_skill])
+        )  # fmt: skip
     max_age = get_rule("part_time_max_age", on)
     if age_on(data["birth_date"], on) >= max_age:
         problems.append(
@@ -385,15 +389,12 @@ def overlapping_places(appointment: Appointment) -> list[Appointment]:
     )
 
 
-def professional_teachers(school_id: int) -> int:
+def professional_teachers(school_id: int, on: date | None = None) -> int:
+    """Professional teachers in post at the school on `on` (today): the cap's base."""
     return db.session.scalar(
         select(func.count())
         .select_from(Teacher)
-        .where(
-            Teacher.school_id == school_id,
-            Teacher.status == TeacherStatus.ACTIVE,
-            Teacher.professional.is_(True),
-        )
+        .where(Teacher.school_id == school_id, active_professional_on(on or today()))
     )
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import nav
 from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
@@ -112,8 +113,7 @@ def index():  # type: ignore[no-untyped-def]
         "teachers/teams/index.html",
         pagination=pagination,
         status=status,
-        city_teams=stats.team_counts().get("city", 0),
-        abroad=stats.overseas_counts().get("city", 0),
+        progress_url=nav.progress_url(current_user),
     )
 
 

@@ -11,7 +11,7 @@ from core.models import Role
 
 
 def init_app(app: Flask) -> None:
-    from .labels import register_audit_labels
+    from .audit_labels import register_audit_labels
 
     register_audit_labels()
     from . import demo as competition_demo

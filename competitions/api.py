@@ -296,11 +296,7 @@ def _entry(entry_id: int) -> Entry:
 )
 def change_state(competition_id: int, action: str):  # type: ignore[no-untyped-def]
     competition = _competition(competition_id)
-    if action == "close":
-        services.close_entries(competition, current_user)
-    else:
-        services.publish(competition, current_user)
-    return competition
+    return services.transition(competition, action, current_user)
 
 
 @api.route(

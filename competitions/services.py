@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from core import audit
@@ -15,10 +16,11 @@ from core.extensions import db
 from core.models import Role, School, User
 from core.notifications import notify
 from core.timeutil import today, utcnow
-from core.workflow import lock
+from core.workflow import Step, Workflow
 from teachers.models import Teacher, TeacherStatus
 
 from .labels import AWARD as AWARD_LABELS
+from .labels import STATUS
 from .models import (
     AWARDS,
     Competition,
@@ -435,34 +437,67 @@ def record_result(
     return entry
 
 
-def close_entries(competition: Competition, by: User) -> None:
-    _require_organizer(by)
-    if competition.status != C.OPEN:
-        raise Conflict(
-            _("Only an open competition can be closed for entries."), status=competition.status
-        )
-    competition.status = C.CLOSED
-    audit.record_changes("entries_closed", competition, by=by)
-
-
-def publish(competition: Competition, by: User) -> None:
-    _require_organizer(by)
-    lock(competition)
-    if competition.status == C.PUBLISHED:
-        raise Conflict(_("The results are already published."), status=competition.status)
-    entries = list(
+def _entries(competition: Competition) -> list[Entry]:
+    return list(
         db.session.scalars(
             select(Entry)
             .join(Event, Entry.event_id == Event.id)
             .where(Event.competition_id == competition.id)
         )
     )
-    if not entries:
+
+
+def _check_publishable(competition: Competition, _by: User | None, _reason: str) -> None:
+    if not _entries(competition):
         raise Conflict(_("There are no entries to publish."), status=competition.status)
-    competition.status = C.PUBLISHED
+
+
+def _published(competition: Competition, _by: User | None, _reason: str) -> None:
     competition.published_at = utcnow()
-    audit.record_changes("published", competition, by=by)
-    announce(competition, entries, "published")
+
+
+def _announce_published(competition: Competition, _by: User | None) -> None:
+    announce(competition, _entries(competition), "published")
+
+
+def _organizer(by: User | None, _competition: Competition) -> bool:
+    return by is not None and is_organizer(by)
+
+
+def _organizers_only(*_args: Any) -> str:
+    return _("Only competition organizers can do this.")
+
+
+_publish = Step(
+    C.PUBLISHED, _organizer, guard=_check_publishable, effect=_published, audit_as="published",
+    denied=_organizers_only, then=_announce_published,
+)  # fmt: skip
+
+# A competition takes entries while open; closing them starts the recording of results;
+# publishing makes the results public and final (corrections only with a reason).
+WORKFLOW = Workflow(
+    {
+        (C.DRAFT, "open"): Step(C.OPEN, _organizer, denied=_organizers_only),
+        (C.OPEN, "close"): Step(C.CLOSED, _organizer, audit_as="entries_closed",
+                                denied=_organizers_only),
+        (C.OPEN, "publish"): _publish,
+        (C.CLOSED, "publish"): _publish,
+    },
+    STATUS,
+    {"open": _l("Open for entries"), "close": _l("Close entries"), "publish": _l("Publish")},
+)  # fmt: skip
+
+
+def transition(competition: Competition, action: str, by: User) -> Competition:
+    return WORKFLOW.transition(competition, action, by)
+
+
+def close_entries(competition: Competition, by: User) -> None:
+    transition(competition, "close", by)
+
+
+def publish(competition: Competition, by: User) -> None:
+    transition(competition, "publish", by)
 
 
 def announce(competition: Competition, entries: list[Entry], reason: str) -> None:

@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import Unauthorized
 from wtforms import Form
@@ -29,7 +29,7 @@ from .errors import NotFound, RuleViolated, ValidationFailed
 from .extensions import csrf, db
 from .forms import formdata_from
 from .permissions import require
-from .schemas import MAX_ID, between, field_messages
+from .schemas import MAX_ID, PageQuery, body_required, field_messages
 
 PREFIX = "/api/v1"
 PUBLIC_ATTR = "_api_public"
@@ -140,10 +140,6 @@ def without_nul(value: Any) -> Any:
     return value
 
 
-def body_required(schema: type[Schema]) -> bool:
-    return any(field.required for field in schema().fields.values())
-
-
 def _body_of(schema: type[Schema]) -> dict[str, Any]:
     """The JSON object sent; a step whose fields are all optional may be posted with no body."""
     if not request.get_data(cache=True) and not body_required(schema):
@@ -195,20 +191,6 @@ def _authenticate() -> None:
     g._login_user = user
     if user is None and not getattr(view, PUBLIC_ATTR, False):
         raise Unauthorized()
-
-
-class PageQuery(Schema):
-    """`page` and `per_page` of every list; lists that sync add `updated_since`."""
-
-    class Meta:
-        unknown = RAISE
-
-    page = fields.Integer(
-        load_default=1, validate=between(1, 100_000), metadata={"description": "Page number"}
-    )
-    per_page = fields.Integer(
-        load_default=25, validate=between(1, 200), metadata={"description": "Items per page"}
-    )
 
 
 class SyncQuery(PageQuery):

@@ -16,6 +16,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, event, func, literal, select, text
 from sqlalchemy.orm import Session
 
+from .errors import REFUSED, ServiceError
 from .extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -90,16 +91,10 @@ def refresh_statistics() -> dict[str, str]:
     return {"analyzed": db.engine.dialect.name}
 
 
-# A refusal changes nothing: a request commits only if no service refused (a ServiceError was
-# raised, even one a view caught to flash, re-render or redirect), whatever its status code.
-_REFUSED = "shuangshi_refused"
+# A refusal changes nothing: a request commits only if no service refused (core.errors marks
+# it), whatever its status code.
+_REFUSED = REFUSED
 _KEEP = "shuangshi_keep_partial_work"
-
-
-def note_refusal() -> None:
-    """Called by every ServiceError as it is made: the request (if any) will roll back."""
-    if has_request_context():
-        setattr(g, _REFUSED, True)
 
 
 def keep_partial_work() -> None:
@@ -122,8 +117,6 @@ def contained() -> Iterator[None]:
         with db.session.begin_nested():
             yield
     except Exception as err:
-        from .errors import ServiceError
-
         if isinstance(err, ServiceError) and has_request_context():
             setattr(g, _REFUSED, before)
         raise

@@ -7,9 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, has_request_context, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+# A refusal changes nothing: every ServiceError marks the request it is made in, and the request
+# then rolls back (core.db), even when a view catches it to flash, re-render or redirect.
+REFUSED = "shuangshi_refused"
+
+
+def note_refusal() -> None:
+    if has_request_context():
+        setattr(g, REFUSED, True)
 
 
 class ServiceError(Exception):
@@ -19,9 +28,7 @@ class ServiceError(Exception):
     def __init__(self, message: str, *, code: str | None = None, **extra: Any) -> None:
         super().__init__(message)
         self.message = message
-        from .db import note_refusal  # the request this happens in will not commit
-
-        note_refusal()
+        note_refusal()  # the request this happens in will not commit (core.db)
         if code:
             self.code = code
         self.extra = extra

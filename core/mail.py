@@ -21,7 +21,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from .db import after_commit
 from .extensions import db
 from .models import Notification, User
 from .notifications import text_of
@@ -35,17 +34,6 @@ PREFERENCES = ("each", "digest", "off")
 
 def configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
-
-
-def send_after_commit() -> None:
-    """Have the mail queue sent once this transaction commits (a worker sends it)."""
-
-    def send() -> None:
-        from . import tasks
-
-        tasks.send_function("shuangshi.send_mail")
-
-    after_commit("mail", send)
 
 
 def _smtp_send(message: EmailMessage) -> None:

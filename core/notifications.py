@@ -4,6 +4,7 @@ their own language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -27,6 +28,15 @@ def register_kind(kind: str, message: Any) -> None:
     KINDS[kind] = message
 
 
+def _no_mail_queue() -> None:
+    return None
+
+
+# Called when a notification is queued for mail: core.tasks has the queue sent once the
+# transaction commits (set in its init_app; the mail module reads this one's texts).
+mail_queued: Callable[[], None] = _no_mail_queue
+
+
 def notify(user: User | int, kind: str, key: str, link: str = "", **params: Any) -> None:
     """Send `kind` to `user` once per `key` (a second call with the same key does nothing)."""
     if kind not in KINDS:
@@ -41,9 +51,7 @@ def notify(user: User | int, kind: str, key: str, link: str = "", **params: Any)
     }
     if current_app.config.get("MAIL_SERVER"):
         values["mail_status"] = "queued"  # the reader's choice is applied when it is sent
-        from . import mail  # mail reads the notifications' texts
-
-        mail.send_after_commit()
+        mail_queued()
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(Notification).values(**values).on_conflict_do_nothing())
 
@@ -107,3 +115,4 @@ def open_one(notification_id: int):  # type: ignore[no-untyped-def]
     if note.read_at is None:
         note.read_at = utcnow()
     return redirect(safe_next(note.link) or url_for("notifications.index"))
+

@@ -13,7 +13,7 @@ from flask_babel import LazyString
 from marshmallow import Schema
 
 from .errors import ERROR_CODES
-from .schemas import MAX_ID, page_schema
+from .schemas import MAX_ID, PageQuery, body_required, page_schema
 
 STATUS_TEXT = {
     400: "The request does not match this document (`validation_failed`, with `fields`)",
@@ -124,8 +124,6 @@ def _operation(spec: Any, endpoint: str, method: str, path_params: list, names: 
     parameters = list(path_params)
     query = spec.query
     if spec.paged and query is None:
-        from .api import PageQuery
-
         query = PageQuery
     if query is not None:
         parameters.append({"in": "query", "schema": query})
@@ -142,8 +140,6 @@ def _operation(spec: Any, endpoint: str, method: str, path_params: list, names: 
     if not spec.public:
         operation["security"] = [{"bearer": []}]
     if spec.body is not None:
-        from .api import body_required
-
         operation["requestBody"] = {
             "required": body_required(spec.body),
             "content": _json(spec.body),

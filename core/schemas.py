@@ -346,3 +346,24 @@ def page_schema(item: type[Schema], name: str) -> type[ApiSchema]:
         },
         name=name,
     )  # type: ignore[return-value]
+
+
+# --- shared by the API's routes and its document ---------------------------------------
+
+
+class PageQuery(Schema):
+    """`page` and `per_page` of every list; lists that sync add `updated_since`."""
+
+    class Meta:
+        unknown = RAISE
+
+    page = fields.Integer(
+        load_default=1, validate=between(1, 100_000), metadata={"description": "Page number"}
+    )
+    per_page = fields.Integer(
+        load_default=25, validate=between(1, 200), metadata={"description": "Items per page"}
+    )
+
+
+def body_required(schema: type[Schema]) -> bool:
+    return any(field.required for field in schema().fields.values())

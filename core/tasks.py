@@ -30,15 +30,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 
-from . import audit
+from . import audit, notifications
 from .db import after_commit, reading, writing
 from .errors import Conflict
 from .extensions import db
+from .handover import Notice
 from .models import Task, TaskStatus, User
-from .notifications import notify, register_kind
+from .notifications import register_kind
 from .storage import storage
 from .timeutil import utcnow
-from .workflow import lock
+from .workflow import SYSTEM, Step, Workflow
 
 log = logging.getLogger(__name__)
 
@@ -121,19 +122,105 @@ def start(
     return task
 
 
-def retry(task: Task, by: User) -> None:
-    """Start a failed task again from the beginning."""
-    lock(task)  # two clicks on "try again" start it once
-    if task.status != TaskStatus.FAILED:
-        raise Conflict(_("Only a task that failed can be started again."), status=task.status)
-    task.status = TaskStatus.QUEUED
+# --- the task's workflow ------------------------------------------------------------------------
+
+
+def _restarted(task: Task, _by: User | None, _reason: str) -> None:
     task.attempts = 0
     task.error = ""
     task.details = {}
     task.done = 0
     task.finished_at = None
-    audit.record("task_retried", task, by=by, label=describe(task))
-    db.session.flush()
+
+
+def _check_free(task: Task, _by: User | None, _reason: str) -> None:
+    """A running task is taken again only once its worker's lease ran out (the worker died)."""
+    if task.status == TaskStatus.RUNNING and task.lease_until and task.lease_until >= utcnow():
+        raise Conflict(_("Another worker runs this task."), status=task.status)
+
+
+def _claimed(task: Task, _by: User | None, _reason: str) -> None:
+    task.attempts = (task.attempts or 0) + 1
+    task.started_at = utcnow()
+    task.lease_until = _lease_end()
+
+
+def _finished(task: Task, _by: User | None, _reason: str, result: Any = None) -> None:
+    now = utcnow()
+    if isinstance(result, Output):
+        safe = "".join(ch for ch in result.file_name if ch not in '/\\:*?"<>|') or "file"
+        key = f"tasks/{task.id}/{secrets.token_hex(8)}-{safe}"
+        task.file_size = storage().save(key, result.data)
+        task.file_key = key
+        task.file_name = result.file_name[:200]
+        task.content_type = result.content_type
+        task.details = result.summary
+    else:
+        task.details = result or {}
+    task.done = task.total if task.total is not None else task.done
+    task.finished_at = now
+    task.expires_at = now + timedelta(days=current_app.config["TASK_FILE_DAYS"])
+    task.lease_until = None
+    task.error = ""
+
+
+def _requeued(task: Task, _by: User | None, reason: str, details: Any = None) -> None:
+    task.error = reason[:500]
+    task.details = details or {}
+    task.lease_until = None
+
+
+def _failed(task: Task, by: User | None, reason: str, details: Any = None) -> None:
+    _requeued(task, by, reason, details)
+    task.finished_at = utcnow()
+
+
+def _starter(by: User | None, task: Task) -> bool:
+    return by is not None and task.started_by_id == by.id
+
+
+def _tell(kind: str) -> list[Notice]:
+    return [Notice(kind, lambda t: [t.started_by_id], lambda t: f"/tasks/{t.id}",
+                   lambda t: {"what": describe(t)})]  # fmt: skip
+
+
+TASK_STATUS = {
+    TaskStatus.QUEUED: _l("Waiting"),
+    TaskStatus.RUNNING: _l("In progress"),
+    TaskStatus.DONE: _l("Finished"),
+    TaskStatus.FAILED: _l("Failed"),
+}
+_claim_step = Step(TaskStatus.RUNNING, SYSTEM, guard=_check_free, effect=_claimed,
+                   audit_as="task_claimed")  # fmt: skip
+TASK_WORKFLOW = Workflow(
+    {
+        (TaskStatus.FAILED, "retry"): Step(TaskStatus.QUEUED, _starter, effect=_restarted,
+                                           audit_as="task_retried"),
+        (TaskStatus.QUEUED, "claim"): _claim_step,
+        (TaskStatus.RUNNING, "claim"): _claim_step,
+        (TaskStatus.RUNNING, "finish"): Step(TaskStatus.DONE, SYSTEM, effect=_finished,
+                                             audit_as="task_done"),
+        (TaskStatus.RUNNING, "requeue"): Step(TaskStatus.QUEUED, SYSTEM, effect=_requeued,
+                                              audit_as="task_requeued"),
+        (TaskStatus.RUNNING, "fail"): Step(TaskStatus.FAILED, SYSTEM, effect=_failed,
+                                           audit_as="task_failed"),
+    },
+    TASK_STATUS,
+    {"retry": _l("Try again")},
+    {"finish": _tell("task_done"), "fail": _tell("task_failed")},
+    describe=lambda t: {"label": describe(t)},
+)  # fmt: skip
+
+
+def send_mail_after_commit() -> None:
+    """Have the mail queue sent by a worker once this transaction commits (once, however many
+    notifications were queued in it)."""
+    after_commit("mail", lambda: send_function("shuangshi.send_mail"))
+
+
+def retry(task: Task, by: User) -> None:
+    """Start a failed task again from the beginning (two clicks on "try again" start it once)."""
+    TASK_WORKFLOW.transition(task, "retry", by)
     _dispatch_after_commit(task.id)
 
 
@@ -280,27 +367,18 @@ def _lease_end():  # type: ignore[no-untyped-def]
 
 
 def _claim(task_id: int) -> bool:
-    """Take the task for this worker: one winner, however many workers got the same id."""
-    now = utcnow()
-    result = db.session.execute(
-        update(Task)
-        .where(
-            Task.id == task_id,
-            or_(
-                Task.status == TaskStatus.QUEUED,
-                and_(Task.status == TaskStatus.RUNNING, Task.lease_until < now),
-            ),
-        )
-        .values(
-            status=TaskStatus.RUNNING,
-            attempts=Task.attempts + 1,
-            started_at=now,
-            lease_until=_lease_end(),
-        )
-        .execution_options(synchronize_session=False)
-    )
+    """Take the task for this worker: one winner, however many workers got the same id (the
+    step runs under the row's lock; the others find it running, or done)."""
+    task = db.session.get(Task, task_id)
+    if task is None:
+        return False
+    try:
+        TASK_WORKFLOW.transition(task, "claim", None)
+    except Conflict:
+        db.session.rollback()
+        return False
     db.session.commit()
-    return result.rowcount == 1
+    return True
 
 
 def execute(task_id: int) -> bool:
@@ -347,25 +425,7 @@ def _run(task_id: int) -> None:
 
 
 def _finish(task: Task, result: Output | dict[str, Any] | None) -> None:
-    now = utcnow()
-    if isinstance(result, Output):
-        safe = "".join(ch for ch in result.file_name if ch not in '/\\:*?"<>|') or "file"
-        key = f"tasks/{task.id}/{secrets.token_hex(8)}-{safe}"
-        task.file_size = storage().save(key, result.data)
-        task.file_key = key
-        task.file_name = result.file_name[:200]
-        task.content_type = result.content_type
-        task.details = result.summary
-    else:
-        task.details = result or {}
-    task.status = TaskStatus.DONE
-    task.done = task.total if task.total is not None else task.done
-    task.finished_at = now
-    task.expires_at = now + timedelta(days=current_app.config["TASK_FILE_DAYS"])
-    task.lease_until = None
-    task.error = ""
-    _tell_starter(task, "task_done")
-    db.session.flush()
+    TASK_WORKFLOW.transition(task, "finish", None, result=result)
 
 
 def _fail(task_id: int, message: str, details: dict[str, Any], *, final: bool) -> None:
@@ -373,26 +433,14 @@ def _fail(task_id: int, message: str, details: dict[str, Any], *, final: bool) -
     if task is None:  # pragma: no cover
         return
     again = not final and task.attempts < task.max_attempts
-    task.error = message[:500]
-    task.details = details
-    task.lease_until = None
     if again:
-        task.status = TaskStatus.QUEUED
         delay = min(60, 5 * 2 ** (task.attempts - 1))  # read before the commit expires it
+        TASK_WORKFLOW.transition(task, "requeue", None, str(message), details=details)
         db.session.commit()
         send(task_id, delay=delay)
         return
-    task.status = TaskStatus.FAILED
-    task.finished_at = utcnow()
-    _tell_starter(task, "task_failed")
+    TASK_WORKFLOW.transition(task, "fail", None, str(message), details=details)
     db.session.commit()
-
-
-def _tell_starter(task: Task, kind: str) -> None:
-    """The person who started the task hears how it ended, once per try."""
-    if task.started_by_id:
-        notify(task.started_by_id, kind, key=f"{kind}:{task.id}:{task.attempts}",
-               link=f"/tasks/{task.id}", what=describe(task))  # fmt: skip
 
 
 # --- housekeeping ---------------------------------------------------------------------------------
@@ -437,7 +485,7 @@ def housekeeping() -> dict[str, int]:
     forgotten = forget_old_windows(int(time.time()) - 86400)
     if mail.configured():
         mail.resend_stuck()
-        mail.send_after_commit()  # try what waits, after this commit
+        send_mail_after_commit()  # try what waits, after this commit
     db.session.flush()
     # After the commit: a worker must find the rows as they are now.
     for task_id in waiting:
@@ -451,6 +499,7 @@ def init_app(app: Flask) -> None:
     from . import mail
 
     register_function("shuangshi.send_mail", mail.send_queued)
+    notifications.mail_queued = send_mail_after_commit
     register_kind("task_done", _l("Ready: %(what)s. Open it to download the result."))
     register_kind("task_failed", _l("Could not finish: %(what)s. Open it to see why."))
 

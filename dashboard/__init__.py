@@ -13,7 +13,8 @@ from core import nav, rules, scheduler
 from core.db import unit_of_work
 from core.models import Role
 
-from .periods import DEFAULT_PLAN, describe_plan
+from .indicators import describe_plan
+from .periods import DEFAULT_PLAN
 
 snapshots_cli = AppGroup("snapshots", help="Indicator snapshots for the trend charts.")
 

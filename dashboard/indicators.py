@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -299,3 +300,18 @@ class Results:
         """Figures of the schools `school_ids`, or of the whole city when None."""
         ids = list(school_ids) if school_ids is not None else None
         return {key: self.figure(key, ids) for key in self.per_school}
+
+
+def describe_plan(plan: dict[str, Any]) -> list[str]:
+    """A plan version as people read it: its span, then a line per target."""
+    lines = [_("%(name)s: %(start)s to %(end)s", name=plan["name"], start=plan["start"],
+               end=plan["end"])]  # fmt: skip
+    for key, target in plan.get("targets", {}).items():
+        indicator = BY_KEY[key]
+        if indicator.kind in (RATIO, CAP):
+            value = f"{Decimal(str(target)) * 100:.0f}%"
+        else:
+            value = f"{int(target):,}"
+        sign = "≤" if indicator.kind == CAP else "≥"
+        lines.append(f"{indicator.label} {sign} {value}")
+    return lines

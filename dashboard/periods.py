@@ -129,20 +129,3 @@ def choices() -> list[Period]:
     for year in range(today().year, plan.start.year - 1, -1):
         periods.append(Period(str(year), date(year, 1, 1), date(year, 12, 31), False))
     return periods
-
-
-def describe_plan(plan: dict[str, Any]) -> list[str]:
-    """A plan version as people read it: its span, then a line per target."""
-    from .indicators import BY_KEY, CAP, RATIO
-
-    lines = [_("%(name)s: %(start)s to %(end)s", name=plan["name"], start=plan["start"],
-               end=plan["end"])]  # fmt: skip
-    for key, target in plan.get("targets", {}).items():
-        indicator = BY_KEY[key]
-        if indicator.kind in (RATIO, CAP):
-            value = f"{Decimal(str(target)) * 100:.0f}%"
-        else:
-            value = f"{int(target):,}"
-        sign = "≤" if indicator.kind == CAP else "≥"
-        lines.append(f"{indicator.label} {sign} {value}")
-    return lines

@@ -12,7 +12,7 @@ from core.models import Role
 
 
 def init_app(app: Flask) -> None:
-    from .labels import register_audit_labels
+    from .audit_labels import register_audit_labels
 
     register_audit_labels()
     from teachers import profile
@@ -101,6 +101,12 @@ def init_app(app: Flask) -> None:
         ),
         "placement_declined": _l(
             "%(enterprise)s declined to confirm the enterprise practice of %(teacher)s: %(reason)s"
+        ),
+        "job_consented": _l("The school consented to your part-time job at %(enterprise)s."),
+        "job_refused": _l("The school refused your part-time job at %(enterprise)s: %(reason)s"),
+        "job_withdrawn": _l(
+            "%(teacher)s withdrew the request for a part-time job at %(enterprise)s: nothing is "
+            "left for you to do."
         ),
     }.items():
         notifications.register_kind(kind, message)

@@ -10,13 +10,16 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core import audit
+from core import audit, handover
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.handover import Notice
 from core.models import User
 from core.timeutil import utcnow
+from core.workflow import Step, Workflow
 from teachers.models import Teacher
 
+from .labels import JOB_ACTION, JOB_STATUS
 from .models import Enterprise, EnterpriseJob, JobConsentStatus, TeachingHours
 from .permissions import is_owner, is_school_hr
 
@@ -54,27 +57,60 @@ def request_consent(
     return job
 
 
-def decide(job: EnterpriseJob, consent: bool, note: str, by: User) -> None:
-    if not is_school_hr(by, job):
-        raise PermissionDenied(_("Only HR of the teacher's school decides."))
-    if job.status != JobConsentStatus.REQUESTED:
-        raise Conflict(_("This request has been decided already."), status=job.status)
-    if not consent and not (note or "").strip():
-        raise ValidationFailed({"reason": _("Give a reason.")})
-    job.status = JobConsentStatus.CONSENTED if consent else JobConsentStatus.REFUSED
-    job.decision_note = (note or "").strip()[:500]
-    job.decided_by_id = by.id
+def _decided(job: EnterpriseJob, by: User | None, reason: str) -> None:
+    job.decision_note = reason[:500]
+    job.decided_by_id = by.id if by else None
     job.decided_at = utcnow()
-    audit.record_changes("consented" if consent else "refused", job, by=by)
+
+
+def _hr_only(*_args: Any) -> str:
+    return _("Only HR of the teacher's school decides.")
+
+
+def _link(job: EnterpriseJob) -> str:
+    return f"/teachers/{job.teacher_id}/enterprise-jobs"
+
+
+def _about(job: EnterpriseJob) -> dict[str, Any]:
+    return {"teacher": job.teacher.name, "enterprise": job.enterprise.name,
+            "reason": job.decision_note}  # fmt: skip
+
+
+# The teacher is told of the school's decision; HR that a request they were to decide is gone.
+JOB_HANDOVERS = {
+    "consent": [Notice("job_consented", lambda j: [j.teacher.user_id], _link, _about)],
+    "refuse": [Notice("job_refused", lambda j: [j.teacher.user_id], _link, _about)],
+    "withdraw": [Notice("job_withdrawn", lambda j: handover.school_hr(j.teacher.school_id),
+                        _link, _about)],
+}  # fmt: skip
+
+JOB_WORKFLOW = Workflow(
+    {
+        (JobConsentStatus.REQUESTED, "consent"): Step(
+            JobConsentStatus.CONSENTED, is_school_hr, effect=_decided, audit_as="consented",
+            denied=_hr_only,
+        ),
+        (JobConsentStatus.REQUESTED, "refuse"): Step(
+            JobConsentStatus.REFUSED, is_school_hr, needs_reason=True, effect=_decided,
+            audit_as="refused", denied=_hr_only,
+        ),
+        (JobConsentStatus.REQUESTED, "withdraw"): Step(
+            JobConsentStatus.WITHDRAWN, is_owner, audit_as="withdrawn",
+            denied=lambda *_args: _("Only the teacher can withdraw the request."),
+        ),
+    },
+    JOB_STATUS,
+    JOB_ACTION,
+    JOB_HANDOVERS,
+)  # fmt: skip
+
+
+def decide(job: EnterpriseJob, consent: bool, note: str, by: User) -> None:
+    JOB_WORKFLOW.transition(job, "consent" if consent else "refuse", by, note)
 
 
 def withdraw(job: EnterpriseJob, by: User) -> None:
-    if not is_owner(by, job):
-        raise PermissionDenied(_("Only the teacher can withdraw the request."))
-    if job.status != JobConsentStatus.REQUESTED:
-        raise Conflict(_("This request has been decided already."), status=job.status)
-    job.status = JobConsentStatus.WITHDRAWN
-    audit.record_changes("withdrawn", job, by=by)
+    JOB_WORKFLOW.transition(job, "withdraw", by)
 
 
 def record_hours(

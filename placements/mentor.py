@@ -114,17 +114,11 @@ def decline(token: str, reason: str, mentor: str) -> Placement:
     link = open_link(token)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": _("Tell the school why you decline.")})
-    placement = link.placement
     link.used_at = utcnow()
-    placement.confirmation = Confirmation.DECLINED
-    placement.decline_reason = reason.strip()[:500]
-    placement.confirmed_by = (mentor or "").strip()[:60]
     # Declined by the enterprise: back to the teacher to put right.
-    placement.status = PlacementStatus.RETURNED
-    placement.decision_note = placement.decline_reason
-    audit.record_changes("mentor_declined", placement, note=reason)
-    WORKFLOW.announce(placement, "mentor_declined", None)
-    return placement
+    return WORKFLOW.transition(
+        link.placement, "mentor_declined", None, reason.strip()[:500], mentor=mentor
+    )
 
 
 def close_expired() -> int:

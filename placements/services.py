@@ -23,7 +23,7 @@ from core.models import User
 from core.rules import get_rule
 from core.timeutil import today, utcnow
 from core.uploads import save_upload
-from core.workflow import Step, Workflow, lock
+from core.workflow import SYSTEM, Step, Workflow, lock
 from teachers.models import Teacher
 
 from . import credit_code, labels
@@ -249,21 +249,74 @@ HANDOVERS = {
     "mentor_declined": _tell("placement_declined", lambda p: _hr_of(p) + _teacher_of(p)),
 }
 
+
+def _check_submission(placement: Placement, _by: User | None, _reason: str) -> None:
+    if not placement.evidence:
+        raise ValidationFailed(
+            {
+                "evidence": _(
+                    "Add at least one file of evidence (the agreement, an attendance sheet "
+                    "or the assessment form) before submitting."
+                )
+            }
+        )
+    check_period({k: getattr(placement, k) for k in FIELDS}, completed=True)  # it must be over
+    _refuse_overlap(placement.teacher, placement.start_date, placement.end_date, placement.id)
+
+
+def _submitted(placement: Placement, _by: User | None, _reason: str) -> None:
+    placement.submitted_at = utcnow()
+    placement.decision_note = ""
+
+
+def _check_approval(placement: Placement, _by: User | None, _reason: str) -> None:
+    if not placement.confirmed:
+        raise Conflict(
+            _(
+                "The enterprise has not confirmed this placement yet: send the mentor the "
+                "confirmation link, or upload the enterprise's stamped assessment form."
+            ),
+            status=placement.status,
+        )
+    _refuse_overlap(placement.teacher, placement.start_date, placement.end_date, placement.id)
+
+
+def _decided(placement: Placement, by: User | None, reason: str) -> None:
+    placement.decided_at = utcnow()
+    placement.decided_by_id = by.id if by else None
+    placement.decision_note = reason
+
+
+def _declined(placement: Placement, _by: User | None, reason: str, mentor: str = "") -> None:
+    placement.confirmation = Confirmation.DECLINED
+    placement.decline_reason = reason
+    placement.confirmed_by = (mentor or "").strip()[:60]
+    placement.decision_note = reason  # the mentor's reason, for the teacher to put right
+
+
 WORKFLOW = Workflow(
     {
-        (S.DRAFT, "submit"): Step(S.SUBMITTED, can_edit),
-        (S.RETURNED, "submit"): Step(S.SUBMITTED, can_edit),
+        (S.DRAFT, "submit"): Step(S.SUBMITTED, can_edit, guard=_check_submission,
+                                  effect=_submitted),
+        (S.RETURNED, "submit"): Step(S.SUBMITTED, can_edit, guard=_check_submission,
+                                     effect=_submitted),
         (S.DRAFT, "withdraw"): Step(S.WITHDRAWN, can_edit),
         (S.SUBMITTED, "withdraw"): Step(S.WITHDRAWN, can_edit),
         (S.RETURNED, "withdraw"): Step(S.WITHDRAWN, can_edit),
-        (S.SUBMITTED, "approve"): Step(S.APPROVED, is_school_hr),
-        (S.SUBMITTED, "reject"): Step(S.REJECTED, is_school_hr, needs_reason=True),
-        (S.SUBMITTED, "return"): Step(S.RETURNED, is_school_hr, needs_reason=True),
+        (S.SUBMITTED, "approve"): Step(S.APPROVED, is_school_hr, guard=_check_approval,
+                                       effect=_decided),
+        (S.SUBMITTED, "reject"): Step(S.REJECTED, is_school_hr, needs_reason=True,
+                                      effect=_decided),
+        (S.SUBMITTED, "return"): Step(S.RETURNED, is_school_hr, needs_reason=True,
+                                      effect=_decided),
+        # The enterprise mentor declines through the link (no account): back to the teacher.
+        (S.SUBMITTED, "mentor_declined"): Step(S.RETURNED, SYSTEM, needs_reason=True,
+                                               effect=_declined),
     },
     labels.STATUS,
     labels.ACTION,
     HANDOVERS,
-)
+)  # fmt: skip
 ACTIONS = ("submit", "withdraw", "approve", "reject", "return")
 
 
@@ -271,45 +324,8 @@ def allowed_actions(placement: Placement, user: User) -> list[str]:
     return WORKFLOW.allowed_actions(placement, user)
 
 
-def transition(placement: Placement, action: str, by: User, reason: str = "") -> Placement:
-    step = WORKFLOW.check(placement, action, by, reason)
-    reason = (reason or "").strip()
-    if action == "submit":
-        if not placement.evidence:
-            raise ValidationFailed(
-                {
-                    "evidence": _(
-                        "Add at least one file of evidence (the agreement, an attendance sheet "
-                        "or the assessment form) before submitting."
-                    )
-                }
-            )
-        check_period(
-            {k: getattr(placement, k) for k in FIELDS}, completed=True
-        )  # the period must be over
-        _refuse_overlap(placement.teacher, placement.start_date, placement.end_date, placement.id)
-        placement.submitted_at = utcnow()
-        placement.decision_note = ""
-    if action == "approve":
-        if not placement.confirmed:
-            raise Conflict(
-                _(
-                    "The enterprise has not confirmed this placement yet: send the mentor the "
-                    "confirmation link, or upload the enterprise's stamped assessment form."
-                ),
-                status=placement.status,
-            )
-        _refuse_overlap(placement.teacher, placement.start_date, placement.end_date, placement.id)
-    if action in ("approve", "reject", "return"):
-        placement.decided_at = utcnow()
-        placement.decided_by_id = by.id
-        placement.decision_note = reason
-    before = placement.status
-    placement.status = step.to
-    audit.record(action, placement, by=by, changes={"status": [before, step.to]}, note=reason)
-    WORKFLOW.announce(placement, action, by)
-    db.session.flush()
-    return placement
+def transition(placement: Placement, action: str, by: User | None, reason: str = "") -> Placement:
+    return WORKFLOW.transition(placement, action, by, reason)
 
 
 def delete_draft(placement: Placement, by: User) -> None:

@@ -147,20 +147,7 @@ def get(recognition_id: int):  # type: ignore[no-untyped-def]
 )
 def decide(recognition_id: int, action: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     r = _get(recognition_id)
-    reason = body.get("reason") or ""
-    if action == "confirm":
-        services.confirm(r, current_user)
-    elif action == "reject":
-        services.reject(r, reason, current_user)
-    elif action in ("pass", "return"):
-        services.school_review(r, action == "pass", reason, current_user)
-    elif action == "resubmit":
-        services.resubmit(r, current_user)
-    elif action == "object":
-        services.record_objection(r, reason, current_user)
-    else:
-        services.finalize(r, current_user)
-    return r
+    return services.transition(r, action, current_user, body.get("reason") or "")
 
 
 @api.route(

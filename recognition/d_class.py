@@ -21,7 +21,7 @@ from core.handover import announce
 from core.rules import get_rule
 
 from .models import Kind, Recognition, Status
-from .services import HANDOVERS
+from .workflow import HANDOVERS, RECOGNITION
 
 # The plan's two direct routes (十四), as shipped defaults.
 DEFAULT_RULES: list[dict[str, Any]] = [
@@ -104,12 +104,10 @@ def on_results_changed(competition: Competition, entries: list[Entry], reason: s
         for teacher_id, recognition in existing.items():
             if teacher_id in qualifying:
                 if recognition.status == Status.WITHDRAWN:
-                    recognition.status = Status.PENDING
-                    audit.record_changes("recognition_restored", recognition, note=reason)
+                    RECOGNITION.transition(recognition, "result_restored", None, reason)
                 continue
             if recognition.status == Status.PENDING:
-                recognition.status = Status.WITHDRAWN
-                audit.record_changes("recognition_withdrawn", recognition, note=reason)
+                RECOGNITION.transition(recognition, "result_withdrawn", None, reason)
             elif recognition.status == Status.CONFIRMED and not recognition.flagged:
                 recognition.flagged = True
                 audit.record_changes("recognition_flagged", recognition, note=reason)

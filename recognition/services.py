@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from werkzeug.datastructures import FileStorage
 
-from core import audit, handover
+from core import audit
 from core.bulk import Outcome, decide_each
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.handover import Notice, announce
+from core.handover import announce
 from core.models import Role, User
 from core.permissions import in_school_scope, school_scope
-from core.rules import get_rule
-from core.timeutil import today, years_later
+from core.timeutil import today
 from core.uploads import save_upload
 from core.workflow import lock
 from teachers.appointments.models import Appointment
@@ -27,6 +24,7 @@ from teachers.models import Teacher, TeacherStatus
 from . import dual
 from .labels import TIER as TIER_LABELS
 from .models import EthicsResult, Kind, Recognition, Status
+from .workflow import HANDOVERS, RECOGNITION
 
 S = Status
 
@@ -46,99 +44,18 @@ def can_view(user: User, r: Recognition) -> bool:
     )
 
 
-def is_bureau_for(user: User, r: Recognition) -> bool:
-    return (
-        user.role == Role.BUREAU
-        and in_school_scope(user, r.teacher.school)
-        and r.teacher.user_id != user.id
-    )
-
-
-def is_hr_for(user: User, r: Recognition) -> bool:
-    return user.role == Role.SCHOOL_HR and user.school_id == r.teacher.school_id
-
-
-def _issue_certificate(r: Recognition, by: User) -> None:
-    on = today()
-    r.status = S.CONFIRMED
-    r.confirmed_on = on
-    r.decided_by_id = by.id
-    prefix = "WZD" if r.kind == Kind.D_CLASS else "WZSS"
-    r.certificate_no = f"{prefix}{on.year}{r.id:06d}"
-    r.verification_code = secrets.token_hex(5).upper()
-    if r.kind == Kind.DUAL_QUALIFIED:
-        years = get_rule("dual_qualified_recheck_years", on)
-        r.recheck_due = years_later(on, years)
-
-
-# --- the bureau's decision (both kinds) -------------------------------------------------------
-
-
-def _about(r: Recognition) -> dict[str, Any]:
-    return {
-        "teacher": r.teacher.name,
-        "school": r.teacher.school.name,
-        "basis": r.basis,
-        "reason": r.decision_note,
-        "day": r.notice_until.isoformat() if r.notice_until else "",
-    }
-
-
-def _link(r: Recognition) -> str:
-    return f"/recognitions/{r.id}"
-
-
-def _teacher(r: Recognition) -> list[int | None]:
-    return [r.teacher.user_id]
-
-
-def _hr(r: Recognition) -> list[int]:
-    return handover.school_hr(r.teacher.school_id)
-
-
-def _bureau(r: Recognition) -> list[int]:
-    return handover.bureau_for(r.teacher.school_id)
-
-
-def _notice(kind: str, to: Any) -> Notice:
-    return Notice(kind, to, _link, _about)
-
-
-# Who is told of each step of a recognition: the school of an application, the bureau of what it
-# decides, the teacher (and their school) of every decision.
-HANDOVERS = {
-    "proposed": [_notice("d_class_proposed", _bureau)],
-    "d_class_confirmed": [_notice("d_class_confirmed", lambda r: _teacher(r) + _hr(r))],
-    "applied": [_notice("dual_applied", _hr)],
-    "withdrawn": [_notice("dual_withdrawn", _hr)],
-    "school_passed": [_notice("dual_school_passed", lambda r: _bureau(r) + _teacher(r))],
-    "school_returned": [_notice("dual_returned", _teacher)],
-    "notice": [_notice("dual_in_notice", lambda r: _teacher(r) + _hr(r))],
-    "rejected": [_notice("recognition_rejected", lambda r: _teacher(r) + _hr(r))],
-    "recognised": [_notice("dual_recognised", lambda r: _teacher(r) + _hr(r))],
-}
+def transition(r: Recognition, action: str, by: User | None, reason: str = "") -> Recognition:
+    """Every state change of a recognition: one step of `RECOGNITION` (recognition.workflow)."""
+    return RECOGNITION.transition(r, action, by, reason)
 
 
 def confirm(r: Recognition, by: User) -> Recognition:
     """D-class: confirm a pending recognition. Dual-qualified: approve into the notice period."""
-    lock(r)  # one decision wins when two arrive at once
-    if not is_bureau_for(by, r):
-        raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
-    before = r.status
-    if r.kind == Kind.D_CLASS:
-        if r.status != S.PENDING:
-            raise Conflict(_("Only a pending recognition can be confirmed."), status=r.status)
-        _issue_certificate(r, by)
-    else:
-        if r.status != S.SCHOOL_PASSED:
-            raise Conflict(_("The school has not passed this application yet."), status=r.status)
-        r.status = S.NOTICE
-        r.notice_until = add_working_days(today(), get_rule("recognition_notice_working_days"))
-        r.decided_by_id = by.id
-    audit.record("recognition_confirmed", r, by=by, changes={"status": [before, r.status]})
-    announce(HANDOVERS, r, "d_class_confirmed" if r.kind == Kind.D_CLASS else "notice", by)
-    db.session.flush()
-    return r
+    return transition(r, "confirm", by)
+
+
+def reject(r: Recognition, reason: str, by: User) -> Recognition:
+    return transition(r, "reject", by, reason)
 
 
 def decide_many(ids: list[int], action: str, reason: str, by: User) -> list[Outcome]:
@@ -153,39 +70,10 @@ def decide_many(ids: list[int], action: str, reason: str, by: User) -> list[Outc
     records = db.session.scalars(
         visible(by).where(Recognition.id.in_(ids)).order_by(Recognition.id)
     ).all()
-    if action == "confirm":
-        return decide_each(records, lambda r: confirm(r, by))
-    return decide_each(records, lambda r: reject(r, reason, by))
-
-
-def reject(r: Recognition, reason: str, by: User) -> Recognition:
-    lock(r)  # one decision wins when two arrive at once
-    if not is_bureau_for(by, r):
-        raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
-    if r.status not in (S.PENDING, S.SCHOOL_PASSED, S.NOTICE):
-        raise Conflict(_("This recognition is not waiting for a decision."), status=r.status)
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": _("Give a reason.")})
-    before = r.status
-    r.status, r.decision_note, r.decided_by_id = S.REJECTED, reason.strip(), by.id
-    audit.record(
-        "recognition_rejected", r, by=by, changes={"status": [before, r.status]}, note=reason
-    )
-    announce(HANDOVERS, r, "rejected", by)
-    db.session.flush()
-    return r
+    return decide_each(records, lambda r: transition(r, action, by, reason))
 
 
 # --- dual-qualified ---------------------------------------------------------------------------
-
-
-def add_working_days(start: date, days: int) -> date:
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 def eligible_for_dual(teacher: Teacher, on: date) -> bool:
@@ -301,76 +189,24 @@ def apply(
 
 def withdraw(r: Recognition, by: User) -> None:
     """The teacher takes back an application the school has not decided on yet."""
-    lock(r)  # one decision wins when two arrive at once
-    if r.kind != Kind.DUAL_QUALIFIED or r.teacher.user_id != by.id:
-        raise PermissionDenied(_("Only the teacher who applied withdraws the application."))
-    if r.status not in (S.APPLIED, S.RETURNED):
-        raise Conflict(
-            _("The school has already decided: the application can no longer be withdrawn."),
-            status=r.status,
-        )
-    before = r.status
-    r.status = S.CANCELLED
-    audit.record("withdraw", r, by=by, changes={"status": [before, r.status]})
-    announce(HANDOVERS, r, "withdrawn", by)
-    db.session.flush()
+    transition(r, "withdraw", by)
 
 
 def school_review(r: Recognition, passed: bool, comment: str, by: User) -> None:
-    lock(r)  # one decision wins when two arrive at once
-    if not is_hr_for(by, r):
-        raise PermissionDenied(_("HR of the teacher's school reviews the application."))
-    if r.status != S.APPLIED:
-        raise Conflict(_("This application is not waiting for the school."), status=r.status)
-    if not passed and not (comment or "").strip():
-        raise ValidationFailed({"reason": _("Give a reason.")})
-    before = r.status
-    r.status = S.SCHOOL_PASSED if passed else S.RETURNED
-    r.decision_note = (comment or "").strip()
-    audit.record("school_review", r, by=by, changes={"status": [before, r.status]}, note=comment)
-    announce(HANDOVERS, r, "school_passed" if passed else "school_returned", by)
-    db.session.flush()
+    transition(r, "pass" if passed else "return", by, comment)
 
 
 def resubmit(r: Recognition, by: User) -> None:
-    lock(r)  # one decision wins when two arrive at once
-    if r.teacher.user_id != by.id or r.status != S.RETURNED:
-        raise Conflict(
-            _("Only a returned application is resubmitted, by its teacher."), status=r.status
-        )
-    evidence = dual.gather(r.teacher, today())
-    r.evidence = {**evidence, "supported": dual.highest_supported(evidence)}
-    r.status = S.APPLIED
-    audit.record("recognition_resubmitted", r, by=by)
-    announce(HANDOVERS, r, "applied", by)
-    db.session.flush()
+    transition(r, "resubmit", by)
 
 
 def record_objection(r: Recognition, text: str, by: User) -> None:
-    if not is_bureau_for(by, r):
-        raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
-    if r.status != S.NOTICE:
-        raise Conflict(_("Objections are recorded during the notice period."), status=r.status)
-    if not (text or "").strip():
-        raise ValidationFailed({"objection": _("Write the objection.")})
-    r.objections = [*r.objections, {"at": today().isoformat(), "text": text.strip()}]
-    audit.record("objection_recorded", r, by=by, note=text)
-    db.session.flush()
+    transition(r, "object", by, text)
 
 
 def finalize(r: Recognition, by: User) -> None:
     """After the notice period: recognised, with a certificate and a recheck date."""
-    lock(r)  # one decision wins when two arrive at once
-    if not is_bureau_for(by, r):
-        raise PermissionDenied(_("Only the bureau responsible for the teacher's school decides."))
-    if r.status != S.NOTICE:
-        raise Conflict(_("This application is not in its notice period."), status=r.status)
-    if today() <= r.notice_until:
-        raise Conflict(_("The notice period runs until %(d)s.", d=r.notice_until), status=r.status)
-    _issue_certificate(r, by)
-    audit.record("recognised", r, by=by, changes={"status": ["notice", "confirmed"]})
-    announce(HANDOVERS, r, "recognised", by)
-    db.session.flush()
+    transition(r, "finalize", by)
 
 
 # --- ethics -----------------------------------------------------------------------------------
@@ -410,12 +246,8 @@ def record_ethics(
                 Recognition.status.in_([S.CONFIRMED, S.NOTICE, S.SCHOOL_PASSED, S.APPLIED]),
             )
         ):
-            before = r.status
-            r.status = S.REVOKED
-            r.decision_note = _("Revoked: teacher-ethics assessment %(year)d failed.", year=year)
-            audit.record(
-                "recognition_revoked", r, by=by, changes={"status": [before, r.status]}, note=note
-            )
+            reason = _("Revoked: teacher-ethics assessment %(year)d failed.", year=year)
+            transition(r, "revoke", by, reason)
     db.session.flush()
     return row
 

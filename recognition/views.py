@@ -24,7 +24,7 @@ from core.views.forms_util import flash_errors
 from teachers.models import Teacher
 from teachers.permissions import can_view as can_view_teacher
 
-from . import dual, labels, pdf, record, services
+from . import dual, labels, pdf, record, services, workflow
 from . import tasks as batch_tasks
 from .certificates import certificate as certificate_pdf
 from .models import Kind, Recognition, Status
@@ -115,8 +115,8 @@ def detail(recognition_id: int):  # type: ignore[no-untyped-def]
         "recognition/detail.html",
         r=r,
         assessment=assessment,
-        is_bureau=services.is_bureau_for(current_user, r),
-        is_hr=services.is_hr_for(current_user, r),
+        is_bureau=workflow.is_bureau_for(current_user, r),
+        is_hr=workflow.is_hr_for(current_user, r),
         today=today(),
         next_step=_next_step(r),
     )
@@ -158,7 +158,7 @@ def extra_evidence(recognition_id: int):  # type: ignore[no-untyped-def]
     return send_upload(upload)
 
 
-STEPS = "confirm, reject, pass, return, resubmit, withdraw, object, finalize"
+STEPS = ", ".join(workflow.STEPS)
 
 
 @bp.post(f"/recognitions/<int:recognition_id>/<any({STEPS}):action>")
@@ -167,20 +167,7 @@ def act(recognition_id: int, action: str):  # type: ignore[no-untyped-def]
     r = _recognition(recognition_id)
     reason = request.form.get("reason", "")
     try:
-        if action == "confirm":
-            services.confirm(r, current_user)
-        elif action == "reject":
-            services.reject(r, reason, current_user)
-        elif action in ("pass", "return"):
-            services.school_review(r, action == "pass", reason, current_user)
-        elif action == "resubmit":
-            services.resubmit(r, current_user)
-        elif action == "withdraw":
-            services.withdraw(r, current_user)
-        elif action == "object":
-            services.record_objection(r, reason, current_user)
-        else:
-            services.finalize(r, current_user)
+        services.transition(r, action, current_user, reason)
     except ValidationFailed as err:
         flash_errors(err.fields)
         return redirect(url_for("recognition.detail", recognition_id=r.id)), 303

@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     from .appointments import models as appointment_models  # noqa: F401
     from .appointments.api import api as appointments_api
     from .appointments.views import bp as appointments_bp
-    from .labels import register_audit_labels
+    from .audit_labels import register_audit_labels
     from .services import link_account
     from .teams import demo as team_demo
     from .teams import jobs as team_jobs

@@ -7,17 +7,21 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from core import audit
-from core.errors import Conflict, ValidationFailed
+from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role, School, User
 from core.timeutil import today
 from core.uploads import save_upload
+from core.workflow import Step, Workflow
 
+from .labels import STATUS
 from .models import SkillCertificate, Teacher, TeacherStatus, Title
+from .permissions import can_edit
 
 TEACHER_FIELDS = (
     "staff_no", "name", "gender", "birth_date", "department", "professional",
@@ -109,26 +113,46 @@ def update_contact(teacher: Teacher, data: dict[str, Any], by: User) -> dict:
     return audit.record_changes("contact_updated", teacher, by=by)
 
 
-def mark_left(teacher: Teacher, leave_date: date, reason: str, by: User) -> None:
-    if not teacher.active:
-        raise Conflict(_("This teacher has already left."), status=teacher.status)
+def _check_leave(teacher: Teacher, _by: User | None, _reason: str, leave_date: date) -> None:
     if leave_date < teacher.hire_date:
         raise ValidationFailed({"leave_date": _("The leave date is before the hire date.")})
     if leave_date > today() + timedelta(days=366):
         raise ValidationFailed({"leave_date": _("The leave date is more than a year ahead.")})
-    teacher.status = TeacherStatus.LEFT
+
+
+def _left(teacher: Teacher, _by: User | None, reason: str, leave_date: date) -> None:
     teacher.leave_date = leave_date
-    teacher.leave_reason = (reason or "").strip()
-    audit.record_changes("left", teacher, by=by)
+    teacher.leave_reason = reason
+
+
+def _reinstated(teacher: Teacher, _by: User | None, _reason: str) -> None:
+    teacher.leave_date = None
+    teacher.leave_reason = ""
+
+
+def _manages(by: User | None, teacher: Teacher) -> bool:
+    return by is not None and can_edit(by, teacher)
+
+
+# In post or left (the roster's one state): every figure reads who was in post on a day.
+WORKFLOW = Workflow(
+    {
+        (TeacherStatus.ACTIVE, "leave"): Step(TeacherStatus.LEFT, _manages, guard=_check_leave,
+                                              effect=_left, audit_as="left"),
+        (TeacherStatus.LEFT, "reinstate"): Step(TeacherStatus.ACTIVE, _manages,
+                                                effect=_reinstated, audit_as="reinstated"),
+    },
+    STATUS,
+    {"leave": _l("Record leaving"), "reinstate": _l("Mark as active again")},
+)  # fmt: skip
+
+
+def mark_left(teacher: Teacher, leave_date: date, reason: str, by: User) -> None:
+    WORKFLOW.transition(teacher, "leave", by, reason, leave_date=leave_date)
 
 
 def reinstate(teacher: Teacher, by: User) -> None:
-    if teacher.active:
-        raise Conflict(_("This teacher is active."), status=teacher.status)
-    teacher.status = TeacherStatus.ACTIVE
-    teacher.leave_date = None
-    teacher.leave_reason = ""
-    audit.record_changes("reinstated", teacher, by=by)
+    WORKFLOW.transition(teacher, "reinstate", by)
 
 
 CERTIFICATE_FIELDS = ("kind", "name", "level", "issuer", "number", "issued_on", "expires_on")

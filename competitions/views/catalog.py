@@ -18,7 +18,7 @@ from core.views.forms_util import apply_errors, flash_errors, form_status
 from .. import services, stats
 from ..forms import CompetitionForm, EventForm, ResultForm, ResultsImportForm
 from ..models import Competition, Entry, EntryPerson, Event
-from . import bp
+from .blueprint import bp
 
 READERS = (Role.ORGANIZER, Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR)
 
@@ -145,10 +145,10 @@ def add_event(competition_id: int):  # type: ignore[no-untyped-def]
 @roles_required(Role.ORGANIZER, Role.ADMIN)
 def change_state(competition_id: int, action: str):  # type: ignore[no-untyped-def]
     competition = db.get_or_404(Competition, competition_id)
-    if action == "close":
-        services.close_entries(competition, current_user)
-        flash(_("Entries are closed. Record the results, then publish them."), "success")
-    else:
-        services.publish(competition, current_user)
-        flash(_("Results published: the public results page is open."), "success")
+    services.transition(competition, action, current_user)
+    done = {
+        "close": _("Entries are closed. Record the results, then publish them."),
+        "publish": _("Results published: the public results page is open."),
+    }
+    flash(done[action], "success")
     return redirect(url_for("competitions.detail", competition_id=competition.id))

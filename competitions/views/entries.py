@@ -20,7 +20,7 @@ from teachers.models import Teacher
 from .. import results_sheet, services
 from ..forms import EntryForm, ResultForm, ResultsImportForm
 from ..models import Competition, Entry, Event
-from . import bp
+from .blueprint import bp
 
 
 def _picked(school: School, field: str) -> list[Teacher]:

@@ -26,7 +26,7 @@ from core.models import County, School
 from .. import stats
 from ..labels import mask
 from ..models import Competition, CompetitionStatus, Entry, EntryPerson, Event, ResultRevision
-from . import bp
+from .blueprint import bp
 
 PER_PAGE = 50
 

@@ -1,7 +1,6 @@
 """Core pages: sign-in and account, administration, schools, audit log and rules."""
 
-from flask import Blueprint
+from . import admin, api_docs, auth, org, seals, tasks  # noqa: F401  (routes register on import)
+from .blueprint import bp
 
-bp = Blueprint("core", __name__)
-
-from . import admin, api_docs, auth, org, seals, tasks  # noqa: E402,F401  (routes register on import)
+__all__ = ["bp"]

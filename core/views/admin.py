@@ -17,7 +17,7 @@ from ..forms import ROLE_LABELS, RuleVersionForm, UserForm, options
 from ..models import AuditEntry, Role, School, User
 from ..permissions import can_view_audit, login_required, require, roles_required
 from ..timeutil import start_of_local_day
-from . import bp
+from .blueprint import bp
 from .forms_util import apply_errors, form_status
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import make_response, render_template
 
 from ..security import POLICY
-from . import bp
+from .blueprint import bp
 
 # Redoc builds its search index in a web worker it makes from a blob.
 DOCS_POLICY = POLICY.replace("default-src 'self';", "default-src 'self'; worker-src 'self' blob:;")

@@ -13,7 +13,7 @@ from ..forms import ChangePasswordForm, LoginForm, MailForm, TokenForm
 from ..models import ApiToken
 from ..permissions import login_required, require
 from ..urls import safe_next
-from . import bp
+from .blueprint import bp
 from .forms_util import apply_errors, form_status
 
 # Pages a user who must change their password may still open.

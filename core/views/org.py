@@ -14,7 +14,7 @@ from ..forms import EnrollmentForm, SchoolForm, options
 from ..models import Role, School
 from ..permissions import can_edit_school, can_view_school, require, roles_required
 from ..timeutil import today
-from . import bp
+from .blueprint import bp
 from .forms_util import apply_errors, form_status
 
 STAFF = (Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR, Role.ORGANIZER)

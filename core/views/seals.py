@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import seals
 from ..errors import NotFound, ValidationFailed
 from ..permissions import login_required, require
-from . import bp
+from .blueprint import bp
 from .forms_util import flash_errors
 
 

@@ -17,14 +17,7 @@ from ..models import Task, TaskStatus
 from ..permissions import login_required
 from ..storage import storage
 from ..timeutil import utcnow
-from . import bp
-
-STATUS_LABELS = {
-    TaskStatus.QUEUED: lambda: _("Waiting"),
-    TaskStatus.RUNNING: lambda: _("In progress"),
-    TaskStatus.DONE: lambda: _("Finished"),
-    TaskStatus.FAILED: lambda: _("Failed"),
-}
+from .blueprint import bp
 
 
 def own_task(task_id: int) -> Task:
@@ -62,7 +55,7 @@ def task_state(task: Task, file_endpoint: str = "core.task_file") -> dict[str, A
         "kind_label": tasks.label_of(task),
         "title": task.title,
         "status": task.status,
-        "status_label": STATUS_LABELS[TaskStatus(task.status)](),
+        "status_label": str(tasks.TASK_STATUS[TaskStatus(task.status)]),
         "done": task.done,
         "total": task.total,
         "percent": percent,

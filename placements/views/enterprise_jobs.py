@@ -20,7 +20,7 @@ from .. import enterprise_jobs, services
 from ..forms import HoursForm, JobForm, ReasonForm
 from ..models import EnterpriseJob
 from ..permissions import can_view, is_owner, is_school_hr
-from . import bp
+from .blueprint import bp
 
 
 @bp.get("/teachers/<int:teacher_id>/enterprise-jobs")

@@ -10,7 +10,7 @@ from core.views.forms_util import apply_errors
 
 from .. import mentor
 from ..forms import MentorConfirmForm, MentorDeclineForm
-from . import bp
+from .blueprint import bp
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ from .. import labels, mentor, services
 from ..forms import AssessmentUploadForm, CorrectionForm, EvidenceForm, PlacementForm, ReasonForm
 from ..models import Placement, PlacementEvidence, PlacementStatus
 from ..permissions import can_edit, can_log_for, can_view, is_school_hr, visible_placements
-from . import bp
+from .blueprint import bp
 
 STATUS_FILTERS = [s.value for s in PlacementStatus]
 

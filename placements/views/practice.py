@@ -21,7 +21,7 @@ from teachers.permissions import can_view as can_view_teacher
 from .. import ledger, title_review
 from ..models import Enterprise, Placement
 from ..permissions import can_log_for
-from . import bp
+from .blueprint import bp
 
 
 @bp.get("/teachers/<int:teacher_id>/practice")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from core import audit
+from core.errors import Conflict
 from core.extensions import db
 from core.models import Role, User
 from core.notifications import notify
 from core.timeutil import today
 
 from .models import Appointment, AppointmentStatus
+from .services import transition
 
 
 def daily() -> dict[str, int]:
@@ -23,19 +24,11 @@ def daily() -> dict[str, int]:
             Appointment.status == AppointmentStatus.APPROVED, Appointment.term_end < on
         )
     ).all():
-        # Only if it is still approved: a run elsewhere may have ended it since it was read.
-        changed = db.session.execute(
-            update(Appointment)
-            .where(
-                Appointment.id == appointment.id, Appointment.status == AppointmentStatus.APPROVED
-            )
-            .values(status=AppointmentStatus.ENDED)
-            .execution_options(synchronize_session=False)
-        )
-        if changed.rowcount == 1:
-            audit.record("ended", appointment, changes={"status": ["approved", "ended"]})
-            ended += 1
-    db.session.expire_all()
+        try:  # the workflow's step, under its lock: a run elsewhere may have ended it meanwhile
+            transition(appointment, "end", None)
+        except Conflict:
+            continue
+        ended += 1
     soon = list(
         db.session.scalars(
             select(Appointment).where(

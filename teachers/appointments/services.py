@@ -24,7 +24,7 @@ from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
 from core.timeutil import today, utcnow, years_later
 from core.uploads import save_upload
-from core.workflow import Step, Workflow
+from core.workflow import SYSTEM, Step, Workflow
 from teachers.models import Teacher
 from teachers.queries import active_professional_on
 
@@ -281,19 +281,94 @@ HANDOVERS = {
                          _link, _about)],
 }  # fmt: skip
 
+
+def _check_agreement(appointment: Appointment, _by: User | None, _reason: str) -> None:
+    if appointment.agreement_id is None:
+        raise ValidationFailed({"agreement": _("Upload the signed agreement (PDF) first.")})
+
+
+def _check_approval(appointment: Appointment, _by: User | None, _reason: str) -> None:
+    if appointment.term_end < today():
+        raise Conflict(
+            _("This proposal has expired: its term ended on %(d)s.", d=appointment.term_end),
+            status=appointment.status,
+        )
+    check_cap(appointment)
+
+
+def _approved(appointment: Appointment, by: User | None, _reason: str) -> str:
+    """Approved, or on to the county bureau where its policy asks for its approval too (the
+    county bureau standing in as second approver gives it at once)."""
+    bureau = by is not None and is_county_bureau(by, appointment)
+    first = appointment.status == S.SUBMITTED
+    target = S.PENDING_BUREAU if first and needs_bureau(appointment) and not bureau else S.APPROVED
+    if target == S.APPROVED:
+        appointment.approved_at = utcnow()
+    if target == S.APPROVED and (not first or bureau):
+        appointment.bureau_approved_by_id = by.id if by else None
+    else:
+        appointment.approved_by_id = by.id if by else None
+    return target
+
+
+def _rejected(appointment: Appointment, _by: User | None, reason: str) -> None:
+    appointment.decision_note = reason
+
+
+def _check_termination(
+    appointment: Appointment, _by: User | None, _reason: str, on: date | None = None
+) -> None:
+    on = on or today()
+    if not appointment.term_start <= on <= appointment.term_end:
+        raise ValidationFailed(
+            {
+                "terminated_on": _(
+                    "Choose a date within the term (%(a)s to %(b)s).",
+                    a=appointment.term_start,
+                    b=appointment.term_end,
+                )
+            }
+        )
+
+
+def _terminated(
+    appointment: Appointment, _by: User | None, reason: str, on: date | None = None
+) -> None:
+    appointment.terminated_on = on or today()
+    appointment.termination_reason = reason
+
+
+def _check_ended(appointment: Appointment, _by: User | None, _reason: str) -> None:
+    if appointment.term_end >= today():
+        raise Conflict(_("The term has not ended yet."), status=appointment.status)
+
+
+def _proposer(by: User | None, appointment: Appointment) -> str | None:
+    if by is not None and appointment.proposed_by_id == by.id:
+        return _("A second HR colleague must approve what you proposed.")
+    return None
+
+
 WORKFLOW = Workflow(
     {
-        (S.DRAFT, "submit"): Step(S.SUBMITTED, is_school_hr),
-        (S.SUBMITTED, "approve"): Step(S.APPROVED, is_second_hr),  # or PENDING_BUREAU, by policy
-        (S.SUBMITTED, "reject"): Step(S.REJECTED, is_second_hr, needs_reason=True),
-        (S.PENDING_BUREAU, "approve"): Step(S.APPROVED, is_county_bureau),
-        (S.PENDING_BUREAU, "reject"): Step(S.REJECTED, is_county_bureau, needs_reason=True),
-        (S.APPROVED, "terminate"): Step(S.TERMINATED, is_school_hr, needs_reason=True),
+        (S.DRAFT, "submit"): Step(S.SUBMITTED, is_school_hr, guard=_check_agreement),
+        (S.SUBMITTED, "approve"): Step(S.APPROVED, is_second_hr, guard=_check_approval,
+                                       effect=_approved, denied=_proposer),
+        (S.SUBMITTED, "reject"): Step(S.REJECTED, is_second_hr, needs_reason=True,
+                                      effect=_rejected, denied=_proposer),
+        (S.PENDING_BUREAU, "approve"): Step(S.APPROVED, is_county_bureau, guard=_check_approval,
+                                            effect=_approved),
+        (S.PENDING_BUREAU, "reject"): Step(S.REJECTED, is_county_bureau, needs_reason=True,
+                                           effect=_rejected),
+        (S.APPROVED, "terminate"): Step(S.TERMINATED, is_school_hr, needs_reason=True,
+                                        guard=_check_termination, effect=_terminated),
+        # The daily job: a term past its end (its place stays counted on the days it held).
+        (S.APPROVED, "end"): Step(S.ENDED, SYSTEM, guard=_check_ended, audit_as="ended"),
     },
     labels.STATUS,
     labels.ACTION,
     HANDOVERS,
-)
+)  # fmt: skip
 ACTIONS = ("submit", "approve", "reject", "terminate")
 
 
@@ -312,59 +387,13 @@ def needs_bureau(appointment: Appointment) -> bool:
 
 
 def transition(
-    appointment: Appointment, action: str, by: User, reason: str = "", on: date | None = None
+    appointment: Appointment,
+    action: str,
+    by: User | None,
+    reason: str = "",
+    on: date | None = None,
 ) -> Appointment:
-    if (
-        action == "approve"
-        and appointment.status == S.SUBMITTED
-        and appointment.proposed_by_id == by.id
-    ):
-        raise PermissionDenied(_("A second HR colleague must approve what you proposed."))
-    step = WORKFLOW.check(appointment, action, by, reason)
-    reason = (reason or "").strip()
-    target = step.to
-    before = appointment.status
-    if action == "submit" and appointment.agreement_id is None:
-        raise ValidationFailed({"agreement": _("Upload the signed agreement (PDF) first.")})
-    if action == "approve":
-        if appointment.term_end < today():
-            raise Conflict(
-                _("This proposal has expired: its term ended on %(d)s.", d=appointment.term_end),
-                status=appointment.status,
-            )
-        check_cap(appointment)
-        if before == S.SUBMITTED and needs_bureau(appointment):
-            # The county bureau standing in as second approver gives its approval at once.
-            target = S.APPROVED if is_county_bureau(by, appointment) else S.PENDING_BUREAU
-        if target == S.APPROVED:
-            appointment.approved_at = utcnow()
-            if before == S.PENDING_BUREAU or is_county_bureau(by, appointment):
-                appointment.bureau_approved_by_id = by.id
-            else:
-                appointment.approved_by_id = by.id
-        else:
-            appointment.approved_by_id = by.id
-    if action == "reject":
-        appointment.decision_note = reason
-    if action == "terminate":
-        on = on or today()
-        if not appointment.term_start <= on <= appointment.term_end:
-            raise ValidationFailed(
-                {
-                    "terminated_on": _(
-                        "Choose a date within the term (%(a)s to %(b)s).",
-                        a=appointment.term_start,
-                        b=appointment.term_end,
-                    )
-                }
-            )
-        appointment.terminated_on = on
-        appointment.termination_reason = reason
-    appointment.status = target
-    audit.record(action, appointment, by=by, changes={"status": [before, target]}, note=reason)
-    WORKFLOW.announce(appointment, action, by)
-    db.session.flush()
-    return appointment
+    return WORKFLOW.transition(appointment, action, by, reason, **({"on": on} if on else {}))
 
 
 class CapExceeded(Conflict):

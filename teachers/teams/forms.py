@@ -82,6 +82,13 @@ NOMINATION_STATUS = {
     "confirmed": _l("Confirmed"),
     "reported": _l("Back, report filed"),
 }
+
+NOMINATION_ACTIONS = {
+    "select": _l("Select"),
+    "decline": _l("Decline"),
+    "confirm": _l("Confirm I go"),
+    "report": _l("File the report"),
+}
 TEAM_ACTIONS = {
     "apply": _l("Apply"),
     "withdraw": _l("Withdraw"),

@@ -21,10 +21,10 @@ from core.permissions import in_school_scope
 from core.rules import get_rule
 from core.timeutil import today, utcnow
 from core.uploads import save_upload
-from core.workflow import Step, Workflow, lock
+from core.workflow import Step, Workflow
 from teachers.models import Teacher, TeacherStatus, Title
 
-from .forms import TEAM_ACTIONS, TEAM_STATUS
+from .forms import NOMINATION_ACTIONS, NOMINATION_STATUS, TEAM_ACTIONS, TEAM_STATUS
 from .models import (
     InnovationTeam,
     Nomination,
@@ -209,21 +209,71 @@ TEAM_HANDOVERS = {
     "fail": _team_notice("team_failed", _school_and_leader),
 }
 
+
+def _check_application(team: InnovationTeam, _by: User | None, _reason: str, **_data: Any) -> None:
+    if team.application_id is None:
+        raise ValidationFailed({"application": _("Upload the application document first.")})
+
+
+def _check_approval(
+    team: InnovationTeam,
+    _by: User | None,
+    _reason: str,
+    project_no: str = "",
+    building_start: date | None = None,
+    building_end: date | None = None,
+    **_data: Any,
+) -> None:
+    errors = {}
+    if not (project_no or "").strip():
+        errors["project_no"] = _("Give the project number.")
+    if not building_start or not building_end or building_end <= building_start:
+        errors["building_end"] = _("Give the building period (start before end).")
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _approved(
+    team: InnovationTeam,
+    by: User | None,
+    reason: str,
+    project_no: str = "",
+    building_start: date | None = None,
+    building_end: date | None = None,
+    level: str | None = None,
+) -> None:
+    team.project_no, team.building_start, team.building_end = (
+        project_no.strip(),
+        building_start,
+        building_end,
+    )
+    _set_level(team, level or team.level_sought, by, "立项")
+    _decided(team, by, reason)
+
+
+def _decided(team: InnovationTeam, by: User | None, reason: str, **_data: Any) -> None:
+    """The bureau's decision: who took it, and its reason where the step asks for one."""
+    team.decided_by_id = by.id if by else None
+    if reason:
+        team.decision_note = reason
+
+
 TEAM_WORKFLOW = Workflow(
     {
-        (T.DRAFT, "apply"): Step(T.APPLIED, _hr),
+        (T.DRAFT, "apply"): Step(T.APPLIED, _hr, guard=_check_application),
         (T.DRAFT, "withdraw"): Step(T.WITHDRAWN, _hr),
         (T.APPLIED, "withdraw"): Step(T.WITHDRAWN, _hr),
-        (T.APPLIED, "approve"): Step(T.APPROVED, _bureau),
-        (T.APPLIED, "reject"): Step(T.REJECTED, _bureau, needs_reason=True),
+        (T.APPLIED, "approve"): Step(T.APPROVED, _bureau, guard=_check_approval,
+                                     effect=_approved),
+        (T.APPLIED, "reject"): Step(T.REJECTED, _bureau, needs_reason=True, effect=_decided),
         (T.APPROVED, "start"): Step(T.BUILDING, _hr),
-        (T.BUILDING, "accept"): Step(T.ACCEPTED, _bureau),
-        (T.BUILDING, "fail"): Step(T.FAILED, _bureau, needs_reason=True),
+        (T.BUILDING, "accept"): Step(T.ACCEPTED, _bureau, effect=_decided),
+        (T.BUILDING, "fail"): Step(T.FAILED, _bureau, needs_reason=True, effect=_decided),
     },
     TEAM_STATUS,
     TEAM_ACTIONS,
     TEAM_HANDOVERS,
-)
+)  # fmt: skip
 
 
 def team_actions(team: InnovationTeam, user: User) -> list[str]:
@@ -240,32 +290,10 @@ def move_team(
     building_end: date | None = None,
     level: str | None = None,
 ) -> InnovationTeam:
-    step = TEAM_WORKFLOW.check(team, action, by, reason)
-    if action == "apply" and team.application_id is None:
-        raise ValidationFailed({"application": _("Upload the application document first.")})
-    if action == "approve":
-        errors = {}
-        if not (project_no or "").strip():
-            errors["project_no"] = _("Give the project number.")
-        if not building_start or not building_end or building_end <= building_start:
-            errors["building_end"] = _("Give the building period (start before end).")
-        if errors:
-            raise ValidationFailed(errors)
-        team.project_no, team.building_start, team.building_end = (
-            project_no.strip(),
-            building_start,
-            building_end,
-        )
-        _set_level(team, level or team.level_sought, by, "立项")
-    before = team.status
-    team.status = step.to
-    team.decision_note = (reason or "").strip() if step.needs_reason else team.decision_note
-    if step.allowed is _bureau:
-        team.decided_by_id = by.id
-    audit.record(action, team, by=by, changes={"status": [before, step.to]}, note=reason)
-    TEAM_WORKFLOW.announce(team, action, by)
-    db.session.flush()
-    return team
+    return TEAM_WORKFLOW.transition(
+        team, action, by, reason, project_no=project_no, building_start=building_start,
+        building_end=building_end, level=level,
+    )  # fmt: skip
 
 
 def _set_level(team: InnovationTeam, level: str, by: User, note: str) -> None:
@@ -419,65 +447,44 @@ def nominate(batch: OverseasBatch, teacher: Teacher, by: User) -> Nomination:
     return nomination
 
 
-def decide_nomination(nomination: Nomination, action: str, by: User) -> None:
-    lock(nomination)  # one decision wins when two arrive at once
+def _bureau_selects(by: User | None, nomination: Nomination) -> bool:
+    return by is not None and (
+        by.role == Role.ADMIN
+        or (by.role == Role.BUREAU
+            and (by.is_city_bureau or in_school_scope(by, nomination.teacher.school)))
+    )  # fmt: skip
+
+
+def _the_teacher(by: User | None, nomination: Nomination) -> bool:
+    return by is not None and nomination.teacher.user_id == by.id
+
+
+def _check_place(nomination: Nomination, _by: User | None, _reason: str) -> None:
+    if nomination.teacher.status != TeacherStatus.ACTIVE:
+        raise ValidationFailed(
+            {"teacher": _("%(name)s has left the school.", name=nomination.teacher.name)}
+        )
     batch = nomination.batch
-    if action in ("select", "decline"):
-        if by.role not in (Role.BUREAU, Role.ADMIN) or not (
-            by.role == Role.ADMIN
-            or by.is_city_bureau
-            or in_school_scope(by, nomination.teacher.school)
-        ):
-            raise PermissionDenied(_("The bureau selects the teachers of a batch."))
-        if nomination.status != N.NOMINATED:
-            raise Conflict(_("This nomination has been decided already."), status=nomination.status)
-        if action == "select":
-            if nomination.teacher.status != TeacherStatus.ACTIVE:
-                raise ValidationFailed(
-                    {"teacher": _("%(name)s has left the school.", name=nomination.teacher.name)}
-                )
-            taken = db.session.scalar(
-                select(func.count(Nomination.id)).where(
-                    Nomination.batch_id == batch.id,
-                    Nomination.status.in_([N.SELECTED, N.CONFIRMED, N.REPORTED]),
-                )
-            )
-            if taken >= batch.capacity:
-                raise Conflict(
-                    _("The batch is full (%(n)d places).", n=batch.capacity),
-                    status=nomination.status,
-                )
-        nomination.status = N.SELECTED if action == "select" else N.DECLINED
-        nomination.decided_by_id = by.id
-    elif action == "confirm":
-        if nomination.teacher.user_id != by.id:
-            raise PermissionDenied(_("Only the selected teacher confirms."))
-        if nomination.status != N.SELECTED:
-            raise Conflict(_("Only a selected teacher confirms."), status=nomination.status)
-        nomination.status = N.CONFIRMED
-    else:
-        raise Conflict(_("Unknown step."))
-    audit.record(
-        action,
-        nomination,
-        by=by,
-        label=f"{nomination.teacher.name} → {batch}",
-        school_id=nomination.teacher.school_id,
-        changes={"status": [None, nomination.status]},
+    taken = db.session.scalar(
+        select(func.count(Nomination.id)).where(
+            Nomination.batch_id == batch.id,
+            Nomination.status.in_([N.SELECTED, N.CONFIRMED, N.REPORTED]),
+        )
     )
-    announce(NOMINATION_HANDOVERS, nomination, action, by)
-    db.session.flush()
+    if taken >= batch.capacity:
+        raise Conflict(
+            _("The batch is full (%(n)d places).", n=batch.capacity), status=nomination.status
+        )
 
 
-def report_deadline(batch: OverseasBatch) -> date:
-    return batch.end_date + timedelta(days=get_rule("overseas_report_days", batch.end_date))
+def _decided_nomination(nomination: Nomination, by: User | None, _reason: str) -> None:
+    nomination.decided_by_id = by.id if by else None
 
 
-def file_report(nomination: Nomination, summary: str, file: FileStorage | None, by: User) -> None:
-    if nomination.teacher.user_id != by.id:
-        raise PermissionDenied(_("The teacher files their own report."))
-    if nomination.status != N.CONFIRMED:
-        raise Conflict(_("Only a teacher who went files a report."), status=nomination.status)
+def _check_report(
+    nomination: Nomination, _by: User | None, _reason: str, summary: str = "",
+    file: FileStorage | None = None,
+) -> None:  # fmt: skip
     if today() < nomination.batch.end_date:
         raise ValidationFailed(
             {
@@ -490,18 +497,53 @@ def file_report(nomination: Nomination, summary: str, file: FileStorage | None, 
         raise ValidationFailed({"summary": _("Write a summary of what you learned.")})
     if file is None or not file.filename:
         raise ValidationFailed({"report": _("Upload the report document.")})
+
+
+def _reported(
+    nomination: Nomination, by: User | None, _reason: str, summary: str = "",
+    file: FileStorage | None = None,
+) -> None:  # fmt: skip
     try:
         nomination.report_id = save_upload(file, by).id
     except ValueError as err:
         raise ValidationFailed({"report": str(err)}) from None
     nomination.report_summary = summary.strip()
     nomination.reported_at = utcnow()
-    nomination.status = N.REPORTED
-    audit.record(
-        "reported",
-        nomination,
-        by=by,
-        label=str(nomination.batch),
-        school_id=nomination.teacher.school_id,
-    )
-    db.session.flush()
+
+
+def _bureau_only(*_args: Any) -> str:
+    return _("The bureau selects the teachers of a batch.")
+
+
+NOMINATION_WORKFLOW = Workflow(
+    {
+        (N.NOMINATED, "select"): Step(N.SELECTED, _bureau_selects, guard=_check_place,
+                                      effect=_decided_nomination,
+                                      denied=_bureau_only),
+        (N.NOMINATED, "decline"): Step(N.DECLINED, _bureau_selects, effect=_decided_nomination,
+                                       denied=_bureau_only),
+        (N.SELECTED, "confirm"): Step(N.CONFIRMED, _the_teacher,
+                                      denied=lambda *a: _("Only the selected teacher confirms.")),
+        (N.CONFIRMED, "report"): Step(N.REPORTED, _the_teacher, guard=_check_report,
+                                      effect=_reported, audit_as="reported",
+                                      denied=lambda *a: _("The teacher files their own report.")),
+    },
+    NOMINATION_STATUS,
+    NOMINATION_ACTIONS,
+    NOMINATION_HANDOVERS,
+    describe=lambda n: {"label": f"{n.teacher.name} → {n.batch}", "school_id": n.teacher.school_id},
+)  # fmt: skip
+
+
+def decide_nomination(nomination: Nomination, action: str, by: User) -> None:
+    """The bureau selects or declines a nominated teacher; the teacher confirms they go."""
+    NOMINATION_WORKFLOW.transition(nomination, action, by)
+
+
+def report_deadline(batch: OverseasBatch) -> date:
+    return batch.end_date + timedelta(days=get_rule("overseas_report_days", batch.end_date))
+
+
+def file_report(nomination: Nomination, summary: str, file: FileStorage | None, by: User) -> None:
+    """Back home, the teacher files the report: the visit counts from then on."""
+    NOMINATION_WORKFLOW.transition(nomination, "report", by, summary=summary, file=file)

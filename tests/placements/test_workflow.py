@@ -40,6 +40,7 @@ EXPECTED = {
     ("submitted", "approve"): "approved",
     ("submitted", "reject"): "rejected",
     ("submitted", "return"): "returned",
+    ("submitted", "mentor_declined"): "returned",  # the enterprise, through its link
 }
 
 

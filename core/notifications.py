@@ -115,4 +115,3 @@ def open_one(notification_id: int):  # type: ignore[no-untyped-def]
     if note.read_at is None:
         note.read_at = utcnow()
     return redirect(safe_next(note.link) or url_for("notifications.index"))
-

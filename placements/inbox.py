@@ -11,12 +11,10 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import Role, User
 from core.nav import InboxItem
-from core.rules import get_rule
 from core.timeutil import today, utcnow
 from teachers.models import Teacher
 
 from . import title_review
-from .ledger import Window, days_by_teacher
 from .models import MentorLink, Placement, PlacementStatus
 
 
@@ -61,12 +59,4 @@ def inbox(user: User) -> list[InboxItem]:
 
 
 def _short_for_title_review(school_id: int) -> int:
-    """Teachers declared for this year's title review whose practice days fall short: one
-    query, the days summed in SQL."""
-    on = today()
-    days = days_by_teacher(Window.ending(on)).subquery()
-    intending = title_review.intending(school_id, on.year).order_by(None)
-    short = intending.outerjoin(days, days.c.teacher_id == Teacher.id).where(
-        func.coalesce(days.c[1], 0) < get_rule("practice_days_required", on)
-    )
-    return db.session.scalar(select(func.count()).select_from(short.subquery())) or 0
+    return title_review.count(title_review.short_of_practice(school_id, today()))

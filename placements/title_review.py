@@ -3,15 +3,19 @@ their practice meets the requirement."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from core import audit
 from core.errors import Conflict, PermissionDenied
 from core.extensions import db
 from core.models import Role, User
+from core.rules import get_rule
 from teachers.models import Teacher, TeacherStatus
 
+from .ledger import Window, days_by_teacher
 from .models import TitleReviewIntent
 
 
@@ -62,6 +66,22 @@ def intending(school_id: int, year: int) -> Select[tuple[Teacher]]:
         .where(Teacher.school_id == school_id, TitleReviewIntent.year == year)
         .order_by(Teacher.staff_no)
     )
+
+
+def short_of_practice(school_id: int, on: date) -> Select[tuple[Teacher]]:
+    """The title-review shortfall, its one definition: teachers declared for `on`'s year whose
+    enterprise practice in the window ending `on` falls short of the rule (the HR inbox counts
+    them, the title-review page lists them)."""
+    days = days_by_teacher(Window.ending(on)).subquery()
+    return (
+        intending(school_id, on.year)
+        .outerjoin(days, days.c.teacher_id == Teacher.id)
+        .where(func.coalesce(days.c[1], 0) < get_rule("practice_days_required", on))
+    )
+
+
+def count(query: Select[tuple[Teacher]]) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def has_declared(teacher: Teacher, year: int) -> bool:

@@ -100,6 +100,7 @@ def title_review_list():  # type: ignore[no-untyped-def]
     return render_template(
         "placements/title_review.html",
         rows=_rows(current_user.school_id, year),
+        short=title_review.count(title_review.short_of_practice(current_user.school_id, today())),
         year=year,
         q=q,
         candidates=candidates,

@@ -4,6 +4,7 @@ for the dashboard."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -134,3 +135,24 @@ def test_counts_by_school_county_and_city_come_from_sql(
     assert by_school[a.id].person_times == 2 and by_school[b.id].days == Decimal(7)
     by_county = practice_counts(None, by="county")
     assert by_county[b.county_id].person_times == 2 and by_county[b.county_id].enterprises == 2
+
+
+def test_the_title_review_shortfall_reads_the_same_on_the_home_page_and_the_list(
+    app, login_as, teacher_with_account, make_user, make_placement
+):  # type: ignore[no-untyped-def]
+    from placements import title_review
+
+    short, _u = teacher_with_account()
+    met, _v = teacher_with_account(school=short.school)
+    make_placement(met, today() - timedelta(days=200), today() - timedelta(days=1), days=140)
+    hr_user = make_user(Role.SCHOOL_HR, school=short.school)
+    for teacher in (short, met):
+        title_review.declare(teacher, today().year, hr_user)
+    db.session.commit()
+    hr = login_as(hr_user)
+    home = hr.get("/").get_data(as_text=True)
+    badge = re.search(r'<a href="/title-review"><span class="count-badge">(\d+)</span>', home)
+    assert badge and badge.group(1) == "1"
+    listed = hr.get("/title-review").get_data(as_text=True)
+    assert "今年申报职称的 2 名教师中，1 名企业实践天数不足" in listed
+    assert title_review.count(title_review.short_of_practice(short.school_id, today())) == 1

@@ -69,14 +69,26 @@ def backfill(first: date) -> int:
     return sum(take(day) for day in days)
 
 
-def trend(scope: str, keys: list[str]) -> dict[str, list[tuple[date, Decimal]]]:
-    """{key: [(day, value), …]} oldest first, from one query."""
+def trend(
+    scope: str, keys: list[str], school_ids: list[int] | None = None
+) -> dict[str, list[tuple[date, Decimal]]]:
+    """{key: [(day, value), …]} oldest first, from one query. With `school_ids` (the scope's
+    schools; None for the city) the last point is today's, counted now as the snapshots count
+    (the year to date), so a chart never ends a day behind the records."""
     out: dict[str, list[tuple[date, Decimal]]] = {k: [] for k in keys}
+    day_now = today()
     rows = db.session.execute(
         select(IndicatorSnapshot.key, IndicatorSnapshot.on, IndicatorSnapshot.value)
         .where(IndicatorSnapshot.scope == scope, IndicatorSnapshot.key.in_(keys))
         .order_by(IndicatorSnapshot.on)
     )
+    live_today = scope == "city" or school_ids is not None
     for key, day, value in rows:
-        out[key].append((day, Decimal(value)))
+        if not (live_today and day == day_now):
+            out[key].append((day, Decimal(value)))
+    if live_today:
+        live = Results(year_to(day_now)).figures(school_ids)
+        for key in keys:
+            if out[key]:  # a chart with history: its last point is today's figure
+                out[key].append((day_now, Decimal(live[key].value)))
     return out

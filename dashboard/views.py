@@ -39,7 +39,8 @@ def index():  # type: ignore[no-untyped-def]
     children = board.children
     if sort in KEYS:
         children = sorted(children, key=lambda c: c[1][sort].value)
-    trends = snapshots.trend(board.scope.key, KEYS)
+    ids = None if board.scope.kind == "city" else list(board.scope.school_ids)
+    trends = snapshots.trend(board.scope.key, KEYS, ids)
     return render_template(
         "dashboard/index.html",
         board=board,

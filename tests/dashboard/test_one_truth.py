@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Role, Task
 from core.storage import storage
+from core.timeutil import today
 from dashboard.indicators import INDICATORS
 from recognition.models import Kind
 from teachers.appointments.capacity import capacities, places_in_use
@@ -138,3 +139,22 @@ def test_team_warnings_count_only_recognitions_still_valid(twice):  # type: igno
     team = SimpleNamespace(members=[SimpleNamespace(teacher_id=t.id) for t in (lapsed, valid)])
     assert _dual_share(team) == 0.5  # tb[0]'s recheck date passed in 2024
     assert Kind.DUAL_QUALIFIED  # (the kind the share reads)
+
+
+def test_the_trend_ends_at_today_s_figure(twice, login_as, make_user, make_placement):  # type: ignore[no-untyped-def]
+    """A placement approved after last night's snapshot: the chart's last point is today's."""
+    from dashboard import snapshots
+
+    snapshots.take(today() - timedelta(days=1))
+    db.session.commit()
+    make_placement(twice["tc"][4], today() - timedelta(days=30), today() - timedelta(days=21))
+    trend = snapshots.trend("city", ["enterprise_practice_person_times"], None)
+    ((day, value),) = trend["enterprise_practice_person_times"][-1:]
+    assert (
+        day == today()
+        and value
+        == snapshots.Results(snapshots.year_to(today()))
+        .figure("enterprise_practice_person_times")
+        .value
+    )
+    assert trend["enterprise_practice_person_times"][-2][1] == value - 1

@@ -50,6 +50,7 @@ class Drill:
     # The list's length read off the board's own figure (already computed and shared), where
     # the list is exactly the figure's gap: no second count of a province's teachers.
     counted: Callable[[Any], int] | None = None
+    figure: str = ""  # the indicator whose figure `counted` reads, when not the list's own key
 
 
 def _teacher_cell(teacher: Teacher) -> Cell:
@@ -72,22 +73,43 @@ def _not_dual_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
 
 
 def _not_dual_rows(teachers: list[Teacher], period: Period) -> list[list[Any]]:
-    evidence = dual.gather_many(teachers, period.at)
+    return [row[:4] + row[5:] for row in _professional_rows([(t, False) for t in teachers], period)]
+
+
+def _professional_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
+    """The ratio's denominator, each teacher with whether the numerator counts them (those not
+    yet dual-qualified first: the gap heads the list)."""
+    counted = recognition_stats.is_dual_qualified(period.at)
+    return (
+        select(Teacher, counted.label("counted"))
+        .where(Teacher.school_id.in_(ids), active_professional_on(period.at))
+        .order_by(counted, Teacher.school_id, Teacher.staff_no)
+    )
+
+
+def _professional_rows(rows: list[Any], period: Period) -> list[list[Any]]:
+    teachers = [t for t, _counted in rows]
+    evidence = dual.gather_many([t for t, counted in rows if not counted], period.at)
     schools = _school_names({t.school_id for t in teachers})
     out = []
-    for t in teachers:
-        missing = [
-            str(recognition_labels.CRITERION[c["criterion"]])
-            for c in dual.assess(evidence[t.id], "junior", period.at)
-            if not c["met"]
-        ]
+    for t, counted in rows:
+        if counted:
+            lacks = ""
+        else:
+            missing = [
+                str(recognition_labels.CRITERION[c["criterion"]])
+                for c in dual.assess(evidence[t.id], "junior", period.at)
+                if not c["met"]
+            ]
+            lacks = "、".join(missing) or _("Nothing: the teacher can apply now")
         out.append(
             [
                 _teacher_cell(t),
                 schools[t.school_id],
                 str(teacher_labels.TITLE.get(t.title, "")),
-                round(evidence[t.id]["practice_days"], 1),
-                "、".join(missing) or _("Nothing: the teacher can apply now"),
+                round(evidence[t.id]["practice_days"], 1) if not counted else "",
+                _("Yes") if counted else _("No"),
+                lacks,
             ]
         )
     return out
@@ -266,12 +288,21 @@ def _school_names(ids: set[int]) -> dict[int, str]:
 
 DRILLS: dict[str, Drill] = {
     "dual_qualified_ratio": Drill(
+        _l("Professional teachers in post, and who is dual-qualified"),
+        [_l("Teacher"), _l("School"), _l("Title"), _l("Practice days (5 years)"),
+         _l("Dual-qualified (counted)"), _l("Still lacks (junior tier)")],
+        _professional_query,
+        _professional_rows,
+        counted=lambda figure: figure.denominator or 0,
+    ),
+    "dual_qualified_missing": Drill(
         _l("Professional teachers not yet dual-qualified"),
         [_l("Teacher"), _l("School"), _l("Title"), _l("Practice days (5 years)"),
          _l("Still lacks (junior tier)")],
         _not_dual_query,
         _not_dual_rows,
         counted=lambda figure: (figure.denominator or 0) - figure.numerator,
+        figure="dual_qualified_ratio",
     ),
     "practice_short": Drill(
         _l("Teachers short of enterprise practice days"),

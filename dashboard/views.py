@@ -97,7 +97,12 @@ def drill(key: str):  # type: ignore[no-untyped-def]
     board = _board()
     page = max(1, request.args.get("page", 1, type=int))
     items, total = page_items(
-        DRILLS[key], board.period, board.scope.school_ids, page, PER_PAGE, board.figures.get(key)
+        DRILLS[key],
+        board.period,
+        board.scope.school_ids,
+        page,
+        PER_PAGE,
+        board.figures.get(DRILLS[key].figure or key),
     )
     return render_template(
         "dashboard/drill.html",

@@ -72,9 +72,13 @@ def test_every_place_a_figure_is_shown_agrees(
     for key in COUNTS:
         listed = page.get(f"/dashboard/list/{key}?{args}").get_data(as_text=True)
         assert f"共 {figures[key]['numerator']} 条" in listed, (key, scope, period)
+    # A ratio's list is its denominator, a column saying who counts; its gap is a list too.
     ratio = figures["dual_qualified_ratio"]
     listed = page.get(f"/dashboard/list/dual_qualified_ratio?{args}").get_data(as_text=True)
-    assert f"共 {ratio['denominator'] - ratio['numerator']} 条" in listed
+    assert f"共 {ratio['denominator']} 条" in listed
+    assert listed.count(">是</td>") == ratio["numerator"]
+    gap = page.get(f"/dashboard/list/dual_qualified_missing?{args}").get_data(as_text=True)
+    assert f"共 {ratio['denominator'] - ratio['numerator']} 条" in gap
 
 
 def test_a_teacher_recognised_twice_is_one_in_the_number_and_one_row_in_the_list(

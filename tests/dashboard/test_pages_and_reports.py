@@ -32,7 +32,7 @@ def test_the_bureau_reads_the_board_and_drills_down_to_the_teachers(city, login_
     school = page.get("/dashboard?scope=school:SCHA&period=2023-2025").get_data(as_text=True)
     assert "还需 1 名“双师型”教师" in school  # ⌈0.9 × 4⌉ − 3
     listed = page.get(
-        "/dashboard/list/dual_qualified_ratio?scope=school:SCHA&period=2023-2025"
+        "/dashboard/list/dual_qualified_missing?scope=school:SCHA&period=2023-2025"
     ).get_data(as_text=True)
     assert city["ta"][3].name in listed and city["ta"][0].name not in listed
     assert "尚缺条件" in listed and "共 1 条" in listed
@@ -135,7 +135,8 @@ def test_a_long_list_is_exported_in_the_background(city, login_as, monkeypatch):
     assert started.location == f"/tasks/{task.id}" and task.status == TaskStatus.DONE
     with storage().open(task.file_key) as fh:
         rows = list(load_workbook(io.BytesIO(fh.read())).active.iter_rows(values_only=True))
-    assert len(rows) == 1 + 7  # 11 professional teachers, 4 dual-qualified
+    assert len(rows) == 1 + 11  # 11 professional teachers, 4 of them dual-qualified
+    assert [r[4] for r in rows[1:]].count("是") == 4
 
 
 def test_snapshots_are_idempotent_and_feed_the_trend(city, runner):  # noqa: F811

@@ -167,7 +167,10 @@ def test_the_bureau_decides_many_cases_at_once_and_each_teacher_is_told(
     )  # fmt: skip
     text = result.get_data(as_text=True)
     assert result.status_code == 200
-    assert f"完成 {len(cases) - 1} 项，拒绝 1 项" in text and "只有待认定的记录可以确认" in text
+    assert (
+        f"完成 {len(cases) - 1} 项，拒绝 1 项" in text
+        and "该记录当前为“已认定”，不能“确认”" in text
+    )
     for case in cases[1:]:
         assert told(users[case.id])[-1].kind == "d_class_confirmed"
     empty = page.post("/recognitions/bulk", data={"action": "reject"})

@@ -131,7 +131,7 @@ def test_twenty_leavings_of_one_teacher(app, make_teacher, make_user):  # type: 
 
 
 def test_twenty_retries_of_one_failed_task_start_it_once(app, make_user, monkeypatch):  # type: ignore[no-untyped-def]
-    app.config["TASKS_IMMEDIATE"] = False  # queued, not run: the race is over the retry
+    monkeypatch.setitem(app.config, "TASKS_IMMEDIATE", False)  # queued: the race is the retry
     user = make_user(Role.BUREAU)
     task = tasks.start("tests.slow_count", user, {"n": 1})
     task.status = TaskStatus.FAILED  # put it in the state the step starts from
@@ -143,12 +143,14 @@ def test_twenty_retries_of_one_failed_task_start_it_once(app, make_user, monkeyp
     assert audits("task_retried") == 1 and sent.count(task.id) == 1
 
 
-def test_a_worker_claims_a_task_once_and_a_job_ends_a_term_once(app, make_user, school_with_staff):  # type: ignore[no-untyped-def]
+def test_a_worker_claims_a_task_once_and_a_job_ends_a_term_once(  # type: ignore[no-untyped-def]
+    app, make_user, school_with_staff, monkeypatch
+):
     from teachers.appointments import jobs
     from teachers.appointments.models import Appointment, AppointmentStatus
     from tests.teachers.test_appointments import submitted
 
-    app.config["TASKS_IMMEDIATE"] = False
+    monkeypatch.setitem(app.config, "TASKS_IMMEDIATE", False)
     task = tasks.start("tests.slow_count", make_user(Role.BUREAU), {"n": 1})
     db.session.commit()
     claimed = [tasks._claim(task.id) for _ in range(3)]

@@ -63,7 +63,7 @@ def recognised(app, make_teacher):  # type: ignore[no-untyped-def]
 
 
 def test_the_shipped_font_covers_what_documents_print_and_a_bad_one_is_refused(
-    app, caplog, tmp_path
+    app, caplog, tmp_path, monkeypatch
 ):  # type: ignore[no-untyped-def]
     pdftext.hostile_font_present()
     assert core_pdf.font_problem(str(core_pdf.SHIPPED_FONT)) is None
@@ -75,13 +75,13 @@ def test_the_shipped_font_covers_what_documents_print_and_a_bad_one_is_refused(
     broken.write_bytes(b"not a font")
     assert "not an embeddable" in core_pdf.font_problem(str(broken))
     # A configured font that cannot print the documents is never chosen silently.
-    app.config["PDF_FONT"] = str(broken)
+    monkeypatch.setitem(app.config, "PDF_FONT", str(broken))
     with caplog.at_level(logging.INFO, logger="core.pdf"):
         assert core_pdf.font_name() == core_pdf.SHIPPED_NAME
     assert "PDF_FONT" in caplog.text and "shipped font" in caplog.text
-    app.config["PDF_FONT"] = str(core_pdf.SHIPPED_FONT)  # a good one is used
+    monkeypatch.setitem(app.config, "PDF_FONT", str(core_pdf.SHIPPED_FONT))  # a good one is used
     assert core_pdf.font_name().startswith(core_pdf.SHIPPED_NAME + "-")
-    app.config["PDF_FONT"] = None
+    monkeypatch.setitem(app.config, "PDF_FONT", None)
     assert core_pdf.lacking("证书编号 WZD2026 “双师型”（初级）") == []
 
 

@@ -7,6 +7,7 @@ place cannot both succeed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -439,19 +440,27 @@ def check_cap(appointment: Appointment) -> None:
     db.session.execute(
         select(School.id).where(School.id == appointment.school_id).with_for_update()
     )
-    refusal = cap_refusal(appointment)
-    if refusal is not None:
-        raise refusal
+    problem = cap_refusal(appointment)
+    if problem is not None:
+        raise CapExceeded(problem.message, **problem.extra)
 
 
-def cap_refusal(appointment: Appointment) -> CapExceeded | None:
-    """Why approving `appointment` would pass the cap during its term (None when it fits):
-    the approval page shows it before anyone presses the button."""
+@dataclass(frozen=True)
+class CapProblem:
+    """Why approving would pass the cap, as a page shows it before anyone presses the button
+    (not an exception: only a refused step makes one, and a refusal rolls its request back)."""
+
+    message: str
+    extra: dict[str, Any]
+
+
+def cap_refusal(appointment: Appointment) -> CapProblem | None:
+    """Why approving `appointment` would pass the cap during its term (None when it fits)."""
     teachers = professional_teachers(appointment.school_id)
     cap = cap_for(teachers)
     holding = overlapping_places(appointment)
     if len(holding) + 1 > cap:
-        return CapExceeded(
+        return CapProblem(
             _(
                 "The school may have at most %(cap)d part-time teachers (%(ratio)s%% of %(n)d "
                 "professional teachers); %(used)d places are taken during this term.",
@@ -460,12 +469,15 @@ def cap_refusal(appointment: Appointment) -> CapExceeded | None:
                 n=teachers,
                 used=len(holding),
             ),
-            cap=cap,
-            active=len(holding),
-            professional_teachers=teachers,
-            frees_up=[
-                {"id": a.id, "name": a.name, "until": a.last_day.isoformat()} for a in holding[:5]
-            ],
+            {
+                "cap": cap,
+                "active": len(holding),
+                "professional_teachers": teachers,
+                "frees_up": [
+                    {"id": a.id, "name": a.name, "until": a.last_day.isoformat()}
+                    for a in holding[:5]
+                ],
+            },
         )
     return None
 

@@ -433,7 +433,10 @@ def test_saving_a_proposal_that_cannot_be_approved_warns_at_once(app, school_wit
     data = {k: v for k, v in data.items() if v not in (False, None)}
     saved = page.post("/appointments/new", data=data)
     assert saved.status_code == 302
-    assert "此聘任提议无法获批" in page.get(saved.location).get_data(as_text=True)
+    detail = page.get(saved.location)
+    assert detail.status_code == 200 and "此聘任提议无法获批" in detail.get_data(as_text=True)
+    # The warning refuses nothing: the draft is kept.
+    assert db.session.query(Appointment).filter_by(status="draft").count() == 1
 
 
 def test_a_school_with_one_hr_account_is_approved_by_its_bureau_or_an_administrator(

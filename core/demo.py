@@ -6,6 +6,7 @@ builder that adds its own records (in DOMAIN_PACKAGES order). Same seed, same da
 
 from __future__ import annotations
 
+import io
 import os
 import random
 from collections.abc import Callable
@@ -182,6 +183,58 @@ def _build_org(ctx: DemoContext) -> None:
             school=school,
             county=county,
         )
+    _seals(ctx)
+
+
+def demo_seal(name: str, size: int = 480) -> bytes:
+    """A round red seal (公章) of `name` as a transparent PNG, as an office scans its own: the
+    name along the upper rim, a star in the middle, "样章" (a sample) below it."""
+    import math
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .pdf import SHIPPED_FONT
+
+    red = (205, 25, 25, 235)
+    picture = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(picture)
+    middle = size / 2
+    draw.ellipse((12, 12, size - 12, size - 12), outline=red, width=14)
+    star = [
+        (middle + r * math.sin(math.pi * k / 5), middle - r * math.cos(math.pi * k / 5))
+        for k, r in ((k, size * (0.15 if k % 2 == 0 else 0.06)) for k in range(10))
+    ]
+    draw.polygon(star, fill=red)
+    font = ImageFont.truetype(str(SHIPPED_FONT), int(size * 0.12))
+    span = math.radians(220)  # the name runs over the upper 220 degrees of the rim
+    for n, char in enumerate(name):
+        angle = -math.pi / 2 - span / 2 + span * (n + 0.5) / len(name)
+        glyph = Image.new("RGBA", (int(size * 0.16),) * 2, (255, 255, 255, 0))
+        ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), char, font=font,
+                                   fill=red, anchor="mm")  # fmt: skip
+        glyph = glyph.rotate(-math.degrees(angle) - 90, resample=Image.BICUBIC)
+        radius = size * 0.36
+        x = middle + radius * math.cos(angle) - glyph.width / 2
+        y = middle + radius * math.sin(angle) - glyph.height / 2
+        picture.alpha_composite(glyph, (int(x), int(y)))
+    small = ImageFont.truetype(str(SHIPPED_FONT), int(size * 0.08))
+    draw.text((middle, middle + size * 0.25), "样章", font=small, fill=red, anchor="mm")
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def _seals(ctx: DemoContext) -> None:
+    """The city bureau's and the first school's seals, so certificates and records show them."""
+    from werkzeug.datastructures import FileStorage
+
+    from . import seals
+
+    first = ctx.schools[0]
+    for issuer, user in (("city", ctx.users["bureau"]), (f"school:{first.code}", ctx.users["hr"])):
+        image = demo_seal(seals.issuer_name(issuer))
+        seals.save(issuer, FileStorage(io.BytesIO(image), filename="公章.png"), user)
+    ctx.echo("seals: the city bureau's and the first school's")
 
 
 def print_accounts(echo: Callable[[str], Any]) -> None:

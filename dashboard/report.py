@@ -93,6 +93,7 @@ def _chart(board: Board, key: str) -> Drawing | None:
     chart.categoryAxis.labels.fontSize = 8
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = 100
+    chart.valueAxis.labels.fontName = font_name()  # digits too, in the documents' font
     chart.valueAxis.labels.fontSize = 8
     chart.bars[0].fillColor = colors.HexColor("#3b6fb6")
     drawing.add(chart)
@@ -110,7 +111,7 @@ def _title_block(board: Board) -> list:
     s = _styles()
     facts = [
         (_("Scope"), board.scope.name),
-        (_("Period"), board.period.label),
+        (_("Period counted"), board.period.label),
         (_("Compared against"), board.period.plan().label),
         (_("Data as of"), board.period.at.isoformat()),
     ]
@@ -127,9 +128,13 @@ def _issuer(board: Board) -> list:
     """Who issues the report, on the day it was made, with that body's seal when uploaded."""
     s = _styles()
     issuer = board.scope.key if board.scope.kind != "city" else "city"
-    signed = [para(_("Issued by: %(name)s (seal)", name=seals.issuer_name(issuer)),
-                   today().isoformat(), style=s["signed"])]  # fmt: skip
     seal = seals.image(issuer)
+    name = seals.issuer_name(issuer)
+    # Where the seal is printed, no stamp is left to press.
+    line = (
+        _("Issued by: %(name)s", name=name) if seal else _("Issued by: %(name)s (seal)", name=name)
+    )
+    signed = [para(line, today().isoformat(), style=s["signed"])]
     if seal:
         size = 38 * mm
         signed.insert(0, Seal(seal, size, dx=PAGE_WIDTH - size - 10 * mm, dy=-size + 4 * mm))

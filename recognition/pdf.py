@@ -108,22 +108,13 @@ def development_record(teacher, sections: dict[str, list[list[str]]], on: date) 
             story.append(_table(rows, [width / len(rows[0])] * len(rows[0])))
         else:
             story.append(para("（无）", style=s["small"]))
-    closing = [
-        para(
-            f"出具单位：{teacher.school.name}（盖章）", certificates.date_zh(on), style=s["signed"]
-        )
-    ]
     seal = seals.image(f"school:{teacher.school.code}")
+    stamp_here = "" if seal else "（盖章）"  # where the seal is printed, no stamp is left to press
+    issued = [f"出具单位：{teacher.school.name}{stamp_here}", certificates.date_zh(on)]
+    closing: list = [para(*issued, style=s["signed"])]
     if seal:
-        closing.insert(
-            0,
-            Seal(
-                seal,
-                certificates.SEAL_SIZE,
-                dx=width - certificates.SEAL_SIZE - 10 * mm,
-                dy=-certificates.SEAL_SIZE + 6 * mm,
-            ),
-        )
+        size = certificates.SEAL_SIZE
+        closing.insert(0, Seal(seal, size, dx=width - size - 10 * mm, dy=-size + 6 * mm))
     story += [Spacer(1, 10 * mm), KeepTogether(closing)]
     buffer = io.BytesIO()
     SimpleDocTemplate(

@@ -36,8 +36,14 @@ def write_header(
 
 
 def write_rows(sheet: Worksheet, rows: Iterable[Sequence[Any]]) -> None:
+    """Data rows: dates as dates, numbers as numbers, and text as text. openpyxl takes a string
+    that starts with "=" for a formula: a name a user typed ("=HYPERLINK(…)") would run in the
+    bureau's Excel, so every cell is written as the value it is (OWASP, CSV/formula injection)."""
     for row in rows:
         sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # no export holds a formula: this one is text
+                cell.data_type = "s"
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, date | datetime):

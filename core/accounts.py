@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app, g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,6 +18,7 @@ from . import audit
 from .errors import Conflict, ValidationFailed
 from .extensions import db, login_manager
 from .models import ApiToken, County, Role, School, User
+from .notifications import notify, register_kind
 from .timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 8
@@ -176,8 +178,24 @@ def _hash(password: str) -> str:
 
 
 def _set_password(user: User, password: str) -> None:
+    """A new password ends every session of the user and revokes their API tokens (a stolen
+    one must not outlive the password that was changed because of it); they are told."""
     user.password_hash = _hash(password)
     user.session_version += 1
+    revoked = [t for t in user_tokens(user) if t.revoked_at is None]
+    for token in revoked:
+        token.revoked_at = utcnow()
+    if revoked:
+        notify(user, "tokens_revoked", key=f"tokens_revoked:{user.id}:{user.session_version}",
+               link="/account", count=len(revoked))  # fmt: skip
+
+
+def end_sessions(user: User) -> None:
+    """Sign `user` out everywhere: every session cookie and remember cookie made before stops
+    working (they carry the session version), so a copied cookie dies with the sign-out."""
+    user.session_version += 1
+    audit.record("signed_out", user, by=user, school_id=user.school_id)
+    db.session.flush()
 
 
 def reset_password(user: User, by: User) -> str:
@@ -276,3 +294,10 @@ def user_for_token(plain: str, *, touch: bool = True) -> User | None:
         token.last_used_at = now
     g.api_token = token
     return token.user
+
+
+register_kind(
+    "tokens_revoked",
+    _l("Your password changed, so your %(count)s API tokens were revoked: make new ones on your "
+       "account page."),
+)  # fmt: skip

@@ -178,6 +178,7 @@ def register_core() -> None:
             "account_locked": _l("locked after failed sign-ins:"),
             "password_changed": _l("changed the password of"),
             "password_reset": _l("reset the password of"),
+            "signed_out": _l("ended every session of"),
             "token_created": _l("created an API token of"),
             "token_revoked": _l("revoked an API token of"),
             "task_started": _l("started"),

@@ -1,0 +1,54 @@
+"""Sessions that end (OWASP ASVS V3.3, V3.5): a session or remember cookie copied before signing
+out opens nothing after it; a password change or reset ends the other sessions and revokes the
+person's API tokens, and they are told."""
+
+from __future__ import annotations
+
+from core import accounts
+from core.extensions import db
+from core.models import Notification, Role
+from tests.conftest import PASSWORD, login
+
+
+def _cookies(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {c.key: c.value for c in client._cookies.values()}
+
+
+def test_a_copied_cookie_dies_with_the_sign_out(app, make_user):  # type: ignore[no-untyped-def]
+    user = make_user(Role.SCHOOL_HR)
+    browser = app.test_client()
+    browser.post("/login", data={"username": user.username, "password": PASSWORD,
+                                 "remember": "y"})  # fmt: skip
+    stolen = _cookies(browser)
+    assert "session" in stolen and "remember_token" in stolen
+    assert browser.get("/account").status_code == 200
+    browser.post("/logout")
+    for name in ("session", "remember_token"):
+        thief = app.test_client()
+        thief.set_cookie(name, stolen[name])
+        answer = thief.get("/account")
+        assert answer.status_code == 302 and "/login" in answer.location, name
+
+
+def test_a_new_password_ends_other_sessions_and_revokes_tokens(app, make_user, api_client):  # type: ignore[no-untyped-def]
+    user = make_user(Role.SCHOOL_HR)
+    call = api_client(user)
+    assert call("GET", "/api/v1/me").status_code == 200
+    other_device = app.test_client()
+    login(other_device, user)
+    assert other_device.get("/account").status_code == 200
+    accounts.change_password(user, PASSWORD, "a-new-long-password-9")
+    db.session.commit()
+    assert call("GET", "/api/v1/me").status_code == 401
+    assert other_device.get("/account").status_code == 302
+    told = db.session.query(Notification).filter_by(user_id=user.id, kind="tokens_revoked").one()
+    assert told.params == {"count": 1}
+    # An administrator's reset does the same to a token made since.
+    again = api_client(user)
+    accounts.reset_password(user, make_user(Role.ADMIN))
+    db.session.commit()
+    assert again("GET", "/api/v1/me").status_code == 401
+
+
+def test_remember_me_lasts_two_weeks_by_default(app):  # type: ignore[no-untyped-def]
+    assert app.config["REMEMBER_COOKIE_DURATION"].days == 14

@@ -18,12 +18,14 @@ from core.models import Role
 from core.permissions import require
 from core.schemas import (
     ApiSchema,
+    Boolean,
     Code,
     Computed,
     Id,
     Label,
     Timestamp,
     Upload,
+    between,
     form_schema,
     length,
 )
@@ -45,7 +47,7 @@ class EventOut(ApiSchema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     group = fields.String(allow_none=True)
-    team = fields.Boolean(required=True)
+    team = Boolean(required=True)
     min_members = fields.Integer(allow_none=True)
     max_members = fields.Integer(allow_none=True)
     max_instructors = fields.Integer(allow_none=True)
@@ -88,7 +90,7 @@ class ResultsOut(ApiSchema):
 
 
 class CompetitionQuery(SyncQuery):
-    year = fields.Integer(metadata={"description": "Year"})
+    year = fields.Integer(validate=between(1900, 2100), metadata={"description": "Year"})
 
 
 class StudentIn(ApiSchema):
@@ -121,7 +123,7 @@ class SheetIn(ApiSchema):
 
 
 class ImportReportOut(ApiSchema):
-    imported = fields.Boolean(required=True)
+    imported = Boolean(required=True)
     recorded = fields.Integer(required=True)
     errors = fields.List(
         fields.Dict(), required=True, metadata={"description": "{row, column, reason}"}

@@ -10,6 +10,7 @@ a schema cannot say (dates in order, a unique staff number), refused as 409 `rul
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC
 from decimal import Decimal
@@ -61,10 +62,28 @@ class Integer(fields.Integer):
 
 
 class Number(fields.Float):
+    """A JSON number, or the decimal string the API answers money in ("120.00"): a client can
+    send back what it read."""
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value.strip()):
+            value = float(Decimal(value.strip()))
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+DECIMAL_TEXT = re.compile(r"-?\d{1,12}(\.\d{1,4})?")
+
+
+class Text(fields.String):
+    """Text a page's form may leave blank: null is taken as empty text, as the form takes an
+    empty field (the column holds "", never NULL)."""
+
+    def deserialize(self, value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
+        if value is None and self.allow_none:
+            return ""
+        return super().deserialize(value, attr, data, **kwargs)
 
 
 class Boolean(fields.Boolean):
@@ -310,7 +329,7 @@ def _field_for(unbound: UnboundField, *, partial: bool) -> fields.Field | None:
         # A choice with no default and no Optional must be given (WTForms refuses "no choice").
         needed = not partial and not optional and kwargs.get("default") is None
         return item(required=needed or required, **{**common, "allow_none": not needed})
-    return fields.String(required=required, **common)
+    return Text(required=required, **common)
 
 
 def form_schema(

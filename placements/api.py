@@ -19,6 +19,7 @@ from core.permissions import require
 from core.schemas import (
     MAX_ID,
     ApiSchema,
+    Boolean,
     Code,
     Computed,
     Id,
@@ -102,11 +103,11 @@ class PracticeOut(ApiSchema):
     required_days = fields.Integer(required=True)
     window_start = fields.String(required=True, metadata={"format": "date"})
     window_end = fields.String(required=True, metadata={"format": "date"})
-    meets_requirement = fields.Boolean(required=True)
+    meets_requirement = Boolean(required=True)
     shortfall_days = fields.Float(required=True)
     status = fields.String(required=True)
     oldest_counted_drops_out_on = fields.String(allow_none=True, metadata={"format": "date"})
-    new_teacher_without_enterprise_experience = fields.Boolean(required=True)
+    new_teacher_without_enterprise_experience = Boolean(required=True)
 
 
 class EnterpriseOut(ApiSchema):

@@ -16,12 +16,15 @@ from core.extensions import db
 from core.models import Role
 from core.permissions import require
 from core.schemas import (
+    MAX_ID,
     ApiSchema,
+    Boolean,
     Code,
     Id,
     Label,
     Timestamp,
     Upload,
+    between,
     form_schema,
     length,
 )
@@ -60,7 +63,7 @@ class JobOut(ApiSchema):
 
 
 class JobQuery(SyncQuery):
-    teacher = fields.Integer(metadata={"description": "Teacher id"})
+    teacher = fields.Integer(validate=between(1, MAX_ID), metadata={"description": "Teacher id"})
 
 
 class JobStepIn(ApiSchema):
@@ -76,7 +79,7 @@ class HoursOut(ApiSchema):
 
 
 class IntentIn(ApiSchema):
-    intends = fields.Boolean(
+    intends = Boolean(
         required=True, metadata={"description": "true: on this year's title-review list"}
     )
 
@@ -84,7 +87,7 @@ class IntentIn(ApiSchema):
 class IntentOut(ApiSchema):
     teacher = fields.Integer(required=True)
     year = fields.Integer(required=True)
-    intends = fields.Boolean(required=True)
+    intends = Boolean(required=True)
 
 
 class AssessmentIn(ApiSchema):

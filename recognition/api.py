@@ -18,7 +18,7 @@ from core.errors import NotFound
 from core.extensions import db
 from core.models import Role, School
 from core.permissions import require
-from core.schemas import ApiSchema, Code, Id, Label, Timestamp, between, length, one_of
+from core.schemas import ApiSchema, Boolean, Code, Id, Label, Timestamp, between, length, one_of
 from teachers.api import TeacherRefOut
 from teachers.models import Teacher
 
@@ -40,7 +40,7 @@ class RecognitionOut(ApiSchema):
     tier_label = Label(labels.TIER)
     basis = fields.String(allow_none=True)
     source_entry = fields.Integer(attribute="source_entry_id", allow_none=True)
-    flagged = fields.Boolean(allow_none=True)
+    flagged = Boolean(allow_none=True)
     certificate_no = fields.String(allow_none=True)
     confirmed_on = fields.Date(allow_none=True)
     recheck_due = fields.Date(allow_none=True)
@@ -195,7 +195,7 @@ def withdraw(recognition_id: int):  # type: ignore[no-untyped-def]
 class EthicsIn(ApiSchema):
     teacher = Id(required=True, metadata={"description": "A teacher of the HR officer's school"})
     year = fields.Integer(strict=True, required=True, validate=between(2000, 2100))
-    passed = fields.Boolean(required=True)
+    passed = Boolean(required=True)
     penalty_until = fields.Date(allow_none=True, metadata={"description": "When not passed"})
     note = fields.String(allow_none=True, validate=length(max=500))
 
@@ -203,7 +203,7 @@ class EthicsIn(ApiSchema):
 class EthicsOut(ApiSchema):
     teacher = fields.Integer(attribute="teacher_id", required=True)
     year = fields.Integer(required=True)
-    passed = fields.Boolean(required=True)
+    passed = Boolean(required=True)
     penalty_until = fields.Date(allow_none=True)
 
 

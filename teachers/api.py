@@ -105,7 +105,7 @@ class TeacherQuery(SyncQuery):
     q = fields.String(metadata={"description": "Name or staff number contains"})
     school = fields.String(metadata={"description": "School code"})
     professional = fields.String(
-        validate=lambda v: v in ("1", "0"), metadata={"description": "1 or 0", "enum": ["1", "0"]}
+        validate=one_of(["1", "0"]), metadata={"description": "1 or 0", "enum": ["1", "0"]}
     )
     title = Code(labels.TITLE)
     sort = fields.String(
@@ -117,7 +117,7 @@ class TeacherQuery(SyncQuery):
             "description": "active (default), left or all",
             "enum": ["active", "left", "all"],
         },
-        validate=lambda v: v in ("active", "left", "all"),
+        validate=one_of(["active", "left", "all"]),
     )
 
 

@@ -17,6 +17,7 @@ from core.extensions import db
 from core.permissions import school_scope
 from core.schemas import (
     ApiSchema,
+    Boolean,
     Code,
     Computed,
     Id,
@@ -41,7 +42,7 @@ MEMBER_KINDS = ["teacher", "partner", "enterprise"]
 class MemberOut(ApiSchema):
     teacher = fields.Integer(attribute="teacher_id", allow_none=True)
     name = fields.String(required=True)
-    backbone = fields.Boolean(required=True)
+    backbone = Boolean(required=True)
     kind = fields.String(required=True)
 
 
@@ -71,7 +72,7 @@ class MemberIn(ApiSchema):
     name = fields.String(validate=length(max=40), metadata={"description": "From outside"})
     employer = fields.String(validate=length(max=120))
     kind = fields.String(load_default="partner", validate=one_of(MEMBER_KINDS))
-    backbone = fields.Boolean(load_default=False)
+    backbone = Boolean(load_default=False)
 
 
 class TeamIn(ApiSchema):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -83,18 +85,66 @@ MAX_COLUMNS = 100
 class SheetTooLarge(SheetError):
     """Refused before the sheet is read whole; the message is for the person who sent it."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str = "") -> None:
         from flask_babel import gettext as _
 
         super().__init__(
-            _("The sheet has more than %(n)s rows: split it into several files.", n=f"{MAX_ROWS:,}")
+            message
+            or _(
+                "The sheet has more than %(n)s rows: split it into several files.",
+                n=f"{MAX_ROWS:,}",
+            )
         )
+
+
+# What a workbook may unpack to before anything parses it. A city's 20,000-row roster unpacks
+# to about 10 MB at a ratio near 10; a "zip bomb" of a few MB unpacks to gigabytes.
+MAX_ENTRIES = 500
+MAX_UNPACKED = 150 * 1024 * 1024
+MAX_RATIO = 200  # of an entry over 1 MB
+MAX_SHARED_STRINGS = MAX_ROWS * MAX_COLUMNS
+
+
+def inspect_workbook(stream: Any) -> None:
+    """Refuse a workbook that would unpack to far more than a sheet of MAX_ROWS rows can hold,
+    from its zip directory alone (Python's zipfile, which openpyxl reads through, never inflates
+    an entry past its declared size), before any XML is parsed."""
+    from flask_babel import gettext as _
+
+    too_big = _(
+        "This workbook unpacks to far more than a sheet of %(n)s rows: save it again from Excel "
+        "(without images or hidden sheets), or split it.",
+        n=f"{MAX_ROWS:,}",
+    )
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED:
+                raise SheetTooLarge(too_big)
+            for entry in entries:
+                big = entry.file_size > 1024 * 1024
+                if big and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+                    raise SheetTooLarge(too_big)
+            if "xl/sharedStrings.xml" in archive.namelist():
+                with archive.open("xl/sharedStrings.xml") as strings:
+                    head = strings.read(2048).decode("utf-8", "replace")
+                declared = SHARED_COUNT.search(head)
+                if declared and int(declared.group(1)) > MAX_SHARED_STRINGS:
+                    raise SheetTooLarge(too_big)
+    except zipfile.BadZipFile as err:
+        raise SheetError(str(err)) from None
+    finally:
+        stream.seek(0)
+
+
+SHARED_COUNT = re.compile(r'uniqueCount="(\d+)"')
 
 
 def sheet_rows(stream: Any) -> int | None:
     """The number of rows the first sheet declares (header included), read without loading the
     sheet: enough to decide whether a file is handled at once or in the background. None when
     the file does not say; SheetError when it is not a workbook."""
+    inspect_workbook(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
         rows = workbook.worksheets[0].max_row
@@ -113,6 +163,7 @@ def read_sheet(
     skipping blank rows. Raises SheetError when the file is not a workbook or a `required`
     header is missing.
     """
+    inspect_workbook(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken file

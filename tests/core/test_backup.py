@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from core import create_app, demo
 from core.extensions import db
@@ -48,5 +48,35 @@ def test_the_demo_data_survives_a_backup_and_a_restore(app, runner, tmp_path, em
         db.session.commit()
         refused = runner.invoke(args=["restore", str(tmp_path / "backup")])
         assert refused.exit_code != 0 and "not empty" in refused.output
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _flip_a_byte(path) -> None:  # type: ignore[no-untyped-def]
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_backup_is_refused_and_the_target_left_as_it_was(
+    app, runner, tmp_path, empty_target, make_user
+):  # type: ignore[no-untyped-def]
+    make_user()
+    db.session.commit()
+    assert runner.invoke(args=["backup", str(tmp_path / "backup")]).exit_code == 0
+    database = next(p for p in (tmp_path / "backup").iterdir() if p.name.startswith("database"))
+    _flip_a_byte(database)
+    target = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": empty_target, "UPLOAD_FOLDER": str(tmp_path / "restored")},
+    )
+    db.session.commit()
+    with target.app_context():
+        refused = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+        assert refused.exit_code != 0
+        said = f"The backup is damaged: {database.name} differs from when it was made."
+        assert said in refused.output
+        assert "Traceback" not in refused.output
+        assert "users" not in inspect(db.engine).get_table_names()  # nothing was loaded
         db.session.remove()
         db.engine.dispose()

@@ -284,6 +284,18 @@ def user_tokens(user: User) -> list[ApiToken]:
     )
 
 
+def token_exists(plain: str) -> bool:
+    """Whether `plain` is a token in use (one indexed look-up, nothing written)."""
+    return (
+        db.session.scalar(
+            select(ApiToken.id).where(
+                ApiToken.token_hash == _hash_token(plain), ApiToken.revoked_at.is_(None)
+            )
+        )
+        is not None
+    )
+
+
 def user_for_token(plain: str, *, touch: bool = True) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(plain)))
     if token is None or token.revoked_at is not None or not token.user.enabled:

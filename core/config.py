@@ -82,6 +82,11 @@ class Config:
     # runs as a task.
     ROSTER_EXPORT_INLINE_ROWS = 20_000
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    # Each limit as "hits/seconds"; unset, today's: sign-in 60 per address and 10 per account
+    # in 10 minutes, the API 600 a minute per token (core.ratelimit).
+    RATELIMIT_LOGIN_ADDR = os.environ.get("RATELIMIT_LOGIN_ADDR")
+    RATELIMIT_LOGIN_USER = os.environ.get("RATELIMIT_LOGIN_USER")
+    RATELIMIT_API_TOKEN = os.environ.get("RATELIMIT_API_TOKEN")
     # E-mail of notifications: off unless MAIL_SERVER is set. PUBLIC_URL starts the links.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -19,6 +19,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from .accounts import token_exists
 from .errors import ServiceError
 from .extensions import db
 from .models import RateLimitCounter
@@ -58,11 +59,22 @@ def redis_client(url: str):  # type: ignore[no-untyped-def]
     return redis.Redis.from_url(url, socket_timeout=2)
 
 
+def configured(limit: Limit) -> Limit:
+    """`limit` as the installation sets it: RATELIMIT_LOGIN_ADDR, RATELIMIT_LOGIN_USER and
+    RATELIMIT_API_TOKEN ("hits/seconds", e.g. "600/60"), today's values by default."""
+    setting = current_app.config.get("RATELIMIT_" + limit.name.upper().replace("-", "_"))
+    if not setting:
+        return limit
+    hits, _slash, seconds = str(setting).partition("/")
+    return Limit(limit.name, int(hits), int(seconds or limit.per_seconds))
+
+
 def hit(limit: Limit, subject: str) -> None:
     """Count one hit of `subject` (an address, an account) against `limit`; raise RateLimited
     when the window's count passes it."""
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
+    limit = configured(limit)
     now = int(time.time())
     window = now - now % limit.per_seconds
     digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
@@ -117,5 +129,8 @@ def init_app(app: Flask) -> None:
                 hit(LOGIN_PER_ACCOUNT, username)
         elif request.path.startswith("/api/"):
             header = request.headers.get("Authorization", "")
-            if header.startswith("Bearer "):
-                hit(API_PER_TOKEN, header[7:].strip())
+            plain = header[7:].strip() if header.startswith("Bearer ") else ""
+            # Only real tokens are counted: a made-up one is refused (401) and writes nothing,
+            # so nobody grows the counters from outside.
+            if plain and token_exists(plain):
+                hit(API_PER_TOKEN, plain)

@@ -62,3 +62,29 @@ def test_an_api_token_is_limited_with_a_json_error(limited, api_client):
     assert refused.status_code == 429
     assert refused.json["error"]["code"] == "rate_limited"
     assert int(refused.headers["Retry-After"]) <= 60
+
+
+def test_made_up_tokens_write_nothing(app, client, monkeypatch):  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from core.extensions import db
+    from core.models import RateLimitCounter
+
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    before = db.session.scalar(select(func.count()).select_from(RateLimitCounter))
+    for n in range(20):
+        answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer made-up-{n}"})
+        assert answer.status_code == 401
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(RateLimitCounter)) == before
+
+
+def test_each_limit_is_a_setting(app, api_client, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    monkeypatch.setattr(ratelimit, "API_PER_TOKEN", ratelimit.Limit("api-token", 600, 60))
+    monkeypatch.setitem(app.config, "RATELIMIT_API_TOKEN", "1/60")
+    call = api_client(role=Role.ADMIN)
+    assert call("GET", "/api/v1/me").status_code == 200
+    assert call("GET", "/api/v1/me").status_code == 429

@@ -267,8 +267,21 @@ def test_a_revoked_certificate_says_so_where_it_is_verified(recognised, client):
     assert client.get("/verify/NOSUCHCODE").status_code == 404
 
 
-def test_markup_in_a_name_is_printed_as_text(app, make_teacher, login_as):  # type: ignore[no-untyped-def]
-    teacher = make_teacher(name='"><img src="/etc/passwd"/>')
+HOSTILE = {
+    "school": '<font name="Courier">甲</font>校',
+    "teacher": '"><img src="/etc/passwd"/>',
+    "enterprise": '<a href="http://evil.example">企业</a>',
+    "post": "<b>岗位</b><br/>",
+}
+
+
+def test_markup_in_a_name_is_printed_as_text(  # type: ignore[no-untyped-def]
+    app, make_school, make_teacher, make_enterprise, make_placement, login_as, tmp_path
+):
+    school = make_school(code="EVIL", name=HOSTILE["school"])
+    teacher = make_teacher(school=school, name=HOSTILE["teacher"])
+    enterprise = make_enterprise(name=HOSTILE["enterprise"])
+    make_placement(teacher, date(2025, 3, 3), enterprise=enterprise, post=HOSTILE["post"])
     r = Recognition(
         kind=Kind.D_CLASS, teacher_id=teacher.id, status=Status.CONFIRMED, tier="D",
         basis="<a href='http://x'>奖</a>", certificate_no="WZD2026000099",
@@ -285,7 +298,15 @@ def test_markup_in_a_name_is_printed_as_text(app, make_teacher, login_as):  # ty
         b"%PDF"
     )
     record = page.get(f"/teachers/{teacher.id}/development-record.pdf")
-    assert record.status_code == 200 and "/etc/passwd" in pdftext.text(record.data, layout=False)
+    assert record.status_code == 200
+    assert not pdftext.shows(record.data, HOSTILE["teacher"], HOSTILE["school"],
+                             HOSTILE["enterprise"], HOSTILE["post"])  # fmt: skip
+    assert not pdftext.images(record.data, tmp_path)  # no file of the server's disk embedded
+    # The report names the school as typed, as text.
+    page.post("/dashboard/report", data={"scope": "school:EVIL", "period": "2025"})
+    task = db.session.scalars(select(Task).order_by(Task.id.desc())).first()
+    with storage().open(task.file_key) as fh:
+        assert not pdftext.shows(fh.read(), HOSTILE["school"])
 
 
 def test_a_configured_font_that_is_missing_is_a_startup_warning(app, caplog, tmp_path):  # type: ignore[no-untyped-def]

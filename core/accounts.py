@@ -254,13 +254,19 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user: User, name: str, by: User | None = None) -> tuple[ApiToken, str]:
-    """Make an API token; the plain token is returned once and never stored."""
+def create_token(
+    user: User, name: str, by: User | None = None, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Make an API token, valid for `days` (until revoked when None); the plain token is
+    returned once and never stored."""
     name = (name or "").strip()
     if not name or len(name) > 60:
         raise ValidationFailed({"name": _("Give the token a name (at most 60 characters).")})
+    if days is not None and not 1 <= days <= 3660:
+        raise ValidationFailed({"days": _("Choose how long the token stays valid.")})
     plain = "ss_" + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plain), prefix=plain[:8])
+    token.expires_at = utcnow() + timedelta(days=days) if days else None
     db.session.add(token)
     db.session.flush()
     audit.record("token_created", token, by=by or user, label=name, school_id=user.school_id)
@@ -298,9 +304,11 @@ def token_exists(plain: str) -> bool:
 
 def user_for_token(plain: str, *, touch: bool = True) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(plain)))
+    now = utcnow()
     if token is None or token.revoked_at is not None or not token.user.enabled:
         return None
-    now = utcnow()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
     # Touched on writes only (and at most once a minute), so read-only API calls stay read-only.
     if touch and (token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1)):
         token.last_used_at = now

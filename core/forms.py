@@ -107,6 +107,19 @@ class TokenForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=60)],
         description=_l("What the token is for, e.g. 'roster sync'."),
     )
+    days = SelectField(
+        _l("Valid for"),
+        choices=options(
+            [
+                ("30", _l("30 days")),
+                ("90", _l("90 days")),
+                ("365", _l("a year")),
+                ("", _l("until revoked")),
+            ]
+        ),  # fmt: skip
+        default="90",
+        validators=[Optional()],
+    )
 
 
 class UserForm(FlaskForm):

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..forms import ChangePasswordForm, LoginForm, MailForm, TokenForm
 from ..models import ApiToken
 from ..permissions import login_required, require
+from ..timeutil import utcnow
 from ..urls import safe_next
 from .blueprint import bp
 from .forms_util import apply_errors, form_status
@@ -90,6 +91,7 @@ def account():  # type: ignore[no-untyped-def]
         token_form=TokenForm(),
         mail_form=MailForm(obj=current_user),
         tokens=accounts.user_tokens(current_user),
+        now=utcnow(),
         seal_issuers=seals.managed_by(current_user),
     )
 
@@ -108,6 +110,7 @@ def mail_settings():  # type: ignore[no-untyped-def]
         token_form=TokenForm(),
         mail_form=form,
         tokens=accounts.user_tokens(current_user),
+        now=utcnow(),
         seal_issuers=seals.managed_by(current_user),
     ), form_status(form)
 
@@ -137,7 +140,8 @@ def create_token():  # type: ignore[no-untyped-def]
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            _token, plain = accounts.create_token(current_user, form.name.data)
+            days = int(form.days.data) if form.days.data else None
+            _token, plain = accounts.create_token(current_user, form.name.data, days=days)
         except ValidationFailed as err:
             apply_errors(form, err)
         else:
@@ -148,6 +152,7 @@ def create_token():  # type: ignore[no-untyped-def]
         token_form=form,
         mail_form=MailForm(obj=current_user),
         tokens=accounts.user_tokens(current_user),
+        now=utcnow(),
         seal_issuers=seals.managed_by(current_user),
     ), form_status(form)
 

@@ -4,6 +4,8 @@ person's API tokens, and they are told."""
 
 from __future__ import annotations
 
+import re
+
 from core import accounts
 from core.extensions import db
 from core.models import Notification, Role
@@ -52,3 +54,25 @@ def test_a_new_password_ends_other_sessions_and_revokes_tokens(app, make_user, a
 
 def test_remember_me_lasts_two_weeks_by_default(app):  # type: ignore[no-untyped-def]
     assert app.config["REMEMBER_COOKIE_DURATION"].days == 14
+
+
+def test_a_token_made_for_30_days_stops_working_after_them(app, make_user, login_as):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from core.models import ApiToken
+    from core.timeutil import utcnow
+
+    user = make_user(Role.SCHOOL_HR)
+    page = login_as(user)
+    made = page.post("/account/tokens", data={"name": "同步", "days": "30"})
+    plain = re.search(r"(ss_[\w-]+)", made.get_data(as_text=True)).group(1)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    token = db.session.query(ApiToken).filter_by(user_id=user.id).one()
+    assert timedelta(days=29) < token.expires_at - utcnow() <= timedelta(days=30)
+    assert "有效至" in page.get("/account").get_data(as_text=True)
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    assert "已过期" in page.get("/account").get_data(as_text=True)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit
+from .db import reading
 from .errors import Conflict, ValidationFailed
 from .extensions import db, login_manager
 from .models import ApiToken, County, Role, School, User
@@ -291,15 +292,13 @@ def user_tokens(user: User) -> list[ApiToken]:
 
 
 def token_exists(plain: str) -> bool:
-    """Whether `plain` is a token in use (one indexed look-up, nothing written)."""
-    return (
-        db.session.scalar(
-            select(ApiToken.id).where(
-                ApiToken.token_hash == _hash_token(plain), ApiToken.revoked_at.is_(None)
-            )
-        )
-        is not None
+    """Whether `plain` is a token in use: one indexed look-up on a connection of its own, read
+    only, so the request's own transaction (and SQLite's write lock) is not opened by it."""
+    query = select(ApiToken.id).where(
+        ApiToken.token_hash == _hash_token(plain), ApiToken.revoked_at.is_(None)
     )
+    with reading(), db.engine.connect() as connection:
+        return connection.execute(query).first() is not None
 
 
 def user_for_token(plain: str, *, touch: bool = True) -> User | None:

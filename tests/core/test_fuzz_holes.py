@@ -46,3 +46,12 @@ def test_booleans_are_strict_and_money_is_taken_as_it_is_answered(app, api_clien
             assert "valid" in str(err).lower()
         else:
             raise AssertionError(wrong)
+
+
+def test_zero_is_not_a_boolean_in_a_request(app, api_client, make_teacher, make_user):  # type: ignore[no-untyped-def]
+    teacher = make_teacher()
+    call = api_client(make_user(Role.SCHOOL_HR, school=teacher.school))
+    refused = call("PUT", f"/api/v1/teachers/{teacher.id}/title-review", json={"intends": 0})
+    assert refused.status_code == 400 and "intends" in refused.json["error"]["fields"]
+    taken = call("PUT", f"/api/v1/teachers/{teacher.id}/title-review", json={"intends": True})
+    assert taken.status_code == 200 and taken.json["intends"] is True

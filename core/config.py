@@ -90,7 +90,9 @@ class Config:
     # E-mail of notifications: off unless MAIL_SERVER is set. PUBLIC_URL starts the links.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
-    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)  # STARTTLS (port 587)
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL", False)  # SSL from the start (port 465)
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE") or None  # a private authority to trust
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_FROM = os.environ.get("MAIL_FROM", "shuangshi@localhost")

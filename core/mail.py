@@ -11,10 +11,13 @@ housekeeping job tries again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
+import ssl
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale
@@ -36,21 +39,57 @@ def configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def _smtp_send(message: EmailMessage) -> None:
-    config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=15) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
+class Connection:
+    """One SMTP conversation for a batch of mails, opened at the first and closed at the end
+    (a connection per message is what providers throttle). SSL from the start on port 465
+    (`MAIL_USE_SSL`, as Chinese providers commonly want), or STARTTLS (`MAIL_USE_TLS`)."""
+
+    def __init__(self) -> None:
+        self.smtp: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        config = current_app.config
+        server, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
+        if config.get("MAIL_USE_SSL"):
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(server, port, timeout=15,
+                                                  context=ssl_context())  # fmt: skip
+        else:
+            smtp = smtplib.SMTP(server, port, timeout=15)
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls(context=ssl_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(message)
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        if self.smtp is None:
+            self.smtp = self._open()
+        try:
+            self.smtp.send_message(message)
+        except (OSError, smtplib.SMTPServerDisconnected):
+            self.close()  # the next message opens a new conversation
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.smtp.quit()
+            self.smtp = None
+
+
+def ssl_context() -> ssl.SSLContext:
+    """The system's trusted certificates; MAIL_CA_FILE adds a private authority (an intranet)."""
+    return ssl.create_default_context(cafile=current_app.config.get("MAIL_CA_FILE") or None)
 
 
 def _message(user: User, subject: str, body: str) -> EmailMessage:
+    sender = current_app.config["MAIL_FROM"]
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
+    message["From"] = sender
     message["To"] = user.email
     message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body)
     return message
 
@@ -70,12 +109,16 @@ def send_queued() -> dict[str, int]:
     ).all()
     db.session.commit()
     counts = {"sent": 0, "failed": 0, "later": 0, "skipped": 0, "digest": 0}
-    for notification_id in due:
-        counts[_send_one(notification_id)] += 1
+    connection = Connection()
+    try:
+        for notification_id in due:
+            counts[_send_one(notification_id, connection)] += 1
+    finally:
+        connection.close()
     return counts
 
 
-def _send_one(notification_id: int) -> str:
+def _send_one(notification_id: int, connection: Connection) -> str:
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.mail_status == "queued")
@@ -100,7 +143,7 @@ def _send_one(notification_id: int) -> str:
         body = text + ("\n\n" + _link(notification.link) if notification.link else "")
         message = _message(user, _("Shuangshi: %(text)s", text=text)[:150], body)
     try:
-        _smtp_send(message)
+        connection.send(message)
     except (OSError, smtplib.SMTPException) as err:
         log.warning("mail %s to %s not sent: %s", notification_id, user.email, err)
         if notification.mail_attempts >= MAX_ATTEMPTS:
@@ -139,6 +182,7 @@ def daily_digest() -> dict[str, int]:
     for n in rows:
         by_user.setdefault(n.user_id, []).append(n)
     sent = 0
+    connection = Connection()
     for user_id, notes in by_user.items():
         user = db.session.get(User, user_id)
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -147,12 +191,13 @@ def daily_digest() -> dict[str, int]:
                 user, _("Shuangshi: %(n)d notifications today", n=len(notes)), "\n".join(lines)
             )
         try:
-            _smtp_send(message)
+            connection.send(message)
         except (OSError, smtplib.SMTPException) as err:
             log.warning("digest to %s not sent: %s", user.email, err)
             continue  # kept as "digest": tomorrow's digest carries them
         for n in notes:
             n.mail_status = "sent"
         sent += 1
+    connection.close()
     db.session.flush()
     return {"digests": sent}

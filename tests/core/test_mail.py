@@ -170,3 +170,55 @@ def test_only_a_mail_whose_sender_died_goes_back_to_the_queue(app, make_user):
     db.session.commit()
     statuses = {n.key: n.mail_status for n in db.session.scalars(select(Notification))}
     assert statuses == {"dead": "queued", "busy": "sending"}
+
+
+class Counting(Inbox):
+    """An inbox that counts the SMTP conversations (one EHLO each)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conversations = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.conversations += 1
+        session.host_name = hostname
+        return responses
+
+
+@pytest.mark.parametrize("mode", ["ssl", "starttls"])
+def test_mail_over_ssl_or_starttls_carries_date_and_message_id_in_one_conversation(
+    app, make_user, tmp_path, monkeypatch, mode
+):  # type: ignore[no-untyped-def]
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    inbox, port = Counting(), free_port()
+    tls = {"ssl_context": server_context} if mode == "ssl" else {
+        "tls_context": server_context, "require_starttls": True}  # fmt: skip
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **tls)
+    controller.start()
+    settings = {
+        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_FROM": "shuangshi@wzedu.cn",
+        "MAIL_CA_FILE": str(tmp_path / "ca.pem"), "MAIL_USE_SSL": mode == "ssl",
+        "MAIL_USE_TLS": mode == "starttls",
+    }  # fmt: skip
+    try:
+        for key, value in settings.items():
+            monkeypatch.setitem(app.config, key, value)
+        monkeypatch.setattr("core.tasks.send_function", lambda _name: None)  # sent below, at once
+        user = reader(make_user)
+        for n in range(3):
+            notify(user, "test_hello", key=f"batch{n}", name=f"第{n}批")
+        db.session.commit()
+        assert mail.send_queued()["sent"] == 3
+    finally:
+        controller.stop()
+    # One conversation for the three (STARTTLS greets again once encrypted: two EHLO).
+    assert len(inbox.messages) == 3 and inbox.conversations == (1 if mode == "ssl" else 2)
+    for _to, content in inbox.messages:
+        assert "\nDate: " in content and "\nMessage-ID: <" in content and "@wzedu.cn>" in content

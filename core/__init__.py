@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Any
 
 from flask import Flask, request
@@ -15,6 +14,16 @@ from .config import INSTANCE_DIR, PROJECT_ROOT, config_for
 from .db import configure_engine, init_request_transactions
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def _check_secret_key(key: str | None) -> None:
+    """Production refuses a missing, default or short SECRET_KEY, and says how to make one once
+    (a new key signs everyone out and breaks the mentors' links: make it once, keep it)."""
+    if not key or key == "dev-only-not-secret" or len(key) < 32:
+        raise RuntimeError(
+            "Set SECRET_KEY to a long random value, once, in the environment file of every "
+            "machine: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
 
 
 def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -30,8 +39,8 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)
-    if config_class.__name__ == "ProductionConfig" and not os.environ.get("SECRET_KEY"):
-        raise RuntimeError("Set SECRET_KEY: production refuses to start without it.")
+    if config_class.__name__ == "ProductionConfig":
+        _check_secret_key(app.config.get("SECRET_KEY"))
 
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -59,6 +59,9 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # a form with one 10 MB file and its fields
 
     PASSWORD_HASH_METHOD = "scrypt"
+    # Signed out after this long without a page (a shared office computer); 8 hours by default.
+    IDLE_MINUTES = int(os.environ.get("IDLE_MINUTES", "480"))
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))  # sent only over HTTPS
     LOCKOUT_THRESHOLD = 5
     LOCKOUT_MINUTES = 15
     PER_PAGE = 25

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -19,6 +21,30 @@ from .forms_util import apply_errors, form_status
 
 # Pages a user who must change their password may still open.
 OPEN_WHILE_PASSWORD_EXPIRED = {"core.password", "core.logout", "i18n.switch", "static"}
+
+
+@bp.before_app_request
+def _end_idle_sessions():  # type: ignore[no-untyped-def]
+    """A browser session left idle past IDLE_MINUTES is over (a shared office computer): the
+    next page signs the person out and asks them to sign in again. The API (tokens) is not
+    concerned; static files do not count as activity."""
+    if request.path.startswith(("/api/", "/static/")) or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    seen = session.get("seen")
+    limit = current_app.config["IDLE_MINUTES"] * 60
+    if seen is not None and limit and now - int(seen) > limit:
+        logout_user()
+        clear_remember = session.get("_remember")  # Flask-Login's order to drop the cookie too
+        session.clear()
+        if clear_remember:
+            session["_remember"] = clear_remember
+        flash(_("You were signed out after a long time without activity. Please sign in again."),
+              "info")  # fmt: skip
+        return redirect(url_for("core.login", next=request.full_path.rstrip("?")))
+    if seen is None or now - int(seen) > 60:  # the cookie is rewritten at most once a minute
+        session["seen"] = now
+    return None
 
 
 @bp.before_app_request

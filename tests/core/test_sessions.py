@@ -76,3 +76,32 @@ def test_a_token_made_for_30_days_stops_working_after_them(app, make_user, login
     db.session.commit()
     assert client.get("/api/v1/me", headers=headers).status_code == 401
     assert "已过期" in page.get("/account").get_data(as_text=True)
+
+
+def test_an_idle_session_ends(app, make_user):  # type: ignore[no-untyped-def]
+    import time
+
+    user = make_user(Role.SCHOOL_HR)
+    browser = app.test_client()
+    browser.post("/login", data={"username": user.username, "password": PASSWORD,
+                                 "remember": "y"})  # fmt: skip
+    assert browser.get("/account").status_code == 200
+    with browser.session_transaction() as session:
+        session["seen"] = int(time.time()) - app.config["IDLE_MINUTES"] * 60 - 5
+    gone = browser.get("/account")
+    assert gone.status_code == 302 and "/login" in gone.location
+    assert browser.get("/account").status_code == 302  # the remember cookie went with it
+
+
+def test_https_answers_carry_hsts_and_production_refuses_a_weak_key(app, client):  # type: ignore[no-untyped-def]
+    import pytest
+
+    from core import _check_secret_key
+
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    secure = client.get("/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    for weak in (None, "", "dev-only-not-secret", "short"):
+        with pytest.raises(RuntimeError, match="secrets.token_hex"):
+            _check_secret_key(weak)
+    _check_secret_key("k" * 64)

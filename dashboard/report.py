@@ -138,7 +138,7 @@ def _issuer(board: Board) -> list:
     if seal:
         size = 38 * mm
         signed.insert(0, Seal(seal, size, dx=PAGE_WIDTH - size - 10 * mm, dy=-size + 4 * mm))
-    return [Spacer(1, 8 * mm), KeepTogether(signed)]
+    return [Spacer(1, 8 * mm), *signed]
 
 
 PAGE_WIDTH = landscape(A4)[0] - 24 * mm
@@ -186,7 +186,8 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
         if len(table_rows) >= 20:
             story.append(table)  # a long table breaks across pages, its header repeated
         story.append(para(_("Shaded: behind the target."), style=s["body"]))
-    story += _issuer(board)
+    # The issuer's line (and seal) stays with the report's last lines, never alone on a page.
+    story.append(KeepTogether([story.pop(), *_issuer(board)]))
     if progress:
         progress(2)
     buffer = io.BytesIO()

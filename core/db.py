@@ -93,7 +93,6 @@ def refresh_statistics() -> dict[str, str]:
 
 # A refusal changes nothing: a request commits only if no service refused (core.errors marks
 # it), whatever its status code.
-_REFUSED = REFUSED
 _KEEP = "shuangshi_keep_partial_work"
 
 
@@ -104,21 +103,17 @@ def keep_partial_work() -> None:
         setattr(g, _KEEP, True)
 
 
-def refused() -> bool:
-    return has_request_context() and bool(g.get(_REFUSED))
-
-
 @contextlib.contextmanager
 def contained() -> Iterator[None]:
     """A savepoint whose refusal undoes only its own work: the ServiceError still propagates to
     the caller, but does not make the request roll back what other savepoints did."""
-    before = g.get(_REFUSED, False) if has_request_context() else False
+    before = g.get(REFUSED, False) if has_request_context() else False
     try:
         with db.session.begin_nested():
             yield
     except Exception as err:
         if isinstance(err, ServiceError) and has_request_context():
-            setattr(g, _REFUSED, before)
+            setattr(g, REFUSED, before)
         raise
 
 
@@ -148,7 +143,7 @@ def _forget_after_rollback(session: Session, previous: Any) -> None:
 def init_request_transactions(app: Flask) -> None:
     @app.after_request
     def _commit_or_rollback(response):  # type: ignore[no-untyped-def]
-        if response.status_code < 400 and (not g.get(_REFUSED) or g.get(_KEEP)):
+        if response.status_code < 400 and (not g.get(REFUSED) or g.get(_KEEP)):
             db.session.commit()
         else:
             db.session.rollback()

@@ -71,11 +71,13 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     register_error_handlers(app)
 
     from . import (
+        enrolment_import,  # noqa: F401  (registers its import kind)
         models,  # noqa: F401  (tables known to the metadata and to migrations)
         ratelimit,
         tasks,
     )
     from .api_admin import api as admin_api
+    from .api_imports import api as imports_api
     from .api_v1 import api as core_api
     from .forms import ROLE_LABELS
     from .notifications import bp as notifications_bp
@@ -86,6 +88,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     app.register_blueprint(i18n_bp)
     app.register_blueprint(core_api)
     app.register_blueprint(admin_api)
+    app.register_blueprint(imports_api)
     app.register_blueprint(notifications_bp)
     from .health import bp as health_bp
 

@@ -57,10 +57,11 @@ def streamed_workbook(
     headers: Sequence[str],
     widths: Sequence[int],
     rows: Iterable[Sequence[Any]],
+    dropdowns: Sequence[tuple[int, Sequence[str]]] = (),
 ) -> StreamedSheet:
     """A one-sheet workbook written as its rows come, in constant memory (see core.xlsx_stream):
     for exports of thousands of rows. It is saved and downloaded like a Workbook."""
-    return StreamedSheet(title, headers, widths, rows)
+    return StreamedSheet(title, headers, widths, rows, dropdowns)
 
 
 def download(workbook: Workbook | StreamedSheet, filename: str) -> Response:

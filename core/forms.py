@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -173,3 +174,16 @@ class RuleVersionForm(FlaskForm):
     valid_from = DateField(_l("Valid from"), validators=[InputRequired(REQUIRED)])
     level = SelectField(_l("Set by"), choices=options(LEVELS.items()))
     note = TextAreaField(_l("Source or reason"), validators=[Optional(), Length(max=500)])
+
+
+class ImportForm(FlaskForm):
+    """An import's upload (any kind): the workbook, and the school when the user has several."""
+
+    school = SelectField(_l("School"), choices=[], validate_choice=False)
+    file = FileField(
+        _l("File (.xlsx)"),
+        validators=[
+            FileRequired(_l("Choose the filled-in file.")),
+            FileAllowed(["xlsx"], _l("Upload an .xlsx file (Excel 2007 or later).")),
+        ],
+    )

@@ -314,3 +314,35 @@ class Seal(db.Model):
 
     def __str__(self) -> str:
         return self.issuer
+
+
+class ImportBatch(db.Model):
+    """One confirmed import of a workbook (导入): who brought which records in, and when. An
+    imported record points here (ImportedRecord), so its page can say where it came from."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+
+    by: Mapped[User | None] = relationship()
+    school: Mapped[School | None] = relationship()
+
+
+class ImportedRecord(db.Model):
+    """A record an import created (its table and id): its provenance."""
+
+    __tablename__ = "imported_records"
+    __table_args__ = (UniqueConstraint("record_table", "record_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    record_table: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[int]
+
+    batch: Mapped[ImportBatch] = relationship()

@@ -24,6 +24,7 @@ RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 EXCEL_EPOCH = date(1899, 12, 30)
 # XML 1.0 forbids most control characters; Excel would refuse the file.
+MAX_ROW = 20_001  # drop-downs reach as far as an import reads
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -32,6 +33,7 @@ CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
 <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
 <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
 </Types>"""  # noqa: E501
 ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -42,7 +44,9 @@ WORKBOOK_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="{PACKAGE_RELS}">
 <Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>
 <Relationship Id="rId2" Type="{RELS}/styles" Target="styles.xml"/>
+<Relationship Id="rId3" Type="{RELS}/worksheet" Target="worksheets/sheet2.xml"/>
 </Relationships>"""
+LISTS = "选项"  # the hidden sheet the drop-downs read their choices from
 # Styles: 0 plain, 1 date (yyyy-mm-dd), 2 header (bold on the header fill of core.excel).
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{MAIN}">
@@ -81,8 +85,12 @@ class StreamedSheet:
         headers: Sequence[str],
         widths: Sequence[int],
         rows: Iterable[Sequence[Any]],
+        dropdowns: Sequence[tuple[int, Sequence[str]]] = (),
     ) -> None:
+        """`dropdowns`: (column number from 1, its choices) — an exported sheet keeps the
+        template's drop-downs, so it can be edited and imported back."""
         self.title, self.headers, self.widths, self.rows = title, headers, widths, rows
+        self.dropdowns = list(dropdowns)
 
     def save(self, stream: IO[bytes]) -> None:
         letters = [get_column_letter(n) for n in range(1, len(self.headers) + 1)]
@@ -96,6 +104,7 @@ class StreamedSheet:
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>'
                 f'<sheet name={quoteattr(self.title[:31])} sheetId="1" r:id="rId1"/>'
+                f'<sheet name="{LISTS}" sheetId="2" state="hidden" r:id="rId3"/>'
                 f"</sheets></workbook>",
             )
             with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
@@ -110,7 +119,44 @@ class StreamedSheet:
                     if len(buffer) >= 500:
                         sheet.write("".join(buffer).encode())
                         buffer.clear()
-                sheet.write(("".join(buffer) + "</sheetData></worksheet>").encode())
+                sheet.write(
+                    (
+                        "".join(buffer)
+                        + "</sheetData>"
+                        + self._validations(letters)
+                        + "</worksheet>"
+                    ).encode()
+                )
+            archive.writestr("xl/worksheets/sheet2.xml", self._lists())
+
+    def _validations(self, letters: list[str]) -> str:
+        if not self.dropdowns:
+            return ""
+        rules = "".join(
+            f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+            f'sqref="{letters[col - 1]}2:{letters[col - 1]}{MAX_ROW}">'
+            f"<formula1>{escape(LISTS)}!${get_column_letter(n)}$1:"
+            f"${get_column_letter(n)}${max(1, len(choices))}</formula1></dataValidation>"
+            for n, (col, choices) in enumerate(self.dropdowns, start=1)
+        )
+        return f'<dataValidations count="{len(self.dropdowns)}">{rules}</dataValidations>'
+
+    def _lists(self) -> str:
+        """The choices of each drop-down, a column each (Excel limits a list written inside the
+        rule to 255 characters; a range has no such limit)."""
+        longest = max((len(c) for _col, c in self.dropdowns), default=0)
+        rows = []
+        for r in range(longest):
+            cells = "".join(
+                _cell(f"{get_column_letter(n)}{r + 1}", choices[r])
+                for n, (_col, choices) in enumerate(self.dropdowns, start=1)
+                if r < len(choices)
+            )
+            rows.append(f'<row r="{r + 1}">{cells}</row>')
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet xmlns="{MAIN}"><sheetData>{"".join(rows)}</sheetData></worksheet>'
+        )
 
     def _head(self, letters: list[str]) -> str:
         cols = "".join(

@@ -24,6 +24,7 @@ CONFIRMATION = {
     Confirmation.MENTOR: _l("Confirmed by the enterprise mentor"),
     Confirmation.UPLOAD: _l("Confirmed with the enterprise's stamped assessment form"),
     Confirmation.DECLINED: _l("Declined by the enterprise"),
+    Confirmation.IMPORTED: _l("Imported historical record (confirmed in the school's own ledger)"),
 }
 EVIDENCE = {
     EvidenceKind.AGREEMENT: _l("Practice agreement"),

@@ -44,7 +44,11 @@ class Confirmation(enum.StrEnum):
     NONE = "none"
     MENTOR = "mentor"  # the mentor confirmed through the link
     UPLOAD = "upload"  # HR uploaded the enterprise's stamped assessment form
+    IMPORTED = "imported"  # a historical record: confirmed in the school's own ledger
     DECLINED = "declined"
+
+
+CONFIRMED = (Confirmation.MENTOR, Confirmation.UPLOAD, Confirmation.IMPORTED)
 
 
 class EvidenceKind(enum.StrEnum):
@@ -141,7 +145,7 @@ class Placement(db.Model):
 
     @property
     def confirmed(self) -> bool:
-        return self.confirmation in (Confirmation.MENTOR, Confirmation.UPLOAD)
+        return self.confirmation in CONFIRMED
 
     def __str__(self) -> str:
         return (

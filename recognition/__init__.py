@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from teachers import profile
     from teachers.teams import services as team_services
 
-    from . import d_class, dual, jobs, labels, models, tasks  # noqa: F401
+    from . import d_class, dual, imports, jobs, labels, models, tasks  # noqa: F401
     from . import demo as recognition_demo
     from .api import api
     from .views import bp

@@ -11,7 +11,7 @@ from core import nav, notifications, rules, scheduler
 from core.accounts import register_role_linker
 from core.models import Role
 
-from . import labels, profile
+from . import labels, profile, titles
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from . import models  # noqa: F401
     from .api import api
     from .appointments import demo as appointment_demo
+    from .appointments import imports as appointment_imports  # noqa: F401  (its import kind)
     from .appointments import jobs as appointment_jobs
     from .appointments import models as appointment_models  # noqa: F401
     from .appointments.api import api as appointments_api
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     register_audit_labels()
+    titles.define_rules()
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.register_blueprint(appointments_bp)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
@@ -15,7 +14,6 @@ from core.api import ApiBlueprint, SyncQuery, get_visible, validate_json
 from core.api_v1 import TaskOut, task_json
 from core.db import sync_order
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.excel import SheetError, sheet_rows
 from core.extensions import db
 from core.models import Role, School
 from core.permissions import require
@@ -25,13 +23,12 @@ from core.schemas import (
     Computed,
     Label,
     Timestamp,
-    Upload,
     form_schema,
     length,
     one_of,
 )
 
-from . import labels, roster, services
+from . import labels, services
 from . import tasks as roster_tasks
 from .forms import CertificateForm, ContactForm, LeaveForm, TeacherForm
 from .models import SkillCertificate, Teacher
@@ -267,58 +264,6 @@ def delete_certificate(certificate_id: int):  # type: ignore[no-untyped-def]
     require(can_view(current_user, certificate.teacher))
     require(can_edit_contact(current_user, certificate.teacher))
     services.remove_certificate(certificate, current_user)
-
-
-class RosterIn(ApiSchema):
-    file = Upload(required=True, metadata={"description": "The roster (.xlsx, the template's)"})
-    school = SCHOOL_CODE
-
-
-class ImportOut(ApiSchema):
-    imported = fields.Boolean(required=True, metadata={"description": "false: nothing was saved"})
-    created = fields.Integer(required=True)
-    updated = fields.Integer(required=True)
-    errors = fields.List(
-        fields.Dict(),
-        required=True,
-        metadata={"description": "Each refused cell: {row, column, reason}"},
-    )
-    task = fields.Nested(TaskOut, allow_none=True, metadata={"description": "A large sheet"})
-
-
-@api.route(
-    "/teachers/import",
-    methods=["POST"],
-    summary="Import a roster sheet (the page's template): all rows or none. A large sheet is "
-    "imported in the background (`task`); a smaller one answers with the outcome",
-    multipart=RosterIn,
-    response=ImportOut,
-)
-def import_roster(form: dict[str, Any]):  # type: ignore[no-untyped-def]
-    require(current_user.role in (Role.ADMIN, Role.SCHOOL_HR))
-    upload = form["file"]
-    school = _school(form.get("school"))
-    try:
-        rows = sheet_rows(upload.stream)
-    except SheetError:
-        rows = 0
-    if rows is None or rows > current_app.config["ROSTER_IMPORT_INLINE_ROWS"]:
-        task = roster_tasks.start_import(upload.stream, school, current_user, rows)
-        return {
-            "imported": False,
-            "created": 0,
-            "updated": 0,
-            "errors": [],
-            "task": task_json(task),
-        }
-    result = roster.import_roster(upload.stream, school, current_user)
-    return {
-        "imported": result.ok,
-        "created": result.created,
-        "updated": result.updated,
-        "errors": [{"row": r, "column": c, "reason": str(m)} for r, c, m in result.errors],
-        "task": None,
-    }
 
 
 @api.route(

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -109,14 +109,3 @@ class CertificateForm(FlaskForm):
     def validate_expires_on(self, field):  # type: ignore[no-untyped-def]
         if field.data and self.issued_on.data and field.data <= self.issued_on.data:
             raise ValidationError(_l("The expiry date must be after the issue date."))
-
-
-class ImportForm(FlaskForm):
-    school = SelectField(_l("School"), choices=[], validate_choice=False)
-    file = FileField(
-        _l("Roster file (.xlsx)"),
-        validators=[
-            FileRequired(_l("Choose the filled-in roster file.")),
-            FileAllowed(["xlsx"], _l("Upload the roster as an .xlsx file (Excel 2007 or later).")),
-        ],
-    )

@@ -93,6 +93,8 @@ class Teacher(db.Model):
     employment: Mapped[Employment] = mapped_column(String(20))
     hire_date: Mapped[date]
     title: Mapped[Title] = mapped_column(String(20), default=Title.NONE)
+    # 职称 as the school writes it (讲师, 高级讲师 …); `title` is the level it maps to.
+    title_name: Mapped[str] = mapped_column(String(30), default="")
     title_date: Mapped[date | None]
     education: Mapped[Education | None] = mapped_column(String(20))
     enterprise_months: Mapped[int] = mapped_column(default=0)  # prior enterprise experience

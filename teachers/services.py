@@ -19,6 +19,7 @@ from core.timeutil import today
 from core.uploads import save_upload
 from core.workflow import Step, Workflow
 
+from . import titles
 from .labels import STATUS
 from .models import SkillCertificate, Teacher, TeacherStatus, Title
 from .permissions import can_edit
@@ -83,12 +84,23 @@ def check_teacher(
     return errors
 
 
+def _title_name(data: dict[str, Any], teacher: Teacher | None) -> str:
+    """The title as the school wrote it (讲师 …): given, or kept while it still names the level."""
+    if data.get("title_name") is not None:
+        return str(data["title_name"])
+    kept = teacher.title_name if teacher is not None else ""
+    return kept if kept and titles.title_level(kept) == data.get("title") else ""
+
+
 def create_teacher(school: School, data: dict[str, Any], by: User | None) -> Teacher:
+    title_name = _title_name(data, None)
     data = clean(data)
     errors = check_teacher(data, school)
     if errors:
         raise ValidationFailed(errors)
-    teacher = Teacher(school_id=school.id, status=TeacherStatus.ACTIVE, **data)
+    teacher = Teacher(
+        school_id=school.id, status=TeacherStatus.ACTIVE, title_name=title_name, **data
+    )
     db.session.add(teacher)
     changes = audit.pending_changes(teacher)
     db.session.flush()
@@ -98,12 +110,14 @@ def create_teacher(school: School, data: dict[str, Any], by: User | None) -> Tea
 
 
 def update_teacher(teacher: Teacher, data: dict[str, Any], by: User | None) -> dict:
+    title_name = _title_name(data, teacher)
     data = clean(data)
     errors = check_teacher(data, teacher.school, teacher)
     if errors:
         raise ValidationFailed(errors)
     for key, value in data.items():
         setattr(teacher, key, value)
+    teacher.title_name = title_name
     return audit.record_changes("update", teacher, by=by)
 
 

@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 from core import org
 from core.db import paginate
 from core.errors import ValidationFailed
-from core.excel import SheetError, download, sheet_rows
+from core.excel import download
 from core.extensions import db
-from core.forms import options
 from core.models import Role, School
 from core.permissions import login_required, require, roles_required
 from core.uploads import send_upload
@@ -21,7 +20,7 @@ from core.views.forms_util import apply_errors, form_status
 
 from . import labels, roster, services
 from . import tasks as roster_tasks
-from .forms import CertificateForm, ContactForm, ImportForm, LeaveForm, TeacherForm
+from .forms import CertificateForm, ContactForm, LeaveForm, TeacherForm
 from .models import SkillCertificate, Teacher
 from .permissions import can_edit, can_edit_contact, can_manage_school, can_view
 from .profile import sections_for
@@ -241,12 +240,6 @@ def delete_certificate(certificate_id: int):  # type: ignore[no-untyped-def]
 # --- Excel ------------------------------------------------------------------------------------
 
 
-@bp.get("/teachers/roster-template.xlsx")
-@roles_required(Role.ADMIN, Role.SCHOOL_HR)
-def roster_template():  # type: ignore[no-untyped-def]
-    return download(roster.template_workbook(), "教师名册模板.xlsx")
-
-
 @bp.get("/teachers/export.xlsx")
 @roles_required(*STAFF)
 def export():  # type: ignore[no-untyped-def]
@@ -268,41 +261,3 @@ def export_in_background():  # type: ignore[no-untyped-def]
     task = roster_tasks.start_export(current_user, filters, count)
     flash(_("The export is being prepared. You can leave this page; you will be notified."), "info")
     return redirect(url_for("core.task_detail", task_id=task.id))
-
-
-@bp.route("/teachers/import", methods=["GET", "POST"])
-@roles_required(Role.ADMIN, Role.SCHOOL_HR)
-def import_roster():  # type: ignore[no-untyped-def]
-    form = ImportForm()
-    schools = _managed_schools()
-    form.school.choices = options((s.code, f"{s.code} {s.name}") for s in schools)
-    result = None
-    if form.validate_on_submit():
-        school = org.school_by_code(form.school.data or schools[0].code)
-        require(can_manage_school(current_user, school))
-        stream = form.file.data.stream
-        try:
-            rows = sheet_rows(stream)
-        except SheetError:
-            rows = 0  # not a workbook: the import below says so at once
-        if rows is None or rows > current_app.config["ROSTER_IMPORT_INLINE_ROWS"]:
-            task = roster_tasks.start_import(stream, school, current_user, rows)
-            flash(
-                _("The roster is being checked and imported. You can leave this page; "
-                  "you will be notified."),
-                "info",
-            )  # fmt: skip
-            return redirect(url_for("core.task_detail", task_id=task.id))
-        result = roster.import_roster(stream, school, current_user)
-        if result.ok:
-            flash(
-                _(
-                    "Roster imported: %(created)d added, %(updated)d updated.",
-                    created=result.created,
-                    updated=result.updated,
-                ),
-                "success",
-            )
-            return redirect(url_for("teachers.index", school=school.code))
-    status = 400 if (result and not result.ok) else form_status(form)
-    return render_template("teachers/import.html", form=form, result=result), status

@@ -30,6 +30,8 @@ TWINS = {
     "core.seal": "core_api.put_seal",
     "core.delete_seal": "core_api.delete_seal",
     "core.task_retry": "core_api.task_retry",
+    "core.import_upload": "imports_api.upload",  # the preview: dry_run=true
+    "core.import_confirm": "imports_api.upload",  # the confirmation: dry_run=false
     "notifications.mark_read": "core_api.notifications_read",
     "dashboard.start_report": "dashboard_api.start_report",
     # teachers
@@ -40,7 +42,6 @@ TWINS = {
     "teachers.reinstate": "teachers_api.reinstate",
     "teachers.new_certificate": "teachers_api.add_certificate",
     "teachers.delete_certificate": "teachers_api.delete_certificate",
-    "teachers.import_roster": "teachers_api.import_roster",
     "teachers.export_in_background": "teachers_api.export",
     # part-time appointments
     "appointments.new": "appointments_api.create",

@@ -44,23 +44,25 @@ def bomb(entry: str, megabytes: int, shared_count: int = 1) -> bytes:
 def test_a_bomb_is_refused_before_it_is_parsed(  # type: ignore[no-untyped-def]
     app, monkeypatch, entry, megabytes, count
 ):
-    from teachers.roster import ImportRefused, read_roster
+    from core import imports
+    from teachers.roster import ROSTER
 
     data = bomb(entry, megabytes, count)
     assert len(data) < 4 * 1024 * 1024  # a few MB on the wire
     parsed = []
     monkeypatch.setattr(excel, "load_workbook", lambda *a, **k: parsed.append(1))
+    monkeypatch.setattr(imports, "load_workbook", lambda *a, **k: parsed.append(1))
     context = app.test_request_context(headers={"Accept-Language": "zh-CN"})
-    with context, pytest.raises(ImportRefused) as refused:
-        read_roster(io.BytesIO(data))
-    assert "拆分" in str(refused.value.errors)
+    with context, pytest.raises(imports.FileRefused) as refused:
+        imports.read(ROSTER, io.BytesIO(data))
+    assert "拆分" in str(refused.value.error)
     assert not parsed  # refused from the zip directory alone
 
 
 def test_hr_reads_the_refusal_on_the_import_page(app, login_as, make_user):  # type: ignore[no-untyped-def]
     data = bomb("xl/sharedStrings.xml", 1, 50_000_000)  # small on the wire: not spooled to disk
     hr = login_as(make_user(Role.SCHOOL_HR))
-    answer = hr.post("/teachers/import", data={"file": (io.BytesIO(data), "花名册.xlsx")})
+    answer = hr.post("/imports/roster", data={"file": (io.BytesIO(data), "花名册.xlsx")})
     assert "拆分为多个文件" in answer.get_data(as_text=True)
 
 

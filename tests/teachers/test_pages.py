@@ -68,7 +68,7 @@ def test_search_filter_sort_and_pages(login_as, make_school, make_teacher, app):
 
 def test_an_empty_school_shows_what_to_do_next(login_as):
     page = login_as(role=Role.SCHOOL_HR).get("/teachers").get_data(as_text=True)
-    assert "尚无教师" in page and "/teachers/import" in page
+    assert "尚无教师" in page and "/imports/roster" in page
 
 
 def test_leaving_and_coming_back(login_as, make_teacher):

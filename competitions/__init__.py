@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
 
     register_audit_labels()
     from . import demo as competition_demo
-    from . import models  # noqa: F401
+    from . import imports, models  # noqa: F401  (imports registers its kinds)
     from .api import api
     from .views import bp
 

@@ -145,6 +145,15 @@ def _register_core_nav() -> None:
     )
     nav.register(
         nav.NavItem(
+            "core.imports_home",
+            _l("Imports"),
+            (Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR, Role.ORGANIZER),
+            _l("Bring records kept in Excel in: preview first, then all or nothing."),
+            order=85,
+        )
+    )
+    nav.register(
+        nav.NavItem(
             "core.audit_log",
             _l("Audit log"),
             (Role.ADMIN, Role.BUREAU, Role.SCHOOL_HR),

@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     from .audit_labels import register_audit_labels
     from .services import link_account
     from .teams import demo as team_demo
+    from .teams import imports as team_imports  # noqa: F401  (its import kinds)
     from .teams import jobs as team_jobs
     from .teams import models as team_models  # noqa: F401
     from .teams.api import api as teams_api

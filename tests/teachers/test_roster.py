@@ -7,12 +7,11 @@ import io
 
 from openpyxl import load_workbook
 
-from tests import sheets
-
 from core.extensions import db
 from core.models import Role
 from teachers.models import Teacher
 from teachers.roster import HEADERS, SAMPLE
+from tests import sheets
 
 
 def sheet(rows: list[list], headers: list[str] = HEADERS) -> io.BytesIO:

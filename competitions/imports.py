@@ -217,6 +217,11 @@ def _add_past_entry(row: Row, school: School, people: EntryPeople, result: tuple
     return write
 
 
+def _levels_as_written() -> dict[str, str]:
+    """市级, 省级, 国家级 …: the level as competition notices write it."""
+    return {f"{label}级": code for label, code in imports.zh_labels(LEVEL).items()}
+
+
 def _awards() -> dict[str, str]:
     return imports.zh_labels(AWARD)
 
@@ -284,6 +289,7 @@ RESULTS = imports.register(
                 required=True,
                 width=8,
                 choices=lambda: imports.zh_labels(LEVEL),
+                aliases=_levels_as_written,
             ),
             Column("主办单位", "organizer", width=20),
             Column("赛项", "event", required=True, width=20, key=True),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields, validate
@@ -15,7 +15,6 @@ from . import import_runs, imports
 from .api import ApiBlueprint
 from .errors import NotFound, PermissionDenied, ValidationFailed, note_refusal
 from .excel import download
-from .extensions import db
 from .models import School
 from .schemas import ApiSchema, Upload
 
@@ -130,8 +129,7 @@ def upload(key: str, form: dict[str, Any]):  # type: ignore[no-untyped-def]
     if not dry_run and import_runs.is_large(io.BytesIO(data)):
         checked = imports.run(kind, io.BytesIO(data), current_user, school, dry_run=True)
         if not checked.ok:
-            note_refusal()
-            return jsonify(OutcomeOut().dump(checked.as_json())), 400
+            return _refused(checked)
         staged = import_runs.staged(
             import_runs.stage(data, kind, school, current_user, form["file"].filename or ""),
             current_user,
@@ -142,13 +140,21 @@ def upload(key: str, form: dict[str, Any]):  # type: ignore[no-untyped-def]
             "task": task.id,
             "task_url": url_for("core_api.task", task_id=task.id),
         }
-        return jsonify(body), 202
+        answer = jsonify(body)
+        answer.status_code = 202
+        return answer
     outcome = imports.run(
         kind, io.BytesIO(data), current_user, school, dry_run=dry_run,
         filename=form["file"].filename or "",
     )  # fmt: skip
     if not outcome.ok:
-        note_refusal()
-        return jsonify(OutcomeOut().dump(outcome.as_json())), 400
-    db.session.flush()
+        return _refused(outcome)
     return outcome.as_json()
+
+
+def _refused(outcome: imports.Outcome) -> Response:
+    """400 with the outcome's own body (every problem): nothing was written."""
+    note_refusal()
+    answer = jsonify(OutcomeOut().dump(outcome.as_json()))
+    answer.status_code = 400
+    return answer

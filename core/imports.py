@@ -59,6 +59,8 @@ class Column:
     width: int = 14
     # The drop-down: Chinese label → stored code, read when the sheet is made or read.
     choices: Callable[[], dict[str, str]] | None = None
+    # Other ways clerks write a choice (市级 for 市): accepted, not offered in the drop-down.
+    aliases: Callable[[], dict[str, str]] | None = None
     key: bool = False  # part of the kind's natural key
     note: str = ""  # the instructions sheet's line for this column
 
@@ -315,7 +317,8 @@ def read(kind: Kind, stream: Any) -> list[tuple[int, dict[str, Any]]]:
             raise FileRefused(0, "", str(SheetTooLarge()))
         sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-        required = [c.header for c in kind.columns if c.required]
+        # Headers compared as written plainly: 依据（赛事及奖项） is 依据(赛事及奖项).
+        required = [_header_text(c.header) for c in kind.columns if c.required]
         header: list[str] | None = None
         number = 0
         for number, cells in enumerate(rows, start=1):
@@ -328,7 +331,8 @@ def read(kind: Kind, stream: Any) -> list[tuple[int, dict[str, Any]]]:
         if header is None:
             raise FileRefused(0, "", _wrong_sheet(kind, sheet.title))
         header_row = number
-        index = {h: header.index(h) for h in kind.headers if h in header}
+        plain = {h: _header_text(h) for h in kind.headers}
+        index = {h: header.index(plain[h]) for h in kind.headers if plain[h] in header}
         out = []
         for number, cells in enumerate(rows, start=header_row + 1):
             if len(out) >= excel.MAX_ROWS:
@@ -423,11 +427,14 @@ def _typed(column: Column, value: Any, choices: dict[str, str] | None) -> Any:
             return False
         raise ValueError(_("Write 是 or 否."))
     if choices is not None:
+        offered = list(choices)
+        if column.aliases is not None:
+            choices = {**column.aliases(), **choices}
         if text in choices:
             return choices[text]
         if text in choices.values():  # the code itself, as the API and old exports write it
             return text
-        raise ValueError(one_of(text, list(choices)))
+        raise ValueError(one_of(text, offered))
     return text
 
 

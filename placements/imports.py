@@ -63,6 +63,7 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
     assert school is not None
     planned: list[Planned] = []
     spans: dict[int, list[tuple[date, date, int]]] = {}  # the file's own periods, per teacher
+    named: dict[str, str] = {}  # enterprises the file names, by credit code
     for row in rows:
         teacher = find_teacher(school, row["staff_no"])
         if teacher is None:
@@ -77,7 +78,10 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
             ctx.error(row, "credit_code", CODE_PROBLEMS[problem]())
             continue
         enterprise = enterprise_by_code(row["credit_code"])
-        if enterprise is None and not row["enterprise_name"]:
+        code = credit_code.normalise(row["credit_code"])
+        if row["enterprise_name"]:
+            named.setdefault(code, row["enterprise_name"])
+        if enterprise is None and code not in named:  # named by an earlier row of the file
             ctx.error(row, "enterprise_name", _("Enter the enterprise's name."))
             continue
         try:
@@ -109,7 +113,7 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
         values["post"] = (values["post"] or "").strip()
         values = {k: ("" if v is None and k in ("mentor_name", "mentor_phone", "description")
                       else v) for k, v in values.items()}  # fmt: skip
-        planned.append(_planned(row, teacher, existing, values))
+        planned.append(_planned(row, teacher, existing, values, named.get(code, "")))
     return planned
 
 
@@ -126,8 +130,10 @@ def _existing(teacher: Teacher, enterprise: Enterprise | None, start: date) -> P
     )
 
 
-def _planned(row: Row, teacher: Teacher, existing: Placement | None, values: dict) -> Planned:
-    code, name = row["credit_code"], row["enterprise_name"] or ""
+def _planned(
+    row: Row, teacher: Teacher, existing: Placement | None, values: dict, name: str
+) -> Planned:
+    code = row["credit_code"]
     if existing is None:
 
         def create(ctx: Context) -> Placement:
@@ -188,7 +194,7 @@ PLACEMENTS = imports.register(
         sheet="企业实践",
         columns=COLUMNS,
         plan=plan,
-        may_import=lambda user: bool(imports.schools_in_scope(user)),
+        may_import=imports.records_keeper,
         schools=imports.schools_in_scope,
         example=SAMPLE,
         notes=[

@@ -131,10 +131,6 @@ def _recognition_export(kind: Kind, with_recheck: bool) -> Any:
     return export
 
 
-def _keeper(user: User) -> bool:
-    return bool(imports.schools_in_scope(user))
-
-
 DUAL = imports.register(
     imports.Kind(
         key="dual_qualified",
@@ -152,7 +148,7 @@ DUAL = imports.register(
             Column("认定机关/备注", "basis", width=30),
         ],  # fmt: skip
         plan=lambda rows, ctx: _recognition_plan(Kind.DUAL_QUALIFIED, rows, ctx),
-        may_import=_keeper,
+        may_import=imports.records_keeper,
         schools=imports.schools_in_scope,
         example=[
             "T2024001",
@@ -189,7 +185,7 @@ D_CLASS = imports.register(
             Column("依据（赛事及奖项）", "basis", required=True, width=40),
         ],  # fmt: skip
         plan=lambda rows, ctx: _recognition_plan(Kind.D_CLASS, rows, ctx),
-        may_import=_keeper,
+        may_import=imports.records_keeper,
         schools=imports.schools_in_scope,
         example=[
             "T2024001",
@@ -292,7 +288,7 @@ ETHICS = imports.register(
             Column("备注", "note", width=30),
         ],  # fmt: skip
         plan=_ethics_plan,
-        may_import=lambda user: bool(_hr_schools(user)),
+        may_import=lambda user: user.role == Role.SCHOOL_HR,
         schools=_hr_schools,
         example=["T2024001", "张晓明", 2025, "合格", "", ""],
         notes=[("不合格", "记录“不合格”会撤销该教师的双师型认定，与在页面上记录相同。")],

@@ -184,7 +184,7 @@ TEAMS = imports.register(
             Column("骨干教师工号", "backbone", width=20, note="多个工号用顿号或逗号分隔"),
         ],  # fmt: skip
         plan=_team_plan,
-        may_import=lambda user: bool(imports.schools_in_scope(user)),
+        may_import=imports.records_keeper,
         schools=imports.schools_in_scope,
         example=[
             "智能制造教师创新团队",
@@ -321,7 +321,7 @@ OVERSEAS = imports.register(
             Column("研修报告摘要", "report_summary", width=30),
         ],
         plan=_overseas_plan,
-        may_import=lambda user: bool(imports.schools_in_scope(user)),
+        may_import=imports.records_keeper,
         schools=imports.schools_in_scope,
         example=[
             "T2024001",

@@ -97,6 +97,15 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     backup.init_app(app)
     scheduler.init_app(app)
     tasks.init_app(app)
+    from .import_runs import forget_stale_previews
+
+    scheduler.register(
+        "core.import_previews",
+        forget_stale_previews,
+        "remove the files of import previews nobody confirmed within a day",
+        hour=3,
+        minute=40,
+    )
     from .pdf import check_configured_font
 
     check_configured_font(app)

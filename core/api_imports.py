@@ -66,9 +66,9 @@ class OutcomeOut(ApiSchema):
 def _kind(key: str) -> imports.Kind:
     kind = imports.KINDS.get(key)
     if kind is None:
-        raise NotFound()
+        raise NotFound(_("No such kind of import."))
     if not kind.may_import(current_user):
-        raise PermissionDenied()
+        raise PermissionDenied(_("You may not import these records."))
     return kind
 
 

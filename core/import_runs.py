@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import time
 from typing import Any
 
 from flask import current_app, url_for
@@ -45,7 +46,7 @@ def staged(token: str, by: User) -> dict[str, Any]:
     except BadSignature:
         raise NotFound(_("This preview has expired: upload the file again.")) from None
     if data.get("by") != by.id:
-        raise PermissionDenied()
+        raise PermissionDenied(_("This preview is someone else's: upload the file yourself."))
     if not storage().exists(data["input_key"]):
         raise NotFound(_("This preview has expired: upload the file again."))
     return data
@@ -54,6 +55,18 @@ def staged(token: str, by: User) -> dict[str, Any]:
 def read_staged(data: dict[str, Any]) -> io.BytesIO:
     with storage().open(data["input_key"]) as file:
         return io.BytesIO(file.read())
+
+
+def forget_stale_previews() -> int:
+    """Remove the files of previews nobody confirmed within STAGED_HOURS (housekeeping)."""
+    folder = storage().path("imports")
+    if not folder.is_dir():
+        return 0
+    limit = time.time() - STAGED_HOURS * 3600
+    stale = [f for f in folder.iterdir() if f.is_file() and f.stat().st_mtime < limit]
+    for file in stale:
+        file.unlink(missing_ok=True)
+    return len(stale)
 
 
 def is_large(stream: Any) -> bool:
@@ -68,6 +81,12 @@ def start(data: dict[str, Any], by: User, rows_hint: int | None = None) -> Task:
     """Run a confirmed import in the background (the file is already staged)."""
     kind = imports.KINDS[data["kind"]]
     school = db.session.get(School, data["school"]) if data["school"] else None
+    # The task keeps its own copy, removed like every task's input (core.tasks.housekeeping);
+    # what stays under imports/ are previews, forgotten after STAGED_HOURS.
+    key = f"tasks/in/{secrets.token_hex(16)}.xlsx"
+    storage().save(key, read_staged(data).getvalue())
+    storage().delete(data["input_key"])
+    data = {**data, "input_key": key}
     return tasks.start(
         TASK,
         by,

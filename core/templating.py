@@ -9,6 +9,11 @@ from flask_babel import format_date, format_datetime
 
 
 def register_filters(app: Flask) -> None:
+    from .imports import provenance
+
+    # Where an imported record came from (the `imported` macro says it on the record's page).
+    app.add_template_global(provenance, "provenance")
+
     @app.template_filter("day")
     def _day(value: date | None) -> str:
         return format_date(value, "yyyy-MM-dd") if value else ""

@@ -23,9 +23,12 @@ CERTIFICATES = "recognition.certificates"
 
 
 def batch_query(user: User, kind: str, since: date | None):  # type: ignore[no-untyped-def]
-    """The confirmed certificates of `kind` the user may see (confirmed since `since`)."""
+    """The confirmed certificates of `kind` the user may see (confirmed since `since`) that
+    Shuangshi issued: a recognition imported as held has the province's certificate, not ours."""
     query = services.visible(user).where(
-        Recognition.status == Status.CONFIRMED, Recognition.kind == kind
+        Recognition.status == Status.CONFIRMED,
+        Recognition.kind == kind,
+        Recognition.verification_code.is_not(None),
     )
     if since:
         query = query.where(Recognition.confirmed_on >= since)

@@ -227,7 +227,7 @@ def apply():  # type: ignore[no-untyped-def]
 @login_required
 def certificate(recognition_id: int):  # type: ignore[no-untyped-def]
     r = _recognition(recognition_id)
-    if r.status != Status.CONFIRMED:
+    if r.status != Status.CONFIRMED or r.verification_code is None:  # imported: not ours to issue
         abort(404)
     return _pdf(certificate_pdf(r, verify_url(r)), f"{r.certificate_no}.pdf")
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import rules
 
+from .labels import SKILL_LEVEL
 from .models import SkillLevel, Title
 
 # 高校 · 中专 · 技工院校 (实习指导教师 and the teacher series) · 中小学 · the levels themselves.
@@ -72,7 +73,9 @@ def define_rules() -> None:
         {k: v.value for k, v in SKILL_LEVEL_NAMES.items()},
         "json",
         _l("Skill levels as certificates write them, and the level each is"),
-        describe=lambda value: [f"{name} = {level}" for name, level in value.items()],
+        describe=lambda value: [
+            f"{name} = {SKILL_LEVEL[SkillLevel(level)]}" for name, level in value.items()
+        ],
     )
 
 

@@ -275,3 +275,14 @@ def test_the_api_contract(api_client, make_school, make_teacher, make_user):
     assert bad.json["errors"] == [{"row": 2, "column": "工号",
                                    "message": f"{school.name} 没有这个工号的教师。"}]  # fmt: skip
     assert count(Placement) == 2
+
+
+def test_an_imported_record_says_so_where_people_read_it(school_hr, make_user, login_as):
+    school, teacher, hr = school_hr
+    import_file(hr, "placements", placements_sheet(placement_rows("W001", "王老师")))
+    placement = db.session.scalars(select(Placement)).first()
+    page = hr.get(f"/placements/{placement.id}").get_data(as_text=True)
+    assert "导入的历史记录 · " in page and date.today().isoformat() in page
+    assert "企业确认以学校原台账为准" in page
+    other = db.session.get(Teacher, teacher.id)
+    assert "导入的历史记录" not in hr.get(f"/teachers/{other.id}").get_data(as_text=True)

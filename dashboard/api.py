@@ -16,7 +16,7 @@ from core.models import Role
 from core.permissions import require
 from core.timeutil import today
 
-from . import report, scopes
+from . import plans, report, scopes
 from .board import as_json, build
 from .indicators import KEYS
 from .indicators import schools as indicator_schools
@@ -71,7 +71,11 @@ RESPONSE_SCHEMA = {
         "scope": {"type": "string"},
         "scope_name": {"type": "string"},
         "period": {"type": "string"},
-        "plan": {"type": "string"},
+        "plan": {
+            "type": "string",
+            "nullable": True,
+            "description": "The plan measured against; null when no plan covers the period",
+        },
         "indicators": {
             "type": "object",
             "required": KEYS,
@@ -173,3 +177,61 @@ def snapshots(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 def take_snapshot():  # type: ignore[no-untyped-def]
     require(current_user.role == Role.ADMIN)
     return {"on": today(), "values": take()}
+
+
+class PlanOut(Schema):
+    name = fields.String(required=True, metadata={"description": "e.g. 2023-2025"})
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    targets = fields.Dict(
+        keys=fields.String(), values=fields.String(), required=True,
+        metadata={"description": "Indicator key → target (a ratio as 0.90, a count as 5000)"},
+    )  # fmt: skip
+
+
+class PlansOut(Schema):
+    plans = fields.List(fields.Nested(PlanOut), required=True)
+
+
+def _plan_json(plan: Any) -> dict[str, Any]:
+    return {"name": plan.name, "start": plan.start, "end": plan.end,
+            "targets": {k: str(v) for k, v in plan.targets.items()}}  # fmt: skip
+
+
+class PlanIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    first_year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
+    last_year = fields.Integer(required=True, validate=validate.Range(2000, 2110))
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+    targets = fields.Nested(
+        Schema.from_dict(
+            {i.key: fields.String(load_default=None, allow_none=True) for i in plans.TARGETED},
+            name="PlanTargets",
+        )(unknown=RAISE),
+        required=True,
+        metadata={"description": "A target per indicator; ratios in percent (90 for 90%)"},
+    )
+
+
+@api.route("/dashboard/plans", methods=["GET"], summary="The plans and their targets",
+           response=PlansOut)  # fmt: skip
+def list_plans():  # type: ignore[no-untyped-def]
+    require(current_user.role in (Role.ADMIN, Role.BUREAU))
+    return {"plans": [_plan_json(p) for p in plans.plans()]}
+
+
+@api.route(
+    "/dashboard/plans",
+    methods=["POST"],
+    summary="Enter the next plan (administrator): its years and targets, as a rule version",
+    body=PlanIn,
+    response=PlanOut,
+    status=201,
+)
+def add_plan(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    require(current_user.role == Role.ADMIN)
+    data = {"first_year": body["first_year"], "last_year": body["last_year"],
+            "note": body["note"], **{k: v for k, v in body["targets"].items() if v}}  # fmt: skip
+    return _plan_json(plans.add_plan(data, current_user))

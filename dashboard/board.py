@@ -4,7 +4,7 @@ one `Results`, so the four can never disagree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,8 @@ class Board:
     figures: dict[str, Figure]
     children: list[tuple[scopes.Scope, dict[str, Figure]]]
     parent: scopes.Scope | None
+    # The city's schools one by one: the final report of a plan that has ended assesses each.
+    schools: list[tuple[scopes.Scope, dict[str, Figure]]] = field(default_factory=list)
 
     def status(self, figure: Figure) -> str | None:
         return figure.status(self.period)
@@ -67,9 +69,17 @@ def build(user: User, scope_text: str | None, period_text: str | None) -> Board:
     elif scope.kind == "county" and scopes.may_see(user, _city(user, rows), rows):
         parent = _city(user, rows)
     whole = scope.kind == "city"
+    each_school = []
+    if whole and period.is_plan and period.finished:
+        each_school = [
+            (school, results.figures(school.school_ids))
+            for county in children
+            for school in scopes.children(county[0], rows)
+        ]
     return Board(
-        scope, period, results.figures(None if whole else scope.school_ids), children, parent
-    )
+        scope, period, results.figures(None if whole else scope.school_ids), children, parent,
+        each_school,
+    )  # fmt: skip
 
 
 def _county(code: str, user: User, rows: list[Any]) -> scopes.Scope:
@@ -110,6 +120,6 @@ def as_json(board: Board) -> dict[str, Any]:
         "scope": board.scope.key,
         "scope_name": board.scope.name,
         "period": board.period.key,
-        "plan": board.period.plan().name,
+        "plan": plan.name if (plan := board.period.plan_in_force()) else None,
         "indicators": out,
     }

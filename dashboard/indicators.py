@@ -279,7 +279,7 @@ class Results:
 
     def __init__(self, period: Period, keys: Iterable[str] = KEYS) -> None:
         self.period = period
-        self.plan = period.plan()
+        self.plan = period.plan_in_force()  # None: the figures stand without targets
         self.per_school = kept.keep(*_per_school(period, tuple(keys)), PER_SCHOOL)
 
     def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
@@ -291,7 +291,7 @@ class Results:
         chosen = rows.values() if school_ids is None else [rows.get(s, (0, 0)) for s in school_ids]
         numerator = sum(n for n, _d in chosen)
         denominator = None if indicator.kind in (COUNT, TALLY) else sum(d or 0 for _n, d in chosen)
-        target = target_for(indicator, self.period, self.plan)
+        target = target_for(indicator, self.period, self.plan) if self.plan else None
         if indicator.kind == COUNT and school_ids is not None:
             target = None
         return Figure(indicator, numerator, denominator, target, self.plan)

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from core.rules import get_rule
+from core.rules import get_rule, versions
 from core.timeutil import today
 
 # The shipped plan: Wenzhou's three-year plan for vocational education (主要目标, 十四).
@@ -53,7 +53,10 @@ class Plan:
 
 
 def plan_on(day: date) -> Plan:
-    raw = get_rule("plan_targets", day)
+    return as_plan(get_rule("plan_targets", day))
+
+
+def as_plan(raw: dict[str, Any]) -> Plan:
     return Plan(
         name=str(raw["name"]),
         start=date.fromisoformat(raw["start"]),
@@ -98,7 +101,25 @@ class Period:
         return _("Year %(year)s", year=self.key)
 
     def plan(self) -> Plan:
+        """The plan whose version is in force on the period's first day (it may have ended:
+        see `plan_in_force`)."""
         return plan_on(self.start)
+
+    def plan_in_force(self) -> Plan | None:
+        """The plan the period is measured against: one that covers the whole period. A year
+        after the last plan ended has none until the next plan is entered."""
+        plan = self.plan()
+        return plan if plan.start <= self.start and self.end <= plan.end else None
+
+    @property
+    def measured_against(self) -> str:
+        """What the board says it compares with: the plan, or that no plan covers the period."""
+        plan = self.plan_in_force()
+        if plan is not None:
+            return plan.label
+        last = self.plan()
+        return _("no plan in force for %(period)s (the last was %(plan)s)",
+                 period=self.key, plan=last.name.replace("-", "–"))  # fmt: skip
 
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
@@ -122,10 +143,19 @@ def parse_period(text: str | None) -> Period | None:
     return Period(text, plan.start, plan.end, True)
 
 
+def plans() -> list[Plan]:
+    """Every plan, the shipped one and those entered since (rule versions), in order."""
+    entered = [as_plan(v.value) for v in versions("plan_targets")]
+    found = {p.name: p for p in [as_plan(DEFAULT_PLAN), *entered]}
+    return sorted(found.values(), key=lambda p: p.start)
+
+
 def choices() -> list[Period]:
-    """What the page offers: the plan in force (or just ended) and each year since it began."""
-    plan = plan_on(today())
-    periods = [Period(plan.name, plan.start, plan.end, True)]
+    """What the page offers: every plan begun by now (the latest first), and each year since the
+    latest began."""
+    begun = [p for p in plans() if p.start <= today()] or [plan_on(today())]
+    periods = [Period(p.name, p.start, p.end, True) for p in reversed(begun)]
+    plan = begun[-1]
     for year in range(today().year, plan.start.year - 1, -1):
         periods.append(Period(str(year), date(year, 1, 1), date(year, 12, 31), False))
     return periods

@@ -112,7 +112,7 @@ def _title_block(board: Board) -> list:
     facts = [
         (_("Scope"), board.scope.name),
         (_("Period counted"), board.period.label),
-        (_("Compared against"), board.period.plan().label),
+        (_("Compared against"), board.period.measured_against),
         (_("Data as of"), board.period.at.isoformat()),
     ]
     table = Table(
@@ -169,18 +169,26 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
     if chart is not None:  # the heading never stays behind on the page before its chart
         heading = _("Dual-qualified share by %(what)s", what=_level(board))
         story.append(KeepTogether([para(heading, style=s["h2"]), chart]))
-    if board.children:
+    tables = [(_level(board), board.children)]
+    if board.schools:  # a plan's final report assesses each school as well
+        tables.append((_("school"), board.schools))
+    for level, children in tables:
+        if not children:
+            continue
         head = [_("School or county")] + [str(i.label) for i in INDICATORS]
         table_rows, marked = [head], set()
-        for r, (child, figs) in enumerate(board.children, start=1):
+        for r, (child, figs) in enumerate(children, start=1):
             row = [child.name]
             for c, i in enumerate(INDICATORS, start=1):
                 f = figs[i.key]
-                row.append(shown(f))
-                if f.status(board.period) == BEHIND:
+                behind_here = f.status(board.period) == BEHIND
+                # A plan that has ended is judged: say "not met" in words, not by shade alone.
+                late = behind_here and board.period.finished
+                row.append(shown(f) + (" " + _("(not met)") if late else ""))
+                if behind_here:
                     marked.add((c, r))
             table_rows.append(row)
-        heading = para(_("Assessment of each %(what)s", what=_level(board)), style=s["h2"])
+        heading = para(_("Assessment of each %(what)s", what=level), style=s["h2"])
         table = _table(table_rows, [36 * mm] + [30 * mm] * len(INDICATORS), marked)
         story.append(KeepTogether([heading, table]) if len(table_rows) < 20 else heading)
         if len(table_rows) >= 20:

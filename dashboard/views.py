@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from core.errors import ValidationFailed
 from core.excel import download
 from core.extensions import db
+from core.models import Role
 from core.permissions import roles_required
 from core.rules import get_rule
 
-from . import charts, exports, periods, report, snapshots
+from . import charts, exports, periods, plans, report, snapshots
 from .board import STATUS_CLASSES, STATUS_LABELS, Board, build, shown
 from .drill import DRILLS, page_items
 from .indicators import CAP, KEYS, RATIO
@@ -83,6 +86,7 @@ def _gaps(board: Board) -> dict[str, int]:
     )
     return {
         "dual_needed": needed,
+        "dual_target": ratio.target is not None,
         "practice_short": short,
         "practice_days": get_rule("practice_days_required", period.at),
         "practice_years": get_rule("practice_window_years", period.at),
@@ -147,3 +151,35 @@ def start_report():  # type: ignore[no-untyped-def]
     task = report.start(current_user, board)
     flash(_("The report is being prepared. You can leave this page; you will be notified."), "info")
     return redirect(url_for("core.task_detail", task_id=task.id))
+
+
+@bp.route("/dashboard/plans", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.BUREAU)
+def plans_page():  # type: ignore[no-untyped-def]
+    """The plans, each with its board and its final report; the administrator enters the next."""
+    if request.method == "POST":
+        if current_user.role != Role.ADMIN:
+            abort(403)
+        try:
+            plan = plans.add_plan(request.form, current_user)
+        except ValidationFailed as err:
+            page = _plans_page(request.form, err.fields)
+            return render_template("dashboard/plans.html", **page), 400
+        flash(_("The %(plan)s plan is entered: its years are measured against it from now on.",
+                plan=plan.name.replace("-", "–")), "success")  # fmt: skip
+        return redirect(url_for("dashboard.plans_page"))
+    return render_template("dashboard/plans.html", **_plans_page(None))
+
+
+def _plans_page(form: Any, errors: dict | None = None) -> dict:
+    every = plans.plans()
+    last = every[-1]
+    span = last.end.year - last.start.year
+    proposed = form or {
+        "first_year": last.end.year + 1,
+        "last_year": last.end.year + 1 + span,
+        **{k: plans.shown_target(k, v) for k, v in last.targets.items()},
+    }
+    return {"plans": every, "indicators": plans.TARGETED, "proposed": proposed,
+            "errors": errors or {}, "today": periods.today(), "RATIO": RATIO,
+            "CAP": CAP}  # fmt: skip

@@ -34,6 +34,7 @@ TWINS = {
     "core.import_confirm": "imports_api.upload",  # the confirmation: dry_run=false
     "notifications.mark_read": "core_api.notifications_read",
     "dashboard.start_report": "dashboard_api.start_report",
+    "dashboard.plans_page": "dashboard_api.add_plan",
     # teachers
     "teachers.new": "teachers_api.create_teacher",
     "teachers.edit": "teachers_api.patch_teacher",

@@ -9,7 +9,8 @@ Prints how long the city-scale demo data takes to load; every aggregate against 
 SQL (ratio and agreement); for each page or API call the median time and the number of SQL
 statements it issues (which must not grow with the data); the public results page and the
 exports; the dashboard; the background work (certificates a worker renders per second, a
-5,000-row roster import run as a task); and a short load run against gunicorn.
+5,000-row roster import run as a task); the city's history imported (120,000 placements, rows
+per second); and a short load run against gunicorn.
 
 `--scale province` (PostgreSQL) grows the city ×10 after loading it. `--reuse` keeps a database
 already loaded by an earlier run (handy while iterating); `--only` picks sections.
@@ -62,7 +63,9 @@ class _Done:
         pass
 
 
-SECTIONS = ("aggregates", "pages", "public", "exports", "dashboard", "background", "load")
+SECTIONS = (
+    "aggregates", "pages", "public", "exports", "dashboard", "background", "imports", "load",
+)  # fmt: skip
 
 
 def _arguments() -> argparse.Namespace:
@@ -187,6 +190,10 @@ def main() -> None:
         from bench import background
 
         background.run(app, folder)
+    if "imports" in only:
+        from bench import imports as import_bench
+
+        import_bench.run(app)
     if "load" in only:
         from bench import load
 

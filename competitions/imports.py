@@ -180,6 +180,7 @@ def _add_past_entry(row: Row, school: School, people: EntryPeople, result: tuple
                             published_at=utcnow(), mask_student_names=True,
                             created_by_id=ctx.by.id)
             )  # fmt: skip
+            db.session.flush()  # its id, for the event
         group = row["group"] or ""
         event = db.session.scalar(
             select(Event).where(Event.competition_id == competition.id,
@@ -200,6 +201,7 @@ def _add_past_entry(row: Row, school: School, people: EntryPeople, result: tuple
             Entry(event_id=event.id, school_id=school.id, award=award, rank=rank, score=score,
                   result_recorded_at=utcnow(), created_by_id=ctx.by.id)
         )  # fmt: skip
+        db.session.flush()  # its id, for its people
         for role, ids in (("member", people.teachers), ("instructor", people.instructors)):
             for teacher_id in ids:
                 db.session.add(EntryPerson(entry_id=entry.id, event_id=event.id, role=role,

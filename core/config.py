@@ -80,7 +80,7 @@ class Config:
     # touches (dashboard/freshness.py); every school is recomputed after this long all the same,
     # the bound for a change made without the audit log (none should be). 0: every request.
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "3600"))
-    ROSTER_IMPORT_INLINE_ROWS = 300  # larger roster imports run in the background
+    IMPORT_INLINE_ROWS = 300  # a confirmed import of more rows runs in the background
     # A city of 15,000 teachers downloads in about a second (core.xlsx_stream); a province
     # runs as a task.
     ROSTER_EXPORT_INLINE_ROWS = 20_000

@@ -74,7 +74,7 @@ def is_large(stream: Any) -> bool:
         rows = sheet_rows(stream)
     except SheetError:
         return False  # not a workbook: checked at once, and said so
-    return rows is None or rows > current_app.config["ROSTER_IMPORT_INLINE_ROWS"]
+    return rows is None or rows > current_app.config["IMPORT_INLINE_ROWS"]
 
 
 def start(data: dict[str, Any], by: User, rows_hint: int | None = None) -> Task:

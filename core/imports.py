@@ -144,20 +144,30 @@ class Context:
     filename: str = ""
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     batch: ImportBatch | None = None
+    _new: list[tuple[Any, dict[str, Any], int | None]] = field(default_factory=list)
 
     def error(self, row: Row | int, column: str, message: str) -> None:
         """A problem of `row` in the column of field (or header) `column`."""
         number = row.number if isinstance(row, Row) else row
         self.errors.append((number, self.kind.header_of(column), str(message)))
 
-    def created(self, record: Any, **extra: Any) -> Any:
-        """Add a record the import makes: flushed, audited as imported, its provenance kept."""
+    def created(self, record: Any, *, school_id: int | None = None) -> Any:
+        """Add a record the import makes. Its audit entry ("imported", every field set) and its
+        provenance are written with the file's other records at the end, in one flush rather
+        than one per row: flush yourself when you need its id at once."""
         db.session.add(record)
-        changes = audit.pending_changes(record)
-        db.session.flush()
-        audit.record("imported", record, by=self.by, changes=changes, **extra)
-        self._keep(record)
+        self._new.append((record, audit.pending_changes(record), school_id))
         return record
+
+    def finish(self) -> None:
+        """Write the audit entries and provenance of the records `created` made."""
+        db.session.flush()
+        for record, changes, school_id in self._new:
+            audit.record("imported", record, by=self.by, changes=changes, school_id=school_id,
+                         note=self.filename)  # fmt: skip
+            self._keep(record)
+        self._new.clear()
+        db.session.flush()
 
     def updated(self, record: Any) -> None:
         """Audit the changes an import made to a record that was already here."""
@@ -529,6 +539,7 @@ def run(
         plan.write(ctx)  # type: ignore[misc]
         if progress is not None:
             progress(done, len(writes))
+    ctx.finish()
     audit.record(
         "import", ctx.batch, by=by, school_id=school.id if school else None,
         label=f"{kind.label} · {filename}",

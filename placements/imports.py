@@ -19,20 +19,17 @@ from core import imports
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.imports import Column, Context, Planned, Row
-from core.models import School, User
+from core.models import ImportedRecord, School, User
 from core.permissions import school_scope
 from core.timeutil import utcnow
 from teachers.models import Teacher
-from teachers.services import find_teacher
 
 from . import credit_code, labels
 from .models import Confirmation, Enterprise, Placement, PlacementStatus
 from .services import (
     CODE_PROBLEMS,
     check_period,
-    enterprise_by_code,
     find_or_add_enterprise,
-    overlapping,
 )
 
 COLUMNS = [
@@ -58,14 +55,73 @@ FIELDS = ("post", "form", "start_date", "end_date", "days", "hours", "mentor_nam
           "mentor_phone", "description")  # fmt: skip
 
 
+class _Known:
+    """What the file's rows are checked against, read in a few queries for the whole file
+    (not several per row: a city's history is 120,000 rows): the school's teachers, the
+    enterprises the file names, and every submitted or approved placement of its teachers."""
+
+    def __init__(self, school: School, rows: list[Row]) -> None:
+        self.teachers = {
+            t.staff_no: t
+            for t in db.session.scalars(select(Teacher).where(Teacher.school_id == school.id))
+        }
+        codes = sorted({credit_code.normalise(r["credit_code"]) for r in rows})
+        self.enterprises: dict[str, Enterprise] = {}
+        for n in range(0, len(codes), 500):
+            self.enterprises.update(
+                (e.credit_code, e)
+                for e in db.session.scalars(
+                    select(Enterprise).where(Enterprise.credit_code.in_(codes[n : n + 500]))
+                )
+            )
+        held = db.session.scalars(
+            select(Placement)
+            .join(Teacher, Placement.teacher_id == Teacher.id)
+            .where(
+                Teacher.school_id == school.id,
+                Placement.status.in_([PlacementStatus.SUBMITTED, PlacementStatus.APPROVED]),
+            )
+        ).all()
+        self.placements: dict[int, list[Placement]] = {}
+        for p in held:
+            self.placements.setdefault(p.teacher_id, []).append(p)
+        self.imported = set(
+            db.session.scalars(
+                select(ImportedRecord.record_id).where(
+                    ImportedRecord.record_table == Placement.__tablename__
+                )
+            )
+        ) if held else set()  # fmt: skip
+
+    def existing(self, teacher: Teacher, enterprise: Enterprise | None, start: date):  # type: ignore[no-untyped-def]
+        """The approved placement the row is (same teacher, enterprise and start), if any."""
+        if enterprise is None:
+            return None
+        return next(
+            (p for p in self.placements.get(teacher.id, [])
+             if p.enterprise_id == enterprise.id and p.start_date == start
+             and p.status == PlacementStatus.APPROVED),
+            None,
+        )  # fmt: skip
+
+    def overlapping(self, teacher: Teacher, start: date, end: date, exclude: int | None):  # type: ignore[no-untyped-def]
+        """The same question as `services.overlapping`, asked of what was read."""
+        return next(
+            (p for p in sorted(self.placements.get(teacher.id, []), key=lambda p: p.start_date)
+             if p.id != exclude and p.start_date <= end and p.end_date >= start),
+            None,
+        )  # fmt: skip
+
+
 def plan(rows: list[Row], ctx: Context) -> list[Planned]:
     school = ctx.school
     assert school is not None
+    known = _Known(school, rows)
     planned: list[Planned] = []
     spans: dict[int, list[tuple[date, date, int]]] = {}  # the file's own periods, per teacher
     named: dict[str, str] = {}  # enterprises the file names, by credit code
     for row in rows:
-        teacher = find_teacher(school, row["staff_no"])
+        teacher = known.teachers.get(row["staff_no"])
         if teacher is None:
             ctx.error(row, "staff_no", _("No teacher of %(school)s has this staff number.",
                                          school=school.name))  # fmt: skip
@@ -77,8 +133,8 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
         if problem := credit_code.problem(row["credit_code"]):
             ctx.error(row, "credit_code", CODE_PROBLEMS[problem]())
             continue
-        enterprise = enterprise_by_code(row["credit_code"])
         code = credit_code.normalise(row["credit_code"])
+        enterprise = known.enterprises.get(code)
         if row["enterprise_name"]:
             named.setdefault(code, row["enterprise_name"])
         if enterprise is None and code not in named:  # named by an earlier row of the file
@@ -92,13 +148,13 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
             continue
         if not imports.not_future(ctx, row, "start_date"):
             continue
-        existing = _existing(teacher, enterprise, values["start_date"])
-        if existing is not None and imports.provenance(existing) is None:
+        existing = known.existing(teacher, enterprise, values["start_date"])
+        if existing is not None and existing.id not in known.imported:
             ctx.error(row, "start_date", _("This placement was recorded in Shuangshi: correct it "
                                            "on its page, not by import."))  # fmt: skip
             continue
         start, end = values["start_date"], values["end_date"]
-        other = overlapping(teacher, start, end, existing.id if existing else None)
+        other = known.overlapping(teacher, start, end, existing.id if existing else None)
         twin = next((n for s, e, n in spans.get(teacher.id, []) if s <= end and e >= start), None)
         if other is not None or twin is not None:
             where = (
@@ -113,31 +169,26 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
         values["post"] = (values["post"] or "").strip()
         values = {k: ("" if v is None and k in ("mentor_name", "mentor_phone", "description")
                       else v) for k, v in values.items()}  # fmt: skip
-        planned.append(_planned(row, teacher, existing, values, named.get(code, "")))
+        planned.append(_planned(row, teacher, existing, values, named.get(code, ""), known))
     return planned
 
 
-def _existing(teacher: Teacher, enterprise: Enterprise | None, start: date) -> Placement | None:
-    if enterprise is None:
-        return None
-    return db.session.scalar(
-        select(Placement).where(
-            Placement.teacher_id == teacher.id,
-            Placement.enterprise_id == enterprise.id,
-            Placement.start_date == start,
-            Placement.status == PlacementStatus.APPROVED,
-        )
-    )
-
-
 def _planned(
-    row: Row, teacher: Teacher, existing: Placement | None, values: dict, name: str
+    row: Row,
+    teacher: Teacher,
+    existing: Placement | None,
+    values: dict,
+    name: str,
+    known: _Known,
 ) -> Planned:
     code = row["credit_code"]
     if existing is None:
 
         def create(ctx: Context) -> Placement:
-            enterprise = find_or_add_enterprise(code, name, ctx.by)
+            enterprise = known.enterprises.get(credit_code.normalise(code))
+            if enterprise is None:  # the file's first row for it adds it, once
+                enterprise = find_or_add_enterprise(code, name, ctx.by)
+                known.enterprises[enterprise.credit_code] = enterprise
             now = utcnow()
             return ctx.created(
                 Placement(

@@ -260,6 +260,7 @@ def _batch(ctx: Context, row: Row) -> OverseasBatch:
                 school_id=ctx.school.id, created_by_id=ctx.by.id,  # type: ignore[union-attr]
             )
         )  # fmt: skip
+        db.session.flush()  # its id, for the visits
     return batch
 
 

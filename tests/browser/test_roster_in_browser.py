@@ -46,16 +46,25 @@ def test_hr_imports_the_roster_and_exports_it_again(page, make_user, make_school
 
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(sheet([row("B001", "错行", 性别="未知")]).getvalue())
-    page.get_by_label("名册文件（.xlsx）").set_input_files(str(bad))
-    page.get_by_role("button", name="检查并导入").click()
+    page.get_by_label("文件（.xlsx）").set_input_files(str(bad))
+    page.get_by_role("button", name="检查文件").click()
     expect(page.get_by_text("未导入任何数据")).to_be_visible()
     expect(page.locator("#import-errors").get_by_text("性别")).to_be_visible()
+    expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
 
+    # The dry run: what would happen, nothing written; then the confirmation writes it.
     good = tmp_path / "good.xlsx"
-    good.write_bytes(sheet([row("G001", "王小明"), row("G002", "李小红", 性别="女")]).getvalue())
-    page.get_by_label("名册文件（.xlsx）").set_input_files(str(good))
-    page.get_by_role("button", name="检查并导入").click()
-    expect(page.get_by_text("名册已导入：新增 2 人，更新 0 人。")).to_be_visible()
+    good.write_bytes(
+        sheet([row("G001", "王小明"), row("G002", "李小红", 性别="女", 职称="高级讲师")]).getvalue()
+    )
+    page.get_by_label("文件（.xlsx）").set_input_files(str(good))
+    page.get_by_role("button", name="检查文件").click()
+    expect(page.locator("#count-created")).to_have_text("2")
+    page.goto("/teachers")
+    expect(page.get_by_text("尚无教师")).to_be_visible()  # the preview wrote nothing
+    page.go_back()
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_text("导入完成：新增 2 条，更新 0 条，0 条无变化。")).to_be_visible()
 
     page.get_by_placeholder("姓名或工号").fill("小红")
     page.get_by_role("button", name="筛选").click()

@@ -16,28 +16,29 @@ pytestmark = pytest.mark.browser
 def test_a_large_import_is_followed_on_the_task_page(
     app, page, make_user, make_school, tmp_path, task_worker
 ):
-    app.config["ROSTER_IMPORT_INLINE_ROWS"] = 3
+    app.config["IMPORT_INLINE_ROWS"] = 3
     try:
         school = make_school(name="温州测试技师学院")
         hr = make_user(Role.SCHOOL_HR, school=school)
         sign_in(page, hr.username)
         big = tmp_path / "big.xlsx"
         big.write_bytes(sheet([row(f"G{n:03d}", f"教师{n}") for n in range(40)]).getvalue())
-        page.goto("/teachers/import")
-        page.get_by_label("名册文件（.xlsx）").set_input_files(str(big))
-        page.get_by_role("button", name="检查并导入").click()
-        expect(page.get_by_text("正在检查并导入教师名册")).to_be_visible()
-        expect(page.get_by_role("heading", name="教师名册导入")).to_be_visible()
+        page.goto("/imports/roster")
+        page.get_by_label("文件（.xlsx）").set_input_files(str(big))
+        page.get_by_role("button", name="检查文件").click()
+        expect(page.locator("#count-created")).to_have_text("40")
+        page.get_by_role("button", name="确认导入").click()
+        expect(page.get_by_text("正在导入")).to_be_visible()
+        expect(page.get_by_role("heading", name="导入")).to_be_visible()
         # The page follows the worker on its own and shows the outcome when it is done.
-        expect(page.get_by_text("新增教师")).to_be_visible(timeout=30000)
+        expect(page.get_by_text("新增")).to_be_visible(timeout=30000)
         expect(page.locator(".facts dd").first).to_have_text("40")
 
         page.goto("/")
         page.get_by_role("link", name="我的任务").click()
-        expect(page.get_by_role("link", name="教师名册导入")).to_be_visible()
-        expect(page.get_by_text("温州测试技师学院")).to_be_visible()
-        page.get_by_role("link", name="教师名册导入").click()
-        page.get_by_role("link", name="打开教师名册").click()
+        expect(page.get_by_text("教师名册 · 温州测试技师学院")).to_be_visible()
+        page.get_by_role("link", name="导入", exact=True).first.click()
+        page.get_by_role("link", name="查看导入的记录").click()
         expect(page.get_by_role("link", name="教师0", exact=True)).to_be_visible()
     finally:
-        app.config["ROSTER_IMPORT_INLINE_ROWS"] = 300
+        app.config["IMPORT_INLINE_ROWS"] = 300

@@ -35,9 +35,9 @@ def _slow_count(task: Task, progress: tasks.Progress) -> dict:
 @pytest.fixture
 def background(app):  # type: ignore[no-untyped-def]
     """Imports of more than 3 rows and exports of more than 2 teachers go to the background."""
-    app.config.update(ROSTER_IMPORT_INLINE_ROWS=3, ROSTER_EXPORT_INLINE_ROWS=2)
+    app.config.update(IMPORT_INLINE_ROWS=3, ROSTER_EXPORT_INLINE_ROWS=2)
     yield app
-    app.config.update(ROSTER_IMPORT_INLINE_ROWS=300, ROSTER_EXPORT_INLINE_ROWS=20_000)
+    app.config.update(IMPORT_INLINE_ROWS=300, ROSTER_EXPORT_INLINE_ROWS=20_000)
 
 
 def five_rows(**changes: object) -> io.BytesIO:

@@ -145,6 +145,7 @@ class Context:
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     batch: ImportBatch | None = None
     _new: list[tuple[Any, dict[str, Any], int | None]] = field(default_factory=list)
+    tables: set[str] = field(default_factory=set)
 
     def error(self, row: Row | int, column: str, message: str) -> None:
         """A problem of `row` in the column of field (or header) `column`."""
@@ -180,13 +181,10 @@ class Context:
 
     def _keep(self, record: Any) -> None:
         assert self.batch is not None
-        db.session.add(
-            ImportedRecord(
-                batch_id=self.batch.id,
-                record_table=inspect(record).mapper.local_table.name,
-                record_id=record.id,
-            )
-        )
+        table = inspect(record).mapper.local_table.name
+        self.tables.add(table)
+        db.session.add(ImportedRecord(batch_id=self.batch.id, record_table=table,
+                                      record_id=record.id))  # fmt: skip
 
 
 @dataclass
@@ -198,6 +196,7 @@ class Outcome:
     unchanged: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     batch_id: int | None = None
+    tables: set[str] = field(default_factory=set)  # where the records it created went
 
     @property
     def ok(self) -> bool:
@@ -545,7 +544,7 @@ def run(
         label=f"{kind.label} · {filename}",
         changes={"created": [None, outcome.created], "updated": [None, outcome.updated]},
     )  # fmt: skip
-    outcome.batch_id = ctx.batch.id
+    outcome.batch_id, outcome.tables = ctx.batch.id, ctx.tables
     return outcome
 
 

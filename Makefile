@@ -33,7 +33,7 @@ translations: $(VENV)/.installed
 # the new zh-CN entries in core/translations/zh_Hans_CN/LC_MESSAGES/messages.po.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
-		--ignore-dirs=".venv tests migrations bench instance" -o core/translations/messages.pot .
+		--ignore-dirs=".venv tests migrations bench instance build" -o core/translations/messages.pot .
 	$(BIN)/pybabel update -N --ignore-obsolete -i core/translations/messages.pot -d core/translations
 
 run: translations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
@@ -10,7 +11,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from . import backup, cli, nav, scheduler
-from .config import INSTANCE_DIR, PROJECT_ROOT, config_for
+from .config import INSTANCE_DIR, PACKAGE_ROOT, config_for
 from .db import configure_engine, init_request_transactions
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -29,7 +30,7 @@ def _check_secret_key(key: str | None) -> None:
 def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
-        static_folder=str(PROJECT_ROOT / "static"),
+        static_folder=str(PACKAGE_ROOT / "static"),
         instance_path=str(INSTANCE_DIR),
     )
     from . import security
@@ -47,11 +48,11 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
+    # Made at start whatever the database: uploads and the embedded queue live here too.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app, db, directory=str(PACKAGE_ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     from . import ratelimit
 
@@ -62,9 +63,11 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     login_manager.login_message = None
     csrf.init_app(app)
 
+    from .catalogs import ensure_compiled
     from .i18n import bp as i18n_bp
     from .i18n import html_lang, select_locale
 
+    ensure_compiled()
     babel.init_app(app, locale_selector=select_locale)
     configure_engine(app)
     init_request_transactions(app)

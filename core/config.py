@@ -6,8 +6,22 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = Path(os.environ.get("SHUANGSHI_INSTANCE", PROJECT_ROOT / "instance"))
+PACKAGE_ROOT = Path(__file__).resolve().parent  # templates, static files, migrations, catalogs
+PROJECT_ROOT = PACKAGE_ROOT.parent
+
+
+def _instance_dir() -> Path:
+    """Where the SQLite database, uploads and the embedded queue live: SHUANGSHI_INSTANCE; in a
+    source checkout its `instance/`; installed, a per-user data folder (never site-packages)."""
+    if os.environ.get("SHUANGSHI_INSTANCE"):
+        return Path(os.environ["SHUANGSHI_INSTANCE"]).expanduser()
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "wsgi.py").is_file():
+        return PROJECT_ROOT / "instance"
+    data = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data) / "shuangshi"
+
+
+INSTANCE_DIR = _instance_dir()
 
 
 def database_url(url: str | None) -> str:

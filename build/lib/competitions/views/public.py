@@ -1,0 +1,156 @@
+"""Published results for everyone, without signing in.
+
+Anyone can open this page, so it must cost the same for a 13,000-entry competition as for a small
+one: one page of awarded entries at a time (filterable by event, school and award), the medal
+tables summed in SQL, and a conditional answer (ETag / Last-Modified, 304) per published revision
+so a reload of unchanged results renders nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from datetime import datetime
+
+from flask import abort, make_response, render_template, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from core.db import paginate
+from core.extensions import db
+from core.models import County, School
+
+from .. import stats
+from ..labels import mask
+from ..models import Competition, CompetitionStatus, Entry, EntryPerson, Event, ResultRevision
+from .blueprint import bp
+
+PER_PAGE = 50
+
+
+def public_people(entry, masked: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    return [mask(p.name) if (masked and p.student_id) else p.name for p in entry.members]
+
+
+def _last_change(competition: Competition) -> datetime:
+    """When the published results last changed: publication, or the latest correction since."""
+    revised = db.session.scalar(
+        select(func.max(ResultRevision.at))
+        .join(Entry, ResultRevision.entry_id == Entry.id)
+        .join(Event, Entry.event_id == Event.id)
+        .where(Event.competition_id == competition.id)
+    )
+    published = competition.published_at or competition.created_at
+    if isinstance(revised, str):  # SQLite returns the aggregate as text
+        revised = datetime.fromisoformat(revised)
+    return max(published, revised) if revised else published
+
+
+def _choice(name: str, allowed: set) -> object | None:  # type: ignore[type-arg]
+    value = request.args.get(name, type=int if name != "award" else str)
+    return value if value in allowed else None
+
+
+@bp.get("/results/<int:competition_id>")
+def public_results(competition_id: int):  # type: ignore[no-untyped-def]
+    competition = db.get_or_404(Competition, competition_id)
+    if competition.status != CompetitionStatus.PUBLISHED:
+        abort(404)
+    changed = _last_change(competition)
+    reader = current_user.get_id() if current_user.is_authenticated else ""
+    # The page differs by revision, query, language and (for the header) who reads it.
+    tag = hashlib.sha256(
+        f"{competition.id}|{changed.isoformat()}|{request.query_string.decode()}|"
+        f"{get_locale()}|{reader}".encode()
+    ).hexdigest()[:32]
+    if request.if_none_match.contains(tag) or (
+        not request.if_none_match
+        and request.if_modified_since
+        and request.if_modified_since.replace(tzinfo=None) >= changed.replace(microsecond=0)
+    ):
+        response = make_response("", 304)
+    elif reader or session.get("_flashes"):
+        response = make_response(_render(competition))
+    else:
+        response = make_response(_anonymous_page(tag, competition))
+    response.set_etag(tag)
+    response.last_modified = changed.replace(microsecond=0)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.cache_control.no_cache = True  # revalidate each time: a correction shows at once
+    response.cache_control.public = not reader
+    response.cache_control.private = bool(reader)
+    return response
+
+
+_pages: OrderedDict[str, str] = OrderedDict()  # tag → page, per worker process
+_pages_lock = threading.Lock()
+PAGES_KEPT = 256
+CSRF_MARK = "\x00csrf\x00"
+
+
+def _anonymous_page(tag: str, competition: Competition) -> str:
+    """The page for readers who are not signed in, rendered once per tag (revision, query and
+    language) and kept; only the language form's CSRF token is the reader's own."""
+    with _pages_lock:
+        page = _pages.get(tag)
+        if page is not None:
+            _pages.move_to_end(tag)
+    if page is None:
+        page = _render(competition).replace(generate_csrf(), CSRF_MARK)
+        with _pages_lock:
+            _pages[tag] = page
+            while len(_pages) > PAGES_KEPT:
+                _pages.popitem(last=False)
+    return page.replace(CSRF_MARK, generate_csrf())
+
+
+def _render(competition: Competition) -> str:
+    events = {e.id: e for e in competition.events}
+    by_school = stats.medal_table(competition, "school")
+    by_county = stats.medal_table(competition, "county")
+    school_ids = {key for key, _counts in by_school}
+    schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_(school_ids)))}
+    counties = {
+        c.id: c
+        for c in db.session.scalars(
+            select(County).where(County.id.in_({key for key, _c in by_county}))
+        )
+    }
+    event_id = _choice("event", set(events))
+    school_id = _choice("school", school_ids)
+    award = _choice("award", set(competition.awards))
+    order = case({a: n for n, a in enumerate(competition.awards)}, value=Entry.award, else_=99)
+    query = (
+        select(Entry)
+        .join(Event, Entry.event_id == Event.id)
+        .where(Event.competition_id == competition.id, Entry.award.is_not(None))
+        .options(
+            selectinload(Entry.people).selectinload(EntryPerson.teacher),
+            selectinload(Entry.people).selectinload(EntryPerson.student),
+        )
+        .order_by(Event.id, order, Entry.rank.is_(None), Entry.rank, Entry.id)
+    )
+    if event_id:
+        query = query.where(Entry.event_id == event_id)
+    if school_id:
+        query = query.where(Entry.school_id == school_id)
+    if award:
+        query = query.where(Entry.award == award)
+    pagination = paginate(
+        query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "competitions/public.html",
+        competition=competition,
+        events=events,
+        pagination=pagination,
+        schools=schools,
+        counties=counties,
+        chosen={"event": event_id, "school": school_id, "award": award},
+        by_school=by_school,
+        by_county=by_county,
+        people=lambda e: public_people(e, competition.mask_student_names),
+    )

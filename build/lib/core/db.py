@@ -1,0 +1,217 @@
+"""Database plumbing: SQLite pragmas, IMMEDIATE write transactions, and the one place that commits.
+
+Services flush; the unit of work around a request, CLI command or job commits once, or rolls back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Hashable, Iterator
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, g, has_app_context, has_request_context, request
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, event, func, literal, select, text
+from sqlalchemy.orm import Session
+
+from .errors import REFUSED, ServiceError
+from .extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_reading = ContextVar("shuangshi_reading", default=False)
+
+
+def configure_engine(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy so BEGIN below is the one that runs.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn: Any) -> None:
+        # A write transaction takes the write lock up front, so a read-then-write (count the
+        # free places, then approve) cannot fail on lock upgrade or interleave with another.
+        # Page views (GET) stay deferred and do not queue behind writers.
+        if _reading.get() or (has_request_context() and request.method in SAFE_METHODS):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside start deferred: for work that mostly reads (reports, exports,
+    a test that watches a live server) and must not hold the write lock while it reads."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Inside `reading()`, a block whose transaction writes: it begins IMMEDIATE again."""
+    token = _reading.set(False)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+@contextlib.contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Commit once if the block succeeds, roll back if it raises."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def refresh_statistics() -> dict[str, str]:
+    """Nightly: the query planner's statistics of every table. SQLite keeps none by itself, and
+    those of the demo data or an import grow stale as the records grow."""
+    db.session.execute(text("ANALYZE"))
+    return {"analyzed": db.engine.dialect.name}
+
+
+# A refusal changes nothing: a request commits only if no service refused (core.errors marks
+# it), whatever its status code.
+_KEEP = "shuangshi_keep_partial_work"
+
+
+def keep_partial_work() -> None:
+    """The explicit opt-out, for the rare view whose work must stand although a service refused
+    part of it (each refused part undone by a savepoint of its own: see `contained`)."""
+    if has_app_context():
+        setattr(g, _KEEP, True)
+
+
+@contextlib.contextmanager
+def contained() -> Iterator[None]:
+    """A savepoint whose refusal undoes only its own work: the ServiceError still propagates to
+    the caller, but does not make the request roll back what other savepoints did."""
+    before = g.get(REFUSED, False) if has_request_context() else False
+    try:
+        with db.session.begin_nested():
+            yield
+    except Exception as err:
+        if isinstance(err, ServiceError) and has_request_context():
+            setattr(g, REFUSED, before)
+        raise
+
+
+_AFTER_COMMIT = "shuangshi_after_commit"
+
+
+def after_commit(key: Hashable, callback: Callable[[], None]) -> None:
+    """Run `callback` once the current transaction commits (once per `key`: sending the mail
+    queue once however many notifications were made); forgotten if the transaction rolls back.
+    The one list of after-commit work: queued tasks, mail."""
+    db.session.info.setdefault(_AFTER_COMMIT, {}).setdefault(key, callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, {}).values():
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous: Any) -> None:
+    if getattr(previous, "nested", False):
+        return  # a savepoint undid one record's work (core.bulk); the rest still commits
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+def init_request_transactions(app: Flask) -> None:
+    @app.after_request
+    def _commit_or_rollback(response):  # type: ignore[no-untyped-def]
+        if response.status_code < 400 and (not g.get(REFUSED) or g.get(_KEEP)):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def _rollback_on_error(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
+
+
+COUNT_CAP = 10_000  # a page says "more than 10,000" rather than count a province's rows
+
+
+class _LeanPagination(SelectPagination):
+    """Counts the rows of the list's own tables (FROM and WHERE), without the columns and eager
+    loads of the page: at a few million rows the count is what a list page spends its time on.
+    With `capped`, counting stops past COUNT_CAP rows (`capped` is then True on the page)."""
+
+    capped = False
+    count_cap = COUNT_CAP
+
+    def _query_count(self) -> int:
+        query = self._query_args["select"]
+        session = self._query_args["session"]
+        if query._group_by_clauses or query._distinct or query._having_criteria:
+            return super()._query_count()
+        if self._query_args.get("cap"):
+            rows = query.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
+            bounded = rows.limit(self.count_cap + 1).subquery()
+            total = int(session.execute(select(func.count()).select_from(bounded)).scalar() or 0)
+            if total > self.count_cap:
+                self.capped = True
+                # Enough pages for "next" to stay on offer while this page is full.
+                return max(total, ((self.page or 1) + 1) * (self.per_page or 1))
+            return total
+        count = query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+        return int(session.execute(count).scalar() or 0)
+
+
+def paginate(
+    query: Select[Any],
+    *,
+    page: int | None = None,
+    per_page: int | None = None,
+    exact: bool = False,
+    **kwargs: Any,
+) -> SelectPagination:
+    """`db.paginate` with a lean count, bounded at COUNT_CAP unless `exact` (the API's totals)."""
+    return _LeanPagination(
+        select=query,
+        cap=not exact,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=kwargs.pop("max_per_page", None),
+        error_out=kwargs.pop("error_out", True),
+        count=kwargs.pop("count", True),
+    )
+
+
+def sync_order(query: Select[Any], model: Any, since: datetime | None) -> Select[Any]:
+    """A list another system can sync from: with `since`, only rows changed at or after it,
+    oldest change first; always ending on the id, so pages never shuffle between requests."""
+    if since is None:
+        return query.order_by(model.id)
+    if since.tzinfo is not None:
+        since = since.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC
+    return (
+        query.where(model.updated_at >= since).order_by(None).order_by(model.updated_at, model.id)
+    )

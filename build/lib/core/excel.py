@@ -1,0 +1,198 @@
+"""Excel helpers (openpyxl): styled header rows, downloads, and reading a sheet by its headers."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .xlsx_stream import StreamedSheet
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+
+
+def write_header(
+    sheet: Worksheet, headers: Sequence[str], widths: Sequence[int] | None = None
+) -> None:
+    sheet.append(list(headers))
+    for col, _title in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=col)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+        sheet.column_dimensions[get_column_letter(col)].width = (widths or [14] * len(headers))[
+            col - 1
+        ]
+    sheet.freeze_panes = "A2"
+
+
+def write_rows(sheet: Worksheet, rows: Iterable[Sequence[Any]]) -> None:
+    """Data rows: dates as dates, numbers as numbers, and text as text. openpyxl takes a string
+    that starts with "=" for a formula: a name a user typed ("=HYPERLINK(…)") would run in the
+    bureau's Excel, so every cell is written as the value it is (OWASP, CSV/formula injection)."""
+    for row in rows:
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # no export holds a formula: this one is text
+                cell.data_type = "s"
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, date | datetime):
+                cell.number_format = "yyyy-mm-dd"
+
+
+def streamed_workbook(
+    title: str,
+    headers: Sequence[str],
+    widths: Sequence[int],
+    rows: Iterable[Sequence[Any]],
+    dropdowns: Sequence[tuple[int, Sequence[str]]] = (),
+) -> StreamedSheet:
+    """A one-sheet workbook written as its rows come, in constant memory (see core.xlsx_stream):
+    for exports of thousands of rows. It is saved and downloaded like a Workbook."""
+    return StreamedSheet(title, headers, widths, rows, dropdowns)
+
+
+def download(workbook: Workbook | StreamedSheet, filename: str) -> Response:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = Response(buffer.getvalue(), mimetype=XLSX)
+    # RFC 5987 so Chinese file names survive every browser.
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=export.xlsx; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+class SheetError(ValueError):
+    pass
+
+
+MAX_ROWS = 20_000  # a roster or a results sheet of a whole city fits; a larger file is refused
+MAX_COLUMNS = 100
+
+
+class SheetTooLarge(SheetError):
+    """Refused before the sheet is read whole; the message is for the person who sent it."""
+
+    def __init__(self, message: str = "") -> None:
+        from flask_babel import gettext as _
+
+        super().__init__(
+            message
+            or _(
+                "The sheet has more than %(n)s rows: split it into several files.",
+                n=f"{MAX_ROWS:,}",
+            )
+        )
+
+
+# What a workbook may unpack to before anything parses it. A city's 20,000-row roster unpacks
+# to about 10 MB at a ratio near 10; a "zip bomb" of a few MB unpacks to gigabytes.
+MAX_ENTRIES = 500
+MAX_UNPACKED = 150 * 1024 * 1024
+MAX_RATIO = 200  # of an entry over 1 MB
+MAX_SHARED_STRINGS = MAX_ROWS * MAX_COLUMNS
+
+
+def inspect_workbook(stream: Any) -> None:
+    """Refuse a workbook that would unpack to far more than a sheet of MAX_ROWS rows can hold,
+    from its zip directory alone (Python's zipfile, which openpyxl reads through, never inflates
+    an entry past its declared size), before any XML is parsed."""
+    from flask_babel import gettext as _
+
+    too_big = _(
+        "This workbook unpacks to far more than a sheet of %(n)s rows: save it again from Excel "
+        "(without images or hidden sheets), or split it.",
+        n=f"{MAX_ROWS:,}",
+    )
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED:
+                raise SheetTooLarge(too_big)
+            for entry in entries:
+                big = entry.file_size > 1024 * 1024
+                if big and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+                    raise SheetTooLarge(too_big)
+            if "xl/sharedStrings.xml" in archive.namelist():
+                with archive.open("xl/sharedStrings.xml") as strings:
+                    head = strings.read(2048).decode("utf-8", "replace")
+                declared = SHARED_COUNT.search(head)
+                if declared and int(declared.group(1)) > MAX_SHARED_STRINGS:
+                    raise SheetTooLarge(too_big)
+    except zipfile.BadZipFile as err:
+        raise SheetError(str(err)) from None
+    finally:
+        stream.seek(0)
+
+
+SHARED_COUNT = re.compile(r'uniqueCount="(\d+)"')
+
+
+def sheet_rows(stream: Any) -> int | None:
+    """The number of rows the first sheet declares (header included), read without loading the
+    sheet: enough to decide whether a file is handled at once or in the background. None when
+    the file does not say; SheetError when it is not a workbook."""
+    inspect_workbook(stream)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        rows = workbook.worksheets[0].max_row
+        workbook.close()
+    except Exception as err:  # openpyxl raises many kinds for a broken file
+        raise SheetError(str(err)) from None
+    finally:
+        stream.seek(0)
+    return rows
+
+
+def read_sheet(
+    stream: Any, headers: Sequence[str], required: Sequence[str]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of the first sheet as (row number, {header: value}) for the `headers` present,
+    skipping blank rows. Raises SheetError when the file is not a workbook or a `required`
+    header is missing.
+    """
+    inspect_workbook(stream)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a broken file
+        raise SheetError(str(err)) from None
+    sheet = workbook.worksheets[0]
+    if (sheet.max_row or 0) > MAX_ROWS + 1:  # what the file declares, when it declares it
+        workbook.close()
+        raise SheetTooLarge()
+    # Read to the real end: a sheet that declares fewer rows than it holds would otherwise be
+    # cut short without a word; the count below is the bound that holds.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    try:
+        found = [str(h).strip() if h is not None else "" for h in next(rows)]
+    except StopIteration:
+        raise SheetError("empty") from None
+    missing = [h for h in required if h not in found]
+    if missing:
+        raise SheetError("missing:" + ",".join(missing))
+    index = {h: found.index(h) for h in headers if h in found}
+    out = []
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:  # the declared size lied: stop reading
+            workbook.close()
+            raise SheetTooLarge()
+        values = {h: (row[i] if i < len(row) else None) for h, i in index.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue
+        out.append((number, values))
+    workbook.close()
+    return out

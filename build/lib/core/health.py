@@ -1,0 +1,100 @@
+"""Health without a session or sign-in: /healthz for the load balancer (this node answers and
+reaches the database), /status for monitoring (database, migrations at head, the scheduler's
+heartbeat, task and mail backlogs, each with its verdict)."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from flask import Blueprint, jsonify
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .extensions import db
+from .models import Heartbeat, Notification, Task, TaskStatus
+from .timeutil import utcnow
+
+bp = Blueprint("health", __name__)
+STALE_AFTER = timedelta(minutes=5)  # the scheduler beats every minute
+
+
+def beat(name: str = "scheduler") -> None:
+    """Record that `name` is alive (the scheduler calls this every minute)."""
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    statement = insert(Heartbeat).values(name=name, at=now, host=socket.gethostname()[:120])
+    statement = statement.on_conflict_do_update(
+        index_elements=["name"], set_={"at": now, "host": socket.gethostname()[:120]}
+    )
+    with db.engine.begin() as conn:
+        conn.execute(statement)
+
+
+@bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    """Liveness, for the load balancer: 200 while this process answers and reaches the database.
+    The one scheduler being down is not this node's fault: /status reports it."""
+    ok = _database_ok()
+    return jsonify({"status": "ok" if ok else "unhealthy",
+                    "database": "ok" if ok else "unreachable"}), (200 if ok else 503)  # fmt: skip
+
+
+@bp.get("/status")
+def status():  # type: ignore[no-untyped-def]
+    """For monitoring: each part with its own verdict (ok / warning / failing) and the overall
+    one; 503 when anything fails, 200 with warnings (a stale scheduler, a backlog)."""
+    checks: dict[str, dict] = {"database": {"verdict": "ok" if _database_ok() else "failing"}}
+    if checks["database"]["verdict"] == "ok":
+        checks["migrations"] = _migrations()
+        checks["scheduler"] = _scheduler()
+        checks["tasks"] = _backlog(
+            select(func.count(Task.id)).where(
+                Task.status == TaskStatus.QUEUED, Task.created_at < utcnow() - STALE_AFTER
+            )
+        )
+        checks["mail"] = _backlog(
+            select(func.count(Notification.id)).where(Notification.mail_status == "queued")
+        )
+    verdicts = {c["verdict"] for c in checks.values()}
+    overall = "failing" if "failing" in verdicts else "warning" if "warning" in verdicts else "ok"
+    return jsonify({"status": overall, "checks": checks}), (503 if overall == "failing" else 200)
+
+
+def _database_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # the database is down: that is the answer, not an error
+        db.session.rollback()
+        return False
+
+
+def _scheduler() -> dict:
+    last = db.session.get(Heartbeat, "scheduler")
+    if last is None:
+        return {"verdict": "warning", "detail": "no heartbeat yet: is `flask scheduler` running?"}
+    fresh = utcnow() - last.at < STALE_AFTER
+    return {
+        "verdict": "ok" if fresh else "warning",
+        "last_heartbeat": last.at.isoformat() + "Z",
+        "host": last.host,
+    }
+
+
+def _migrations() -> dict:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    directory = current_app.extensions["migrate"].directory
+    head = ScriptDirectory(directory).get_current_head()
+    current = MigrationContext.configure(db.session.connection()).get_current_revision()
+    verdict = "ok" if current == head else "failing"
+    return {"verdict": verdict, "current": current, "head": head}
+
+
+def _backlog(count_query) -> dict:  # type: ignore[no-untyped-def]
+    waiting = int(db.session.scalar(count_query) or 0)
+    return {"verdict": "warning" if waiting > 100 else "ok", "waiting": waiting}

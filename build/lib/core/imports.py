@@ -1,0 +1,570 @@
+"""Imports of every kind of record, one mechanism (导入).
+
+A domain package registers a `Kind`: its sheet's columns (Chinese headers, the drop-downs' label
+tables, the natural key), who may import it, and `plan(rows, ctx)`, which reads the typed rows
+and answers, row by row, what importing would do — create, update or leave unchanged — with the
+write to do it, or the problems (`ctx.error`). Core does the rest the same way for every kind:
+
+    read the workbook (the header row found among the first rows, blank rows skipped) → type
+    every cell (full-width digits, dates as clerks type them, 是/否, drop-down labels) → refuse
+    a key that appears twice → plan → a dry run stops here and reports; a confirmed import
+    writes every planned change or none (any problem: nothing written)
+
+so a template, its instructions, the preview, the API answer and the audit entries look alike
+for a roster and for five years of placements. An import writes each record with its provenance
+(`ImportedRecord` → `ImportBatch`: who, when, which file), shown where the record is read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import inspect, select
+
+from . import audit, excel
+from .excel import (
+    MAX_COLUMNS,
+    SheetTooLarge,
+    inspect_workbook,
+    streamed_workbook,
+    write_header,
+    write_rows,
+)
+from .extensions import db
+from .models import ImportBatch, ImportedRecord, Role, School, User
+from .org import visible_schools
+from .timeutil import today
+from .xlsx_stream import StreamedSheet
+
+CREATE, UPDATE, UNCHANGED = "created", "updated", "unchanged"
+HEADER_SEARCH = 10  # a title row or two (merged cells) may stand above the headers
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    type: str = "text"  # text | date | int | decimal | bool | choice
+    required: bool = False
+    width: int = 14
+    # The drop-down: Chinese label → stored code, read when the sheet is made or read.
+    choices: Callable[[], dict[str, str]] | None = None
+    # Other ways clerks write a choice (市级 for 市): accepted, not offered in the drop-down.
+    aliases: Callable[[], dict[str, str]] | None = None
+    key: bool = False  # part of the kind's natural key
+    note: str = ""  # the instructions sheet's line for this column
+
+
+@dataclass
+class Row:
+    number: int  # the sheet's row number, as Excel shows it
+    values: dict[str, Any]  # field → typed value (None when blank)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+@dataclass
+class Planned:
+    row: int
+    action: str  # CREATE | UPDATE | UNCHANGED
+    write: Callable[[Context], Any] | None = None  # returns the record created, if any
+
+
+@dataclass
+class Kind:
+    key: str
+    label: Any
+    sheet: str  # the sheet's (Chinese) title
+    columns: list[Column]
+    plan: Callable[[list[Row], Context], list[Planned]]
+    may_import: Callable[[User], bool]
+    schools: Callable[[User], list[School]] | None = None  # None: not imported per school
+    example: Sequence[Any] = ()
+    notes: Sequence[tuple[str, str]] = ()
+    # The kind's export in the same columns (so an exported sheet imports back).
+    export: Callable[[User, School | None], Iterable[Sequence[Any]]] | None = None
+    # Where the records are read once imported (the roster, the ledger …): the page goes there.
+    done_url: Callable[[School | None], str] | None = None
+    order: int = 100
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    @property
+    def key_headers(self) -> list[str]:
+        return [c.header for c in self.columns if c.key]
+
+    def header_of(self, name: str) -> str:
+        return next((c.header for c in self.columns if c.field == name), name)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.key] = kind
+    return kind
+
+
+def records_keeper(user: User) -> bool:
+    """Who imports a school's records: its HR, the bureau (its county's schools, or the city's)
+    and the administrator."""
+    return user.role in (Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN)
+
+
+def schools_in_scope(user: User) -> list[School]:
+    """The schools `user` imports records for: HR their own, a bureau its county's or the
+    city's, the administrator every one."""
+    if not records_keeper(user):
+        return []
+    return list(db.session.scalars(visible_schools(user)))
+
+
+def kinds_for(user: User) -> list[Kind]:
+    return sorted((k for k in KINDS.values() if k.may_import(user)), key=lambda k: k.order)
+
+
+@dataclass
+class Context:
+    kind: Kind
+    by: User
+    school: School | None
+    filename: str = ""
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    batch: ImportBatch | None = None
+    _new: list[tuple[Any, dict[str, Any], int | None]] = field(default_factory=list)
+    tables: set[str] = field(default_factory=set)
+
+    def error(self, row: Row | int, column: str, message: str) -> None:
+        """A problem of `row` in the column of field (or header) `column`."""
+        number = row.number if isinstance(row, Row) else row
+        self.errors.append((number, self.kind.header_of(column), str(message)))
+
+    def created(self, record: Any, *, school_id: int | None = None) -> Any:
+        """Add a record the import makes. Its audit entry ("imported", every field set) and its
+        provenance are written with the file's other records at the end, in one flush rather
+        than one per row: flush yourself when you need its id at once."""
+        db.session.add(record)
+        self._new.append((record, audit.pending_changes(record), school_id))
+        return record
+
+    def finish(self) -> None:
+        """Write the audit entries and provenance of the records `created` made."""
+        db.session.flush()
+        for record, changes, school_id in self._new:
+            audit.record("imported", record, by=self.by, changes=changes, school_id=school_id,
+                         note=self.filename)  # fmt: skip
+            self._keep(record)
+        self._new.clear()
+        db.session.flush()
+
+    def updated(self, record: Any) -> None:
+        """Audit the changes an import made to a record that was already here."""
+        audit.record_changes("import_updated", record, by=self.by)
+
+    def mark(self, record: Any) -> None:
+        """A record a service created for the import (and audited): say where it came from."""
+        audit.record("imported", record, by=self.by, note=self.filename)
+        self._keep(record)
+
+    def _keep(self, record: Any) -> None:
+        assert self.batch is not None
+        table = inspect(record).mapper.local_table.name
+        self.tables.add(table)
+        db.session.add(ImportedRecord(batch_id=self.batch.id, record_table=table,
+                                      record_id=record.id))  # fmt: skip
+
+
+@dataclass
+class Outcome:
+    kind: str
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    batch_id: int | None = None
+    tables: set[str] = field(default_factory=set)  # where the records it created went
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [{"row": r, "column": c, "message": m} for r, c, m in self.errors],
+        }
+
+
+# ---------------------------------------------------------------- the template and the export
+
+
+def zh_labels(mapping: dict[Any, Any]) -> dict[str, str]:
+    """Chinese label → code of a label table, whatever the reader's language: sheets are
+    Chinese."""
+    with force_locale("zh_Hans_CN"):
+        return {str(label): str(getattr(key, "value", key)) for key, label in mapping.items()}
+
+
+def _add_dropdowns(sheet: Any, kind: Kind) -> None:
+    for col, options in dropdowns(kind):
+        letter = sheet.cell(row=1, column=col).column_letter
+        text = ",".join(options)
+        if len(text) > 250:  # Excel's limit for a list written in the rule: name it instead
+            lists = sheet.parent["选项"] if "选项" in sheet.parent.sheetnames else None
+            if lists is None:
+                lists = sheet.parent.create_sheet("选项")
+                lists.sheet_state = "hidden"
+            for n, option in enumerate(options, start=1):
+                lists.cell(row=n, column=col, value=option)
+            formula = f"选项!${letter}$1:${letter}${len(options)}"
+        else:
+            formula = f'"{text}"'
+        rule = DataValidation(type="list", formula1=formula, allow_blank=True)
+        rule.error = "请从下拉列表中选择"
+        rule.add(f"{letter}2:{letter}{excel.MAX_ROWS + 1}")
+        sheet.add_data_validation(rule)
+
+
+def template(kind: Kind) -> Workbook:
+    """The kind's empty sheet (headers, drop-downs) and its instructions sheet with one filled
+    example row."""
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = kind.sheet
+    write_header(sheet, kind.headers, [c.width for c in kind.columns])
+    _add_dropdowns(sheet, kind)
+    notes = wb.create_sheet("填写说明")
+    write_header(notes, ["列", "说明"], [22, 80])
+    lines: list[tuple[str, str]] = []
+    for column in kind.columns:
+        says = [("必填" if column.required else "选填")]
+        if column.key:
+            says.append("用于识别记录（再次导入同一记录时按此更新，不会重复）")
+        if column.type == "date":
+            says.append("日期，如 2024-07-01、2024/7/1 或 2024年7月1日")
+        elif column.type == "bool":
+            says.append("填“是”或“否”")
+        elif column.choices:
+            says.append("从下拉列表中选择")
+        if column.note:
+            says.append(column.note)
+        lines.append((column.header, "；".join(says) + "。"))
+    lines += list(kind.notes)
+    lines.append(
+        ("导入规则", "上传后先预览：列出将新增、更新、不变的记录和每一处错误（行号、列、原因）；"
+         "确认后才写入。只要有一处错误，就一条也不写入。")
+    )  # fmt: skip
+    write_rows(notes, lines)
+    notes.append([])
+    notes.append([f"示例行（请在“{kind.sheet}”表中填写，不要在此表填写）："])
+    notes.append(kind.headers)
+    write_rows(notes, [list(kind.example)])
+    return wb
+
+
+def dropdowns(kind: Kind) -> list[tuple[int, list[str]]]:
+    """(column number, choices) of the kind's drop-down columns."""
+    out = []
+    for col, column in enumerate(kind.columns, start=1):
+        if column.type == "bool":
+            out.append((col, ["是", "否"]))
+        elif column.choices:
+            out.append((col, list(column.choices())))
+    return out
+
+
+def export_workbook(kind: Kind, rows: Iterable[Sequence[Any]]) -> StreamedSheet:
+    """Records in the template's columns, with its drop-downs: edited, it imports back. Written
+    as the rows come (a city's roster is 15,000 rows)."""
+    return streamed_workbook(kind.sheet, kind.headers, [c.width for c in kind.columns], rows,
+                             dropdowns(kind))  # fmt: skip
+
+
+# ---------------------------------------------------------------- reading
+
+
+class FileRefused(Exception):  # noqa: N818 (the file cannot be read: one message for the person)
+    def __init__(self, row: int, column: str, message: str) -> None:
+        super().__init__(message)
+        self.error = (row, column, message)
+
+
+def read(kind: Kind, stream: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of the kind's sheet as (row number, {header: cell}), blank rows left out."""
+    try:
+        inspect_workbook(stream)
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except SheetTooLarge as err:
+        raise FileRefused(0, "", str(err)) from None
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise FileRefused(
+            0, "", _("The file could not be read as an Excel workbook (.xlsx).")
+        ) from None
+    try:
+        # The kind's own sheet when it is there (an export has its instructions beside it);
+        # else the first sheet, whatever it is called.
+        sheet = book[kind.sheet] if kind.sheet in book.sheetnames else book.worksheets[0]
+        if (sheet.max_row or 0) > excel.MAX_ROWS + HEADER_SEARCH:
+            raise FileRefused(0, "", str(SheetTooLarge()))
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        # Headers compared as written plainly: 依据（赛事及奖项） is 依据(赛事及奖项).
+        required = [_header_text(c.header) for c in kind.columns if c.required]
+        header: list[str] | None = None
+        number = 0
+        for number, cells in enumerate(rows, start=1):
+            found = [_header_text(c) for c in cells]
+            if all(h in found for h in required):
+                header = found
+                break
+            if number >= HEADER_SEARCH:
+                break
+        if header is None:
+            raise FileRefused(0, "", _wrong_sheet(kind, sheet.title))
+        header_row = number
+        plain = {h: _header_text(h) for h in kind.headers}
+        index = {h: header.index(plain[h]) for h in kind.headers if plain[h] in header}
+        out = []
+        for number, cells in enumerate(rows, start=header_row + 1):
+            if len(out) >= excel.MAX_ROWS:
+                raise FileRefused(0, "", str(SheetTooLarge()))
+            values = {h: (cells[i] if i < len(cells) else None) for h, i in index.items()}
+            if all(_blank(v) for v in values.values()):
+                continue
+            out.append((number, values))
+        return out
+    finally:
+        book.close()
+
+
+def _header_text(cell: Any) -> str:
+    # "工号 *" and "工号（必填）" are the same header; so is one with a line break inside.
+    text = unicodedata.normalize("NFKC", str(cell or "")).replace("\n", "").strip()
+    return re.sub(r"\s*(\*|\(必填\))$", "", text)
+
+
+def _wrong_sheet(kind: Kind, title: str) -> str:
+    required = "、".join(c.header for c in kind.columns if c.required)
+    return _(
+        "The sheet “%(sheet)s” is not a %(kind)s sheet: its first rows have no header row with "
+        "the columns %(columns)s. Download the template and copy the rows into it.",
+        sheet=title, kind=kind.label, columns=required,
+    )  # fmt: skip
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+YES = {"是", "y", "yes", "true", "1", "√", "✓"}
+NO = {"否", "n", "no", "false", "0", "×"}
+# The forms clerks type: 2016-09-01, 2016/9/1, 2016.9.1, 2016年9月1日, 20160901.
+TYPED_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+TYPED_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+
+
+def text_of(value: Any) -> str:
+    """A cell as plain text: full-width digits and letters (１３８…, Ｔ００１) read as plain."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def typed_date(value: Any) -> date | None:
+    """A date from a cell as a clerk fills it; None when it is no date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = text_of(value)
+    match = TYPED_DATE.match(text) or (
+        re.match(r"^(\d{4})(\d{2})(\d{2})$", text) if len(text) == 8 else None
+    )
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _typed(column: Column, value: Any, choices: dict[str, str] | None) -> Any:
+    """The cell's value for its column, or raises ValueError with the message to show."""
+    if _blank(value):
+        if column.required:
+            raise ValueError(_("This cell is required."))
+        return False if column.type == "bool" else None
+    if column.type == "date":
+        day = typed_date(value)
+        if day is None:
+            raise ValueError(
+                _("“%(value)s” is not a date: write it as 2024-07-01.", value=text_of(value))
+            )
+        return day
+    text = text_of(value)
+    if column.type == "int":
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValueError(_("“%(value)s” is not a whole number.", value=text))
+        return int(text)
+    if column.type == "decimal":
+        try:
+            return Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.", value=text)) from None
+    if column.type == "bool":
+        if text.lower() in YES:
+            return True
+        if text.lower() in NO:
+            return False
+        raise ValueError(_("Write 是 or 否."))
+    if choices is not None:
+        offered = list(choices)
+        if column.aliases is not None:
+            choices = {**column.aliases(), **choices}
+        if text in choices:
+            return choices[text]
+        if text in choices.values():  # the code itself, as the API and old exports write it
+            return text
+        raise ValueError(one_of(text, offered))
+    return text
+
+
+def one_of(text: str, allowed: list[str]) -> str:
+    shown = allowed if len(allowed) <= 30 else allowed[:30] + ["…"]
+    return _(
+        "“%(value)s” is not a choice here: write one of %(allowed)s.",
+        value=text, allowed="、".join(shown),
+    )  # fmt: skip
+
+
+def type_rows(kind: Kind, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[Row]:
+    """Every row with its cells typed; a row with a bad cell is reported and left out."""
+    choices = {c.field: c.choices() for c in kind.columns if c.choices}
+    keys: dict[tuple[Any, ...], int] = {}
+    typed = []
+    for number, cells in rows:
+        values: dict[str, Any] = {}
+        bad = False
+        for column in kind.columns:
+            if column.header not in cells and not column.required:
+                continue
+            try:
+                values[column.field] = _typed(
+                    column, cells.get(column.header), choices.get(column.field)
+                )
+            except ValueError as err:
+                ctx.errors.append((number, column.header, str(err)))
+                bad = True
+        if bad:
+            continue
+        key = tuple(values.get(c.field) for c in kind.columns if c.key)
+        if key and key in keys:
+            ctx.errors.append(
+                (number, kind.key_headers[0],
+                 _("The same record as row %(row)d (%(key)s): keep one of the two rows.",
+                   row=keys[key], key=" + ".join(str(k) for k in key)))
+            )  # fmt: skip
+            continue
+        keys[key] = number
+        typed.append(Row(number, values))
+    return typed
+
+
+# ---------------------------------------------------------------- running
+
+
+def run(
+    kind: Kind,
+    stream: Any,
+    by: User,
+    school: School | None,
+    *,
+    dry_run: bool = True,
+    filename: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """Check the workbook; unless `dry_run`, write it all when nothing is wrong (the caller's
+    transaction commits it). Any problem: the outcome lists them and nothing is written."""
+    ctx = Context(kind, by, school, filename)
+    outcome = Outcome(kind.key, dry_run)
+    try:
+        cells = read(kind, stream)
+    except FileRefused as refused:
+        outcome.errors = [refused.error]
+        return outcome
+    if not cells:
+        outcome.errors = [(0, "", _("The sheet has no rows to import."))]
+        return outcome
+    rows = type_rows(kind, cells, ctx)
+    plans = kind.plan(rows, ctx)
+    outcome.errors = sorted(
+        ctx.errors, key=lambda e: (e[0], kind.headers.index(e[1]) if e[1] in kind.headers else 99)
+    )
+    for plan in plans:
+        setattr(outcome, plan.action, getattr(outcome, plan.action) + 1)
+    if outcome.errors or dry_run:
+        return outcome
+    ctx.batch = ImportBatch(
+        kind=kind.key,
+        school_id=school.id if school else None,
+        by_id=by.id,
+        filename=filename[:200],
+        created=outcome.created,
+        updated=outcome.updated,
+        unchanged=outcome.unchanged,
+    )
+    db.session.add(ctx.batch)
+    db.session.flush()
+    writes = [p for p in plans if p.write is not None and p.action != UNCHANGED]
+    for done, plan in enumerate(writes, start=1):
+        plan.write(ctx)  # type: ignore[misc]
+        if progress is not None:
+            progress(done, len(writes))
+    ctx.finish()
+    audit.record(
+        "import", ctx.batch, by=by, school_id=school.id if school else None,
+        label=f"{kind.label} · {filename}",
+        changes={"created": [None, outcome.created], "updated": [None, outcome.updated]},
+    )  # fmt: skip
+    outcome.batch_id, outcome.tables = ctx.batch.id, ctx.tables
+    return outcome
+
+
+def not_future(ctx: Context, row: Row, *names: str) -> bool:
+    """Report a date of the past that lies ahead (historical records happened)."""
+    good = True
+    for name in names:
+        if row[name] is not None and row[name] > today():
+            ctx.error(row, name, _("This date is in the future: an import records what happened."))
+            good = False
+    return good
+
+
+def provenance(record: Any) -> ImportBatch | None:
+    """The import that created `record`, if one did."""
+    if record is None or getattr(record, "id", None) is None:
+        return None
+    table = inspect(record).mapper.local_table.name
+    return db.session.scalar(
+        select(ImportBatch)
+        .join(ImportedRecord, ImportedRecord.batch_id == ImportBatch.id)
+        .where(ImportedRecord.record_table == table, ImportedRecord.record_id == record.id)
+    )

@@ -1,0 +1,183 @@
+"""Rule versions: thresholds and mappings are dated data, read through `get_rule`.
+
+Each domain package defines the rules it uses (with the defaults from shared/domain.md) when it
+is initialised; an administrator adds dated versions without a release.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import g, has_app_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from . import audit
+from .errors import ValidationFailed
+from .extensions import db
+from .models import RuleVersion, User
+from .timeutil import today
+
+LEVELS = {"national": _l("National"), "province": _l("Province"), "city": _l("City")}
+
+
+@dataclass(frozen=True)
+class RuleDefinition:
+    key: str
+    default: Any
+    kind: str  # "int" | "decimal" | "json"
+    label: Any
+    unconfirmed: bool = False
+    level: str = "national"
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    # How a value reads to people, as lines (a structured rule has several); plain numbers
+    # need none.
+    describe: Callable[[Any], list[str]] | None = None
+
+    def lines(self, value: Any) -> list[str]:
+        if self.describe is not None:
+            try:
+                return [str(line) for line in self.describe(value)]
+            except (KeyError, TypeError, ValueError, AttributeError):
+                return [str(_l("A value this version of Shuangshi cannot read"))]
+        return [str(value)]
+
+
+REGISTRY: dict[str, RuleDefinition] = {}
+
+
+def define(
+    key: str,
+    default: Any,
+    kind: str,
+    label: Any,
+    *,
+    unconfirmed: bool = False,
+    level: str = "national",
+    minimum: float | None = None,
+    maximum: float | None = None,
+    describe: Callable[[Any], list[str]] | None = None,
+) -> RuleDefinition:
+    rule = RuleDefinition(
+        key,
+        default,
+        kind,
+        label,
+        unconfirmed,
+        level,
+        Decimal(str(minimum)) if minimum is not None else None,
+        Decimal(str(maximum)) if maximum is not None else None,
+        describe,
+    )
+    REGISTRY[key] = rule
+    return rule
+
+
+def _typed(rule: RuleDefinition, raw: Any) -> Any:
+    if rule.kind == "int":
+        return int(raw)
+    if rule.kind == "decimal":
+        return Decimal(str(raw))  # never a float: floor(0.29 × 100) must be 29
+    return raw
+
+
+def get_rule(key: str, on: date | None = None) -> Any:
+    """The value of rule `key` in force on `on` (today by default)."""
+    rule = REGISTRY[key]
+    on = on or today()
+    # Cached for the request, job or command at hand (its app context): a job that reads a rule
+    # for each of 45 schools asks the database once.
+    cache = g.setdefault("_rule_cache", {}) if has_app_context() else {}
+    if (key, on) in cache:
+        return cache[(key, on)]
+    raw = db.session.scalar(
+        select(RuleVersion.value)
+        .where(RuleVersion.key == key, RuleVersion.valid_from <= on)
+        .order_by(RuleVersion.valid_from.desc())
+        .limit(1)
+    )
+    value = _typed(rule, rule.default if raw is None else raw)
+    cache[(key, on)] = value
+    return value
+
+
+def versions(key: str) -> list[RuleVersion]:
+    return list(
+        db.session.scalars(
+            select(RuleVersion)
+            .where(RuleVersion.key == key)
+            .order_by(RuleVersion.valid_from.desc())
+        )
+    )
+
+
+def parse_value(rule: RuleDefinition, text: str) -> Any:
+    """Check an administrator's input for `rule`; returns the value to store."""
+    text = (text or "").strip()
+    if rule.kind in {"int", "decimal"}:
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationFailed({"value": str(_l("Enter a number."))}) from None
+        if rule.kind == "int" and number != number.to_integral_value():
+            raise ValidationFailed({"value": str(_l("Enter a whole number."))})
+        if (rule.minimum is not None and number < rule.minimum) or (
+            rule.maximum is not None and number > rule.maximum
+        ):
+            raise ValidationFailed(
+                {
+                    "value": str(
+                        _l(
+                            "Enter a value between %(low)s and %(high)s.",
+                            low=rule.minimum,
+                            high=rule.maximum,
+                        )
+                    )
+                }
+            )
+        return int(number) if rule.kind == "int" else str(number)
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValidationFailed({"value": str(_l("Enter valid JSON."))}) from None
+
+
+def add_version(
+    key: str, text: str, valid_from: date, level: str, note: str, by: User
+) -> RuleVersion:
+    rule = REGISTRY[key]
+    value = parse_value(rule, text)
+    if level not in LEVELS:
+        raise ValidationFailed({"level": str(_l("Choose a level."))})
+    exists = db.session.scalar(
+        select(RuleVersion.id).where(RuleVersion.key == key, RuleVersion.valid_from == valid_from)
+    )
+    if exists:
+        raise ValidationFailed(
+            {"valid_from": str(_l("A version of this rule already starts on that date."))}
+        )
+    previous = get_rule(key, valid_from)
+    version = RuleVersion(
+        key=key, value=value, valid_from=valid_from, level=level, note=note, created_by_id=by.id
+    )
+    db.session.add(version)
+    db.session.flush()
+    audit.record(
+        "rule_version_added",
+        version,
+        by=by,
+        label=key,
+        changes={"value": [str(previous), str(value)], "valid_from": [None, valid_from]},
+        note=note,
+    )
+    db.session.flush()
+    if has_app_context():
+        g.pop("_rule_cache", None)
+    return version

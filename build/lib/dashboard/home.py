@@ -1,0 +1,61 @@
+"""The home page's panels: a teacher's own progress in one place; for the bureau and HR, where
+their city, county or school stands on the plan's two ratios, with the way to the dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.models import Role, User
+from recognition.models import Kind, Recognition, Status
+from teachers.teams.models import Nomination, NominationStatus, TeamMember
+
+from .board import STATUS_CLASSES, STATUS_LABELS, build, shown
+from .scopes import DASHBOARD_ROLES, home_scope
+
+
+def home_panel(user: User) -> tuple[str, dict[str, Any]] | None:
+    if user.role == Role.TEACHER and user.teacher is not None:
+        return "dashboard/_home_teacher.html", teacher_progress(user)
+    if user.role in DASHBOARD_ROLES and (user.role != Role.SCHOOL_HR or user.school is not None):
+        board = build(user, home_scope(user), None)
+        return "dashboard/_home_board.html", {
+            "board": board,
+            "indicator_keys": [
+                "dual_qualified_ratio",
+                "competition_participation_rate",
+                "part_time_ratio",
+            ],
+            "shown": shown,
+            "labels": STATUS_LABELS,
+            "classes": STATUS_CLASSES,
+        }
+    return None
+
+
+def teacher_progress(user: User) -> dict[str, Any]:
+    teacher = user.teacher
+    recognitions = db.session.scalars(
+        select(Recognition)
+        .where(Recognition.teacher_id == teacher.id, Recognition.status == Status.CONFIRMED)
+        .order_by(Recognition.confirmed_on.desc())
+    ).all()
+    dual = next((r for r in recognitions if r.kind == Kind.DUAL_QUALIFIED), None)
+    teams = db.session.scalar(
+        select(func.count(TeamMember.id)).where(TeamMember.teacher_id == teacher.id)
+    )
+    visits = db.session.scalar(
+        select(func.count(Nomination.id)).where(
+            Nomination.teacher_id == teacher.id,
+            Nomination.status.in_([NominationStatus.CONFIRMED, NominationStatus.REPORTED]),
+        )
+    )
+    return {
+        "teacher": teacher,
+        "dual": dual,
+        "d_class": [r for r in recognitions if r.kind == Kind.D_CLASS],
+        "teams": teams,
+        "visits": visits,
+    }

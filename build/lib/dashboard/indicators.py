@@ -1,0 +1,317 @@
+"""The plan's indicators, defined once: what each counts, over which period, against which target.
+
+Every indicator is computed per school for the whole city in one query (a handful in all), then
+added up for a county or the city: each school's teachers and students belong to that school, so
+the sums of numerators and denominators are exactly the county's and the city's. A page costs
+the same number of queries whatever the scope and however large the city.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from competitions import stats as competition_stats
+from core.extensions import db
+from core.models import County, School
+from placements import stats as placement_stats
+from recognition import stats as recognition_stats
+from recognition.models import Kind
+from teachers.appointments.capacity import places_in_use
+from teachers.teams import stats as team_stats
+
+from . import freshness, kept
+from .periods import Period, Plan
+
+RATIO, COUNT, CAP, TALLY = "ratio", "count", "cap", "tally"
+MET, ON_TRACK, BEHIND = "met", "on_track", "behind"
+# Per school: {school_id: (numerator, denominator)}; the denominator is None for counts.
+PerSchool = dict[int, tuple[int, int | None]]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: Any
+    kind: str  # RATIO (≥ target), COUNT (≥ target), CAP (≤ target), TALLY (no target)
+    definition: Any  # the "how is this counted?" note on the page
+    compute: Callable[[Period, Collection[int] | None], PerSchool]  # of these schools, or all
+    # The kinds of record (as audited) it counts: a change of another kind leaves it as it is.
+    reads: frozenset[str]
+    numerator_label: Any = ""
+    denominator_label: Any = ""
+
+
+Schools = Collection[int] | None
+
+
+def _dual_ratio(period: Period, schools: Schools) -> PerSchool:
+    rows = recognition_stats.dual_qualified_ratio(by="school", on=period.at, schools=schools)
+    return {school: (n, total) for school, (n, total, _ratio) in rows.items()}
+
+
+def _counts(rows: dict[object, int]) -> PerSchool:
+    return {int(school): (int(n), None) for school, n in rows.items()}  # type: ignore[call-overload]
+
+
+def _participation(period: Period, schools: Schools) -> PerSchool:
+    rows = competition_stats.participation(period.at.year, by="school", schools=schools)
+    return {
+        int(school): (p.teachers + p.students, p.active_teachers + p.enrolled_students)  # type: ignore[call-overload]
+        for school, p in rows.items()
+    }
+
+
+def _part_time(period: Period, schools: Schools) -> PerSchool:
+    return dict(places_in_use(period.at, schools))  # type: ignore[arg-type]
+
+
+INDICATORS: list[Indicator] = [
+    Indicator(
+        "dual_qualified_ratio",
+        _l("Dual-qualified (双师型) share"),
+        RATIO,
+        _l(
+            "双师型 teachers ÷ professional teachers in post at the end of the period, counting "
+            "confirmed recognitions not past their recheck date."
+        ),
+        _dual_ratio,
+        frozenset({"Recognition", "Teacher"}),
+        _l("Dual-qualified teachers"),
+        _l("Professional teachers"),
+    ),
+    Indicator(
+        "dual_qualified_teachers",
+        _l("Dual-qualified teachers recognised"),
+        COUNT,
+        _l("Distinct teachers whose 双师型 recognition was confirmed within the period."),
+        lambda p, schools: _counts(
+            recognition_stats.recognised_between(p.start, p.at, by="school", schools=schools)
+        ),
+        frozenset({"Recognition", "Teacher"}),
+    ),
+    Indicator(
+        "enterprise_practice_person_times",
+        _l("Enterprise practice (person-times)"),
+        COUNT,
+        _l(
+            "Approved placements of professional teachers whose practice ended within the "
+            "period; one placement is one person-time."
+        ),
+        lambda p, schools: _counts(
+            placement_stats.person_times(p.start, p.at, by="school", schools=schools)
+        ),
+        frozenset({"Placement", "Teacher"}),
+    ),
+    Indicator(
+        "competition_participation_rate",
+        _l("Skills competition participation"),
+        RATIO,
+        _l(
+            "Distinct teachers and students in any competition of the year ÷ teachers in post "
+            "and students enrolled that year; for a plan, its last year."
+        ),
+        _participation,
+        frozenset({"Entry", "Teacher", "School"}),  # a school's enrolment
+        _l("Participants"),
+        _l("Teachers and students"),
+    ),
+    Indicator(
+        "innovation_teams",
+        _l("City-level innovation teams"),
+        COUNT,
+        _l("City-level (or higher) teacher innovation teams approved by the end and not failed."),
+        lambda p, schools: _counts(team_stats.team_counts(by="school", on=p.at, schools=schools)),
+        frozenset({"InnovationTeam"}),
+    ),
+    Indicator(
+        "overseas_study_teachers",
+        _l("Teachers who studied abroad"),
+        COUNT,
+        _l("Distinct professional teachers back from an overseas visit that ended in the period."),
+        lambda p, schools: _counts(
+            team_stats.returned_between(p.start, p.at, by="school", schools=schools)
+        ),
+        frozenset({"Nomination", "Teacher"}),
+    ),
+    Indicator(
+        "part_time_ratio",
+        _l("Part-time teachers share (cap)"),
+        CAP,
+        _l(
+            "Part-time teachers in post ÷ professional teachers at the end of the period; a cap, "
+            "so what matters is each school under it."
+        ),
+        _part_time,
+        frozenset({"Appointment", "Teacher"}),
+        _l("Part-time teachers"),
+        _l("Professional teachers"),
+    ),
+    Indicator(
+        "d_class_talents",
+        _l("D-class talents"),
+        TALLY,
+        _l("D-class recognitions from competition results confirmed within the period."),
+        lambda p, schools: _counts(
+            recognition_stats.recognised_between(
+                p.start, p.at, kind=Kind.D_CLASS, by="school", schools=schools
+            )
+        ),
+        frozenset({"Recognition", "Teacher"}),
+    ),
+]
+BY_KEY = {i.key: i for i in INDICATORS}
+KEYS = [i.key for i in INDICATORS]
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: Indicator
+    numerator: int
+    denominator: int | None
+    target: Decimal | None  # for the period: a count target is the period's share of the plan's
+    plan: Plan | None
+
+    @property
+    def value(self) -> Decimal | int:
+        if self.denominator is None:
+            return self.numerator
+        if not self.denominator:
+            return Decimal(0)
+        return (Decimal(self.numerator) / self.denominator).quantize(Decimal("0.0001"))
+
+    def status(self, period: Period) -> str | None:
+        if self.target is None:
+            return None
+        kind = self.indicator.kind
+        if kind == CAP:
+            return MET if self.value <= self.target else BEHIND
+        if self.value >= self.target:
+            return MET
+        if kind == COUNT and not period.finished and self.value >= self.target * period.elapsed:
+            return ON_TRACK
+        return BEHIND
+
+    @property
+    def progress(self) -> int | None:
+        """Percent of the way to the target (of a cap: how full it is), at most 100."""
+        if not self.target:
+            return None
+        return min(100, int(Decimal(self.value) / self.target * 100))
+
+
+def target_for(indicator: Indicator, period: Period, plan: Plan) -> Decimal | None:
+    """The plan's target as it applies to `period`: ratios and caps as they are; a count target
+    in proportion to the days the period shares with the plan (none if it shares none)."""
+    target = plan.targets.get(indicator.key)
+    if target is None or indicator.kind == TALLY:
+        return None
+    if indicator.kind in (RATIO, CAP):
+        return target
+    shared = (min(period.end, plan.end) - max(period.start, plan.start)).days + 1
+    if shared <= 0:
+        return None
+    return (target * shared / plan.days).quantize(Decimal("1"))
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    id: int
+    code: str
+    name: str
+    county_id: int
+    county_code: str
+    county_name: str
+
+
+def schools() -> list[SchoolRow]:
+    rows = db.session.execute(
+        select(School.id, School.code, School.name, County.id, County.code, County.name)
+        .join(County, School.county_id == County.id)
+        .order_by(County.sort_order, County.id, School.code)
+    )
+    return [SchoolRow(*row) for row in rows]
+
+
+# {indicator: {school: (numerator, denominator)}} as JSON, for the copy other processes share.
+PER_SCHOOL = kept.Codec(
+    dump=lambda value: {
+        key: [[s, n, d] for s, (n, d) in rows.items()] for key, rows in value.items()
+    },
+    load=lambda data: {key: {s: (n, d) for s, n, d in rows} for key, rows in data.items()},
+)
+
+
+def _per_school(period: Period, keys: tuple[str, ...]) -> tuple[tuple[Any, ...], kept.Refresh]:
+    def refresh(old: dict[str, PerSchool] | None, changes: freshness.Changes) -> Any:
+        if old is None or changes is None:
+            return {key: BY_KEY[key].compute(period, None) for key in keys}
+        # Only the schools where something it reads changed: one with nothing left drops out.
+        fresh = {}
+        for key in keys:
+            changed = freshness.schools_reading(changes, BY_KEY[key].reads)
+            if not changed:
+                fresh[key] = old[key]
+                continue
+            others = {s: pair for s, pair in old[key].items() if s not in changed}
+            fresh[key] = {**others, **BY_KEY[key].compute(period, changed)}
+        return fresh
+
+    return ("indicators", period.key, period.start, period.at, *keys), refresh
+
+
+def recompute(period: Period) -> None:
+    """Count every school of `period` now and keep it for the boards (the job's half-hourly
+    run, so that no request has to count a province)."""
+    kept.recompute(*_per_school(period, tuple(KEYS)), PER_SCHOOL)
+
+
+class Results:
+    """Every indicator of a period for every school, and their sums for any set of schools,
+    kept per period and shared by every board; after a change only the schools it touched are
+    computed again (`kept`, `freshness`)."""
+
+    def __init__(self, period: Period, keys: Iterable[str] = KEYS) -> None:
+        self.period = period
+        self.plan = period.plan_in_force()  # None: the figures stand without targets
+        self.per_school = kept.keep(*_per_school(period, tuple(keys)), PER_SCHOOL)
+
+    def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
+        """The figure of the schools `school_ids` (the whole city when None). Ratio and cap
+        targets hold for every county and school; the plan's counts (of teachers, person-times …)
+        are the city's, so a part of the city has no count target."""
+        indicator = BY_KEY[key]
+        rows = self.per_school[key]
+        chosen = rows.values() if school_ids is None else [rows.get(s, (0, 0)) for s in school_ids]
+        numerator = sum(n for n, _d in chosen)
+        denominator = None if indicator.kind in (COUNT, TALLY) else sum(d or 0 for _n, d in chosen)
+        target = target_for(indicator, self.period, self.plan) if self.plan else None
+        if indicator.kind == COUNT and school_ids is not None:
+            target = None
+        return Figure(indicator, numerator, denominator, target, self.plan)
+
+    def figures(self, school_ids: Iterable[int] | None = None) -> dict[str, Figure]:
+        """Figures of the schools `school_ids`, or of the whole city when None."""
+        ids = list(school_ids) if school_ids is not None else None
+        return {key: self.figure(key, ids) for key in self.per_school}
+
+
+def describe_plan(plan: dict[str, Any]) -> list[str]:
+    """A plan version as people read it: its span, then a line per target."""
+    lines = [_("%(name)s: %(start)s to %(end)s", name=plan["name"], start=plan["start"],
+               end=plan["end"])]  # fmt: skip
+    for key, target in plan.get("targets", {}).items():
+        indicator = BY_KEY[key]
+        if indicator.kind in (RATIO, CAP):
+            value = f"{Decimal(str(target)) * 100:.0f}%"
+        else:
+            value = f"{int(target):,}"
+        sign = "≤" if indicator.kind == CAP else "≥"
+        lines.append(f"{indicator.label} {sign} {value}")
+    return lines

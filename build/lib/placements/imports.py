@@ -1,0 +1,260 @@
+"""Historical enterprise practice (千企万岗) as an import kind: placements a school already
+approved, in its own ledger, before Shuangshi. They come in approved, their confirmation
+recorded as the school's ledger (the mentor's link cannot apply to the past), under the rules
+that define a placement: a valid credit code, a teacher of the school, a completed period that
+overlaps no other placement of the teacher, days that fit the period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core import imports
+from core.errors import ValidationFailed
+from core.extensions import db
+from core.imports import Column, Context, Planned, Row
+from core.models import ImportedRecord, School, User
+from core.permissions import school_scope
+from core.timeutil import utcnow
+from teachers.models import Teacher
+
+from . import credit_code, labels
+from .models import Confirmation, Enterprise, Placement, PlacementStatus
+from .services import (
+    CODE_PROBLEMS,
+    check_period,
+    find_or_add_enterprise,
+)
+
+COLUMNS = [
+    Column("工号", "staff_no", required=True, width=12, key=True),
+    Column("姓名", "name", width=10, note="用于核对：与工号对应的教师姓名不符时报错"),
+    Column("企业名称", "enterprise_name", width=24, note="企业第一次出现时必填"),
+    Column("统一社会信用代码", "credit_code", required=True, width=22, key=True),
+    Column("实践岗位", "post", required=True, width=16),
+    Column("实践形式", "form", "choice", required=True, width=22,
+           choices=lambda: imports.zh_labels(labels.FORM)),
+    Column("开始日期", "start_date", "date", required=True, width=12, key=True),
+    Column("结束日期", "end_date", "date", required=True, width=12),
+    Column("实践天数", "days", "decimal", width=10, note="可填半天，如 2.5；不填时按学时折算"),
+    Column("实践学时", "hours", "decimal", width=10),
+    Column("企业导师", "mentor_name", width=10),
+    Column("导师电话", "mentor_phone", width=14),
+    Column("实践内容", "description", width=30),
+]  # fmt: skip
+SAMPLE = ["T2024001", "张晓明", "温州瑞明工业股份有限公司", "91330300MA2AB2CD3B",
+          "数控加工", "在生产和管理岗位兼职或任职", "2023-07-03", "2023-08-11", 30, "", "陈工",
+          "13957700000", "参与数控车间生产"]  # fmt: skip
+FIELDS = ("post", "form", "start_date", "end_date", "days", "hours", "mentor_name",
+          "mentor_phone", "description")  # fmt: skip
+
+
+class _Known:
+    """What the file's rows are checked against, read in a few queries for the whole file
+    (not several per row: a city's history is 120,000 rows): the school's teachers, the
+    enterprises the file names, and every submitted or approved placement of its teachers."""
+
+    def __init__(self, school: School, rows: list[Row]) -> None:
+        self.teachers = {
+            t.staff_no: t
+            for t in db.session.scalars(select(Teacher).where(Teacher.school_id == school.id))
+        }
+        codes = sorted({credit_code.normalise(r["credit_code"]) for r in rows})
+        self.enterprises: dict[str, Enterprise] = {}
+        for n in range(0, len(codes), 500):
+            self.enterprises.update(
+                (e.credit_code, e)
+                for e in db.session.scalars(
+                    select(Enterprise).where(Enterprise.credit_code.in_(codes[n : n + 500]))
+                )
+            )
+        held = db.session.scalars(
+            select(Placement)
+            .join(Teacher, Placement.teacher_id == Teacher.id)
+            .where(
+                Teacher.school_id == school.id,
+                Placement.status.in_([PlacementStatus.SUBMITTED, PlacementStatus.APPROVED]),
+            )
+        ).all()
+        self.placements: dict[int, list[Placement]] = {}
+        for p in held:
+            self.placements.setdefault(p.teacher_id, []).append(p)
+        self.imported = set(
+            db.session.scalars(
+                select(ImportedRecord.record_id).where(
+                    ImportedRecord.record_table == Placement.__tablename__
+                )
+            )
+        ) if held else set()  # fmt: skip
+
+    def existing(self, teacher: Teacher, enterprise: Enterprise | None, start: date):  # type: ignore[no-untyped-def]
+        """The approved placement the row is (same teacher, enterprise and start), if any."""
+        if enterprise is None:
+            return None
+        return next(
+            (p for p in self.placements.get(teacher.id, [])
+             if p.enterprise_id == enterprise.id and p.start_date == start
+             and p.status == PlacementStatus.APPROVED),
+            None,
+        )  # fmt: skip
+
+    def overlapping(self, teacher: Teacher, start: date, end: date, exclude: int | None):  # type: ignore[no-untyped-def]
+        """The same question as `services.overlapping`, asked of what was read."""
+        return next(
+            (p for p in sorted(self.placements.get(teacher.id, []), key=lambda p: p.start_date)
+             if p.id != exclude and p.start_date <= end and p.end_date >= start),
+            None,
+        )  # fmt: skip
+
+
+def plan(rows: list[Row], ctx: Context) -> list[Planned]:
+    school = ctx.school
+    assert school is not None
+    known = _Known(school, rows)
+    planned: list[Planned] = []
+    spans: dict[int, list[tuple[date, date, int]]] = {}  # the file's own periods, per teacher
+    named: dict[str, str] = {}  # enterprises the file names, by credit code
+    for row in rows:
+        teacher = known.teachers.get(row["staff_no"])
+        if teacher is None:
+            ctx.error(row, "staff_no", _("No teacher of %(school)s has this staff number.",
+                                         school=school.name))  # fmt: skip
+            continue
+        if row["name"] and row["name"] != teacher.name:
+            ctx.error(row, "name", _("Staff number %(no)s is %(name)s.", no=teacher.staff_no,
+                                     name=teacher.name))  # fmt: skip
+            continue
+        if problem := credit_code.problem(row["credit_code"]):
+            ctx.error(row, "credit_code", CODE_PROBLEMS[problem]())
+            continue
+        code = credit_code.normalise(row["credit_code"])
+        enterprise = known.enterprises.get(code)
+        if row["enterprise_name"]:
+            named.setdefault(code, row["enterprise_name"])
+        if enterprise is None and code not in named:  # named by an earlier row of the file
+            ctx.error(row, "enterprise_name", _("Enter the enterprise's name."))
+            continue
+        try:
+            values = check_period({k: row[k] for k in FIELDS}, completed=True)
+        except ValidationFailed as err:
+            for name, message in err.fields.items():
+                ctx.error(row, name, message)
+            continue
+        if not imports.not_future(ctx, row, "start_date"):
+            continue
+        existing = known.existing(teacher, enterprise, values["start_date"])
+        if existing is not None and existing.id not in known.imported:
+            ctx.error(row, "start_date", _("This placement was recorded in Shuangshi: correct it "
+                                           "on its page, not by import."))  # fmt: skip
+            continue
+        start, end = values["start_date"], values["end_date"]
+        other = known.overlapping(teacher, start, end, existing.id if existing else None)
+        twin = next((n for s, e, n in spans.get(teacher.id, []) if s <= end and e >= start), None)
+        if other is not None or twin is not None:
+            where = (
+                _("row %(row)d", row=twin)
+                if twin is not None
+                else f"{other.enterprise.name}（{other.start_date} – {other.end_date}）"
+            )  # type: ignore[union-attr]
+            ctx.error(row, "start_date", _("Overlaps another placement of %(name)s: %(other)s.",
+                                           name=teacher.name, other=where))  # fmt: skip
+            continue
+        spans.setdefault(teacher.id, []).append((start, end, row.number))
+        values["post"] = (values["post"] or "").strip()
+        values = {k: ("" if v is None and k in ("mentor_name", "mentor_phone", "description")
+                      else v) for k, v in values.items()}  # fmt: skip
+        planned.append(_planned(row, teacher, existing, values, named.get(code, ""), known))
+    return planned
+
+
+def _planned(
+    row: Row,
+    teacher: Teacher,
+    existing: Placement | None,
+    values: dict,
+    name: str,
+    known: _Known,
+) -> Planned:
+    code = row["credit_code"]
+    if existing is None:
+
+        def create(ctx: Context) -> Placement:
+            enterprise = known.enterprises.get(credit_code.normalise(code))
+            if enterprise is None:  # the file's first row for it adds it, once
+                enterprise = find_or_add_enterprise(code, name, ctx.by)
+                known.enterprises[enterprise.credit_code] = enterprise
+            now = utcnow()
+            return ctx.created(
+                Placement(
+                    teacher_id=teacher.id, enterprise_id=enterprise.id, **values,
+                    status=PlacementStatus.APPROVED, confirmation=Confirmation.IMPORTED,
+                    confirmed_days=values["days"], confirmed_at=now, submitted_at=now,
+                    decided_at=now, decided_by_id=ctx.by.id, created_by_id=ctx.by.id,
+                    decision_note=_("Imported historical record"),
+                ),
+                school_id=teacher.school_id,
+            )  # fmt: skip
+
+        return Planned(row.number, imports.CREATE, create)
+    if all(_same(getattr(existing, k), v) for k, v in values.items()):
+        return Planned(row.number, imports.UNCHANGED)
+
+    def update(ctx: Context) -> None:
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.confirmed_days = values["days"]
+        ctx.updated(existing)
+
+    return Planned(row.number, imports.UPDATE, update)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return old is not None and new is not None and Decimal(old) == Decimal(new)
+    return (old or "") == (new or "")
+
+
+def _export(user: User, school: School | None) -> Iterable[list[Any]]:
+    forms = {code: label for label, code in imports.zh_labels(labels.FORM).items()}
+    query = (
+        select(Placement, Teacher, Enterprise)
+        .join(Teacher, Placement.teacher_id == Teacher.id)
+        .join(Enterprise, Placement.enterprise_id == Enterprise.id)
+        .where(Placement.status == PlacementStatus.APPROVED)
+        .order_by(Teacher.staff_no, Placement.start_date)
+    )
+    query = query.where(school_scope(user, Teacher.school_id))
+    if school is not None:
+        query = query.where(Teacher.school_id == school.id)
+    for p, t, e in db.session.execute(query.execution_options(yield_per=2000)):
+        yield [t.staff_no, t.name, e.name, e.credit_code, p.post, forms.get(p.form, ""),
+               p.start_date, p.end_date, p.days, p.hours, p.mentor_name, p.mentor_phone,
+               p.description]  # fmt: skip
+
+
+PLACEMENTS = imports.register(
+    imports.Kind(
+        key="placements",
+        label=_l("Enterprise practice (historical, approved)"),
+        sheet="企业实践",
+        columns=COLUMNS,
+        plan=plan,
+        may_import=imports.records_keeper,
+        schools=imports.schools_in_scope,
+        example=SAMPLE,
+        notes=[
+            (
+                "导入后",
+                "记录为学校已审核通过的历史企业实践，计入教师的实践天数；企业确认以学校原台账为准。",
+            )
+        ],
+        export=_export,
+        order=20,
+    )
+)

@@ -1,0 +1,12 @@
+"""The blueprint of the placements pages (its routes are in the modules beside it)."""
+
+from flask import Blueprint
+
+from .. import labels
+
+bp = Blueprint("placements", __name__, template_folder="../templates")
+
+
+@bp.app_context_processor
+def _labels():  # type: ignore[no-untyped-def]
+    return {"pl": labels}

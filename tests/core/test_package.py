@@ -1,0 +1,136 @@
+"""The installed package runs (#25): the wheel is built, installed into a fresh virtualenv and
+run from a folder outside the checkout — an empty database upgraded, the demo loaded, served by
+gunicorn, signed in — and shows the Chinese dashboard with its CSS."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+import urllib.parse
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    return done.stdout + done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A fresh virtualenv with the wheel installed (its dependencies seen through the test
+    environment's site-packages, so no download is needed)."""
+    tmp = tmp_path_factory.mktemp("package")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHUANGSHI", "DATABASE"))}
+    _run([sys.executable, "-m", "pip", "wheel", str(ROOT), "-w", str(tmp / "wheel"), "--no-deps",
+          "--no-build-isolation", "-q"], tmp, env)  # fmt: skip
+    wheel = next((tmp / "wheel").glob("shuangshi-*.whl"))
+    venv = tmp / "venv"
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp, env)
+    python = venv / "bin" / "python"
+    purelib = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()["
+                         "'purelib'])"], tmp, env).strip())  # fmt: skip
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(purelib)  # what pip does for a pure wheel, less the metadata
+        names = archive.namelist()
+    (purelib / "zz-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python, names, tmp
+
+
+def test_the_wheel_carries_what_the_app_reads(installed):  # type: ignore[no-untyped-def]
+    _python, names, _tmp = installed
+    for expected in ("wsgi.py", "core/static/css/app.css", "core/migrations/env.py",
+                     "core/migrations/versions/0019_imports.py", "core/templates/core/login.html",
+                     "teachers/templates/teachers/index.html", "core/fonts/wqy-microhei.ttf",
+                     "core/translations/zh_Hans_CN/LC_MESSAGES/messages.mo"):  # fmt: skip
+        assert expected in names, expected
+    assert not [n for n in names if n.startswith(("tests/", "bench/"))]
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    with zipfile.ZipFile(next((_tmp / "wheel").glob("*.whl"))) as archive:
+        assert "shuangshi = core.console:main" in archive.read(entry_points).decode()
+
+
+def test_installed_outside_the_checkout_it_migrates_serves_and_speaks_chinese(installed):  # type: ignore[no-untyped-def]
+    python, _names, tmp = installed
+    away = tmp / "elsewhere"
+    away.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHUANGSHI", "DATABASE"))}
+    env |= {"HOME": str(away), "PATH": f"{python.parent}:{env['PATH']}", "PYTHONPATH": ""}
+    env.pop("XDG_DATA_HOME", None)
+    database = None
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        base = os.environ["TEST_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+        database = f"package_{os.getpid()}"
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {database}")
+            conn.execute(f"CREATE DATABASE {database}")
+        env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + database
+    shuangshi = str(python.parent / "shuangshi")
+    (python.parent / "shuangshi").write_text(
+        f"#!{python}\nfrom core.console import main\nmain()\n"
+    )  # the console script pip would write
+    (python.parent / "shuangshi").chmod(0o755)
+    try:
+        _run([shuangshi, "db", "upgrade"], away, env)
+        _run([shuangshi, "org", "init"], away, env)
+        _run([shuangshi, "demo-data", "--if-empty"], away, env)
+        if database is None:  # SQLite: in the per-user data folder, not in site-packages
+            assert (away / ".local" / "share" / "shuangshi" / "shuangshi.db").is_file()
+        port = _free_port()
+        server = subprocess.Popen(
+            [str(python), "-m", "gunicorn", "wsgi:app", "-b", f"127.0.0.1:{port}", "-w", "1"],
+            cwd=away, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            _signed_in_dashboard(f"http://127.0.0.1:{port}")
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+            assert server.stdout is not None
+            server.stdout.close()
+    finally:
+        if database is not None:
+            with psycopg.connect(base, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+def _signed_in_dashboard(base: str) -> None:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    for _ in range(100):
+        try:
+            login = opener.open(f"{base}/login", timeout=5).read().decode()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:  # pragma: no cover
+        raise AssertionError("gunicorn did not answer")
+    assert "<h1>登录</h1>" in login
+    css = opener.open(f"{base}/static/css/app.css", timeout=5)
+    assert css.status == 200 and ".badge" in css.read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)  # type: ignore[union-attr]
+    form = urllib.parse.urlencode(
+        {"csrf_token": token, "username": "bureau", "password": "shuangshi2025"}
+    ).encode()
+    opener.open(f"{base}/login", data=form, timeout=10).read()
+    page = opener.open(f"{base}/dashboard", timeout=30).read().decode()
+    assert "数据看板" in page and "双师型" in page

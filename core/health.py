@@ -18,6 +18,29 @@ from .timeutil import utcnow
 
 bp = Blueprint("health", __name__)
 STALE_AFTER = timedelta(minutes=5)  # the scheduler beats every minute
+WORKER_PREFIX = "worker:"  # a worker process's heartbeat: worker:<host>:<pid>, every 30 s
+WORKER_STALE_AFTER = timedelta(minutes=2)
+
+
+def workers_seen() -> list[Heartbeat]:
+    """The worker processes heard from lately."""
+    return list(
+        db.session.scalars(
+            select(Heartbeat).where(
+                Heartbeat.name.like(WORKER_PREFIX + "%"),
+                Heartbeat.at >= utcnow() - WORKER_STALE_AFTER,
+            )
+        )
+    )
+
+
+def last_worker() -> Heartbeat | None:
+    return db.session.scalars(
+        select(Heartbeat)
+        .where(Heartbeat.name.like(WORKER_PREFIX + "%"))
+        .order_by(Heartbeat.at.desc())
+        .limit(1)
+    ).first()
 
 
 def beat(name: str = "scheduler") -> None:
@@ -37,8 +60,10 @@ def healthz():  # type: ignore[no-untyped-def]
     """Liveness, for the load balancer: 200 while this process answers and reaches the database.
     The one scheduler being down is not this node's fault: /status reports it."""
     ok = _database_ok()
-    return jsonify({"status": "ok" if ok else "unhealthy",
-                    "database": "ok" if ok else "unreachable"}), (200 if ok else 503)  # fmt: skip
+    body = {"status": "ok" if ok else "unhealthy", "database": "ok" if ok else "unreachable"}
+    if ok:  # said, not judged: a missing worker is /status's warning, not this node's failure
+        body["workers_seen"] = len(workers_seen())
+    return jsonify(body), (200 if ok else 503)
 
 
 @bp.get("/status")
@@ -49,6 +74,7 @@ def status():  # type: ignore[no-untyped-def]
     if checks["database"]["verdict"] == "ok":
         checks["migrations"] = _migrations()
         checks["scheduler"] = _scheduler()
+        checks["workers"] = _workers()
         checks["tasks"] = _backlog(
             select(func.count(Task.id)).where(
                 Task.status == TaskStatus.QUEUED, Task.created_at < utcnow() - STALE_AFTER
@@ -81,6 +107,24 @@ def _scheduler() -> dict:
         "last_heartbeat": last.at.isoformat() + "Z",
         "host": last.host,
     }
+
+
+def _workers() -> dict:
+    """Workers heard from in the last two minutes; none while tasks wait is a warning."""
+    from flask import current_app
+
+    seen = workers_seen()
+    waiting = int(db.session.scalar(
+        select(func.count(Task.id)).where(Task.status == TaskStatus.QUEUED)) or 0)  # fmt: skip
+    immediate = current_app.config.get("TASKS_IMMEDIATE")
+    verdict = "ok" if seen or immediate or not waiting else "warning"
+    last = last_worker()
+    return {
+        "verdict": verdict, "seen": len(seen), "hosts": sorted({w.host for w in seen}),
+        "queued_tasks": waiting, "last_seen": last.at.isoformat() + "Z" if last else None,
+        **({"detail": "tasks wait and no worker was seen: is `flask worker` running?"}
+           if verdict == "warning" else {}),
+    }  # fmt: skip
 
 
 def _migrations() -> dict:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import click
@@ -243,6 +244,7 @@ def send(task_id: int, delay: int = 0) -> None:
 # --- the queue --------------------------------------------------------------------------------
 
 _huey: Any = None
+_huey_for: tuple[Any, ...] | None = None  # the configuration it was made for
 _sender: Any = None  # the huey task that carries a task id to a worker
 _function_sender: Any = None  # the one that names a registered function
 _app: Flask | None = None
@@ -250,20 +252,109 @@ _app: Flask | None = None
 
 def queue() -> Any:
     """The huey instance of this process (made on first use from the app's configuration)."""
-    global _huey, _sender, _function_sender
+    global _huey, _sender, _function_sender, _huey_for
+    config = current_app.config
+    where = (config["REDIS_URL"], str(db.engine.url), config["TASK_QUEUE_FILE"])
+    if _huey is not None and _huey_for != where:  # another app of this process (tests)
+        reset_queue()
     if _huey is None:
         from huey import RedisHuey, SqliteHuey
 
-        config = current_app.config
+        _huey_for = where
         if config["REDIS_URL"]:
             _huey = RedisHuey(config["TASK_QUEUE_NAME"], url=config["REDIS_URL"], results=False)
+        elif db.engine.dialect.name == "postgresql":
+            _huey = _postgres_queue(config["TASK_QUEUE_NAME"])
         else:
+            Path(config["TASK_QUEUE_FILE"]).parent.mkdir(parents=True, exist_ok=True)
             _huey = SqliteHuey(
                 config["TASK_QUEUE_NAME"], filename=config["TASK_QUEUE_FILE"], results=False
             )
         _sender = _huey.task(name="shuangshi.run_task")(_run_in_worker)
         _function_sender = _huey.task(name="shuangshi.run_function")(run_function)
     return _huey
+
+
+def queue_location() -> str:
+    """Where the queue is, as the worker and /status say it."""
+    config = current_app.config
+    if config["REDIS_URL"]:
+        return "Redis"
+    if db.engine.dialect.name == "postgresql":
+        return "PostgreSQL (huey_* tables)"
+    return config["TASK_QUEUE_FILE"]
+
+
+def _postgres_queue(name: str) -> Any:
+    """With PostgreSQL and no Redis the queue lives in the database (huey's SQL storage, through
+    peewee and psycopg 3): every machine on the database shares it, nothing more to run. Its
+    tables are huey_kv, huey_schedule, huey_task and huey_counter, made when first needed."""
+    from huey import Huey
+    from huey.contrib.sql_huey import SqlStorage
+    from playhouse.postgres_ext import Psycopg3Database
+
+    class Storage(SqlStorage):  # type: ignore[misc]
+        """huey's SQL storage with its tables named as the queue's (huey_*), beside ours."""
+
+        def create_models(self):  # type: ignore[no-untyped-def]
+            from huey.contrib.sql_huey import BytesBlobField
+            from peewee import (
+                CharField,
+                CompositeKey,
+                FloatField,
+                IntegerField,
+                Model,
+                TimestampField,
+            )
+
+            class Base(Model):  # type: ignore[misc]
+                class Meta:
+                    database = self.database
+
+            class KV(Base):  # type: ignore[misc]
+                queue = CharField()
+                key = CharField()
+                value = BytesBlobField()
+
+                class Meta:
+                    table_name = "huey_kv"
+                    primary_key = CompositeKey("queue", "key")
+
+            class Schedule(Base):  # type: ignore[misc]
+                queue = CharField()
+                data = BytesBlobField()
+                timestamp = TimestampField(resolution=1000)
+
+                class Meta:
+                    table_name = "huey_schedule"
+                    indexes = ((("queue", "timestamp"), False),)
+
+            class Task(Base):  # type: ignore[misc]
+                queue = CharField()
+                data = BytesBlobField()
+                priority = FloatField(default=0.0)
+
+                class Meta:
+                    table_name = "huey_task"
+
+            Task.add_index(Task.priority.desc(), Task.id)
+
+            class Counter(Base):  # type: ignore[misc]
+                queue = CharField()
+                key = CharField()
+                value = IntegerField()
+
+                class Meta:
+                    table_name = "huey_counter"
+                    primary_key = CompositeKey("queue", "key")
+
+            return (KV, Schedule, Task, Counter)
+
+    url = db.engine.url
+    database = Psycopg3Database(
+        url.database, user=url.username, password=url.password, host=url.host, port=url.port
+    )
+    return Huey(name, storage_class=Storage, database=database, results=False)
 
 
 def _run_in_worker(task_id: int) -> None:
@@ -314,6 +405,8 @@ def run_function(name: str) -> None:
 def reset_queue() -> None:
     """Forget this process's queue (tests that change the queue's configuration)."""
     global _huey, _sender, _function_sender
+    if _huey is not None and hasattr(_huey.storage, "close"):
+        _huey.storage.close()  # the PostgreSQL queue's own connection
     _huey = _sender = _function_sender = None
 
 
@@ -443,6 +536,29 @@ def _fail(task_id: int, message: str, details: dict[str, Any], *, final: bool) -
     db.session.commit()
 
 
+def _keep_beating(app: Flask) -> None:  # pragma: no cover - part of the long-running worker
+    """The worker says it is alive every half minute (a heartbeat per process), so a task
+    waiting with no worker to run it says why, and /status shows the workers seen."""
+    import os
+    import socket
+    import threading
+
+    from .health import WORKER_PREFIX, beat
+
+    name = f"{WORKER_PREFIX}{socket.gethostname()}:{os.getpid()}"[:40]
+
+    def loop() -> None:
+        while True:
+            try:
+                with app.app_context():
+                    beat(name)
+            except Exception:
+                log.exception("worker heartbeat failed")
+            time.sleep(30)
+
+    threading.Thread(target=loop, name="heartbeat", daemon=True).start()
+
+
 # --- housekeeping ---------------------------------------------------------------------------------
 
 
@@ -521,8 +637,8 @@ def init_app(app: Flask) -> None:
         """Run background tasks until stopped (any number of these, on any machine)."""
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         huey = queue()
-        where = "Redis" if app.config["REDIS_URL"] else app.config["TASK_QUEUE_FILE"]
-        click.echo(f"worker: {threads} threads, queue in {where}; Ctrl+C stops")
+        click.echo(f"worker: {threads} threads, queue in {queue_location()}; Ctrl+C stops")
+        _keep_beating(app)
         huey.create_consumer(
             workers=threads, worker_type="thread", periodic=False, max_delay=1.0
         ).run()

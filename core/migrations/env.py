@@ -38,6 +38,11 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    # The task queue's tables (huey_*, in PostgreSQL without Redis) are the queue's own.
+    conf_args.setdefault(
+        "include_name",
+        lambda name, kind, _parent: not (kind == "table" and (name or "").startswith("huey_")),
+    )
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

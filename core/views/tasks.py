@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +23,7 @@ from .. import tasks
 from ..db import paginate
 from ..errors import NotFound
 from ..extensions import db
+from ..health import last_worker, workers_seen
 from ..models import Task, TaskStatus
 from ..permissions import login_required
 from ..storage import storage
@@ -107,8 +118,19 @@ def task_states():  # type: ignore[no-untyped-def]
 def task_detail(task_id: int):  # type: ignore[no-untyped-def]
     task = own_task(task_id)
     return render_template(
-        "core/task.html", task=task, state=task_state(task), downloadable=downloadable(task)
-    )
+        "core/task.html", task=task, state=task_state(task), downloadable=downloadable(task),
+        no_worker=_no_worker(task),
+    )  # fmt: skip
+
+
+def _no_worker(task: Task) -> dict | None:
+    """Why a queued task waits: no worker was heard from lately (when it was last seen)."""
+    if task.status != TaskStatus.QUEUED or current_app.config.get("TASKS_IMMEDIATE"):
+        return None
+    if workers_seen():
+        return None
+    last = last_worker()
+    return {"last": last.at if last else None}
 
 
 @bp.get("/tasks/<int:task_id>/file")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,8 +42,13 @@ def installed(tmp_path_factory):  # type: ignore[no-untyped-def]
     environment's site-packages, so no download is needed)."""
     tmp = tmp_path_factory.mktemp("package")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SHUANGSHI", "DATABASE"))}
-    _run([sys.executable, "-m", "pip", "wheel", str(ROOT), "-w", str(tmp / "wheel"), "--no-deps",
-          "--no-build-isolation", "-q"], tmp, env)  # fmt: skip
+    # Built from a copy: setuptools leaves a build/ folder in the tree it builds.
+    source = tmp / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "instance", "build", "*.egg-info", "__pycache__", ".pytest_cache",
+        "node_modules"))  # fmt: skip
+    _run([sys.executable, "-m", "pip", "wheel", str(source), "-w", str(tmp / "wheel"),
+          "--no-deps", "--no-build-isolation", "-q"], tmp, env)  # fmt: skip
     wheel = next((tmp / "wheel").glob("shuangshi-*.whl"))
     venv = tmp / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp, env)

@@ -1,5 +1,0 @@
-"""Entry point for `flask --app wsgi` and `gunicorn 'wsgi:app'`."""
-
-from core import create_app
-
-app = create_app()

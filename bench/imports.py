@@ -65,7 +65,7 @@ def run(app: Flask) -> None:
     with app.app_context():
         codes = _codes(800, rng)
         schools = db.session.scalars(select(School).order_by(School.code)).all()
-        files = []
+        files, rows = [], 0
         for school in schools:
             teachers = db.session.execute(
                 select(Teacher.staff_no, Teacher.name)
@@ -86,16 +86,16 @@ def run(app: Flask) -> None:
     for label, dry in (("check (the preview)", True), ("import (checked, then written)", False),
                        ("the same files again (unchanged)", True)):  # fmt: skip
         start = time.perf_counter()
-        problems = 0
+        problems: list = []
         for school_id, data in files:
             with app.app_context(), unit_of_work():
                 by = accounts.find_user("bureau")
                 school = db.session.get(School, school_id)
                 outcome = imports.run(kind, io.BytesIO(data), by, school, dry_run=dry)
-                problems += len(outcome.errors)
+                problems += outcome.errors
         seconds = time.perf_counter() - start
         print(f"{'  ' + label:<45} {rows / seconds:>10,.0f} rows/s ({seconds:.1f} s"
-              f"{f', {problems} problems' if problems else ''})")  # fmt: skip
+              f"{f', {len(problems)} problems, the first: {problems[0]}' if problems else ''})")  # fmt: skip
     with app.app_context():
         added = db.session.scalar(select(func.count(Placement.id))) - before
         print(f"{'  placements added':<45} {added:>10,}")

@@ -27,8 +27,9 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook
 from sqlalchemy import inspect, select
 
 from . import audit, excel
@@ -308,51 +309,51 @@ class FileRefused(Exception):  # noqa: N818 (the file cannot be read: one messag
 
 
 def read(kind: Kind, stream: Any) -> list[tuple[int, dict[str, Any]]]:
-    """The rows of the kind's sheet as (row number, {header: cell}), blank rows left out."""
+    """The rows of the kind's sheet as (row number, {header: cell}), blank rows left out.
+
+    Read with calamine (a Rust reader): a school's 7,000 rows in a tenth of a second, where
+    openpyxl took three; openpyxl still writes every workbook."""
     try:
-        inspect_workbook(stream)
-        book = load_workbook(stream, read_only=True, data_only=True)
+        inspect_workbook(stream)  # a zip bomb is refused before anything unpacks it
+        book = CalamineWorkbook.from_filelike(stream)
+        # The kind's own sheet when it is there (an export has its instructions beside it);
+        # else the first sheet, whatever it is called.
+        name = kind.sheet if kind.sheet in book.sheet_names else book.sheet_names[0]
+        sheet = book.get_sheet_by_name(name)
     except SheetTooLarge as err:
         raise FileRefused(0, "", str(err)) from None
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+    except Exception:  # calamine and zipfile raise many kinds for a file that is not a workbook
         raise FileRefused(
             0, "", _("The file could not be read as an Excel workbook (.xlsx).")
         ) from None
-    try:
-        # The kind's own sheet when it is there (an export has its instructions beside it);
-        # else the first sheet, whatever it is called.
-        sheet = book[kind.sheet] if kind.sheet in book.sheetnames else book.worksheets[0]
-        if (sheet.max_row or 0) > excel.MAX_ROWS + HEADER_SEARCH:
+    if sheet.height > excel.MAX_ROWS + HEADER_SEARCH:
+        raise FileRefused(0, "", str(SheetTooLarge()))
+    first = (sheet.start or (0, 0))[0] + 1  # the sheet's first used row, as Excel numbers it
+    rows = (cells[:MAX_COLUMNS] for cells in sheet.iter_rows())
+    # Headers compared as written plainly: 依据（赛事及奖项） is 依据(赛事及奖项).
+    required = [_header_text(c.header) for c in kind.columns if c.required]
+    header: list[str] | None = None
+    number = first - 1
+    for number, cells in enumerate(rows, start=first):
+        found = [_header_text(c) for c in cells]
+        if all(h in found for h in required):
+            header = found
+            break
+        if number >= HEADER_SEARCH:
+            break
+    if header is None:
+        raise FileRefused(0, "", _wrong_sheet(kind, name))
+    plain = {h: _header_text(h) for h in kind.headers}
+    index = {h: header.index(plain[h]) for h in kind.headers if plain[h] in header}
+    out = []
+    for number, cells in enumerate(rows, start=number + 1):  # noqa: B020 (continues the count)
+        if len(out) >= excel.MAX_ROWS:
             raise FileRefused(0, "", str(SheetTooLarge()))
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-        # Headers compared as written plainly: 依据（赛事及奖项） is 依据(赛事及奖项).
-        required = [_header_text(c.header) for c in kind.columns if c.required]
-        header: list[str] | None = None
-        number = 0
-        for number, cells in enumerate(rows, start=1):
-            found = [_header_text(c) for c in cells]
-            if all(h in found for h in required):
-                header = found
-                break
-            if number >= HEADER_SEARCH:
-                break
-        if header is None:
-            raise FileRefused(0, "", _wrong_sheet(kind, sheet.title))
-        header_row = number
-        plain = {h: _header_text(h) for h in kind.headers}
-        index = {h: header.index(plain[h]) for h in kind.headers if plain[h] in header}
-        out = []
-        for number, cells in enumerate(rows, start=header_row + 1):
-            if len(out) >= excel.MAX_ROWS:
-                raise FileRefused(0, "", str(SheetTooLarge()))
-            values = {h: (cells[i] if i < len(cells) else None) for h, i in index.items()}
-            if all(_blank(v) for v in values.values()):
-                continue
-            out.append((number, values))
-        return out
-    finally:
-        book.close()
+        values = {h: (cells[i] if i < len(cells) else None) for h, i in index.items()}
+        if all(_blank(v) for v in values.values()):
+            continue
+        out.append((number, values))
+    return out
 
 
 def _header_text(cell: Any) -> str:

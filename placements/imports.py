@@ -74,15 +74,17 @@ class _Known:
                     select(Enterprise).where(Enterprise.credit_code.in_(codes[n : n + 500]))
                 )
             )
-        held = db.session.scalars(
-            select(Placement)
+        held = db.session.execute(  # plain rows: a school's history is tens of thousands
+            select(Placement.id, Placement.teacher_id, Placement.enterprise_id,
+                   Placement.start_date, Placement.end_date, Placement.status)
             .join(Teacher, Placement.teacher_id == Teacher.id)
             .where(
                 Teacher.school_id == school.id,
                 Placement.status.in_([PlacementStatus.SUBMITTED, PlacementStatus.APPROVED]),
             )
-        ).all()
-        self.placements: dict[int, list[Placement]] = {}
+            .order_by(Placement.start_date)
+        ).all()  # fmt: skip
+        self.placements: dict[int, list[Any]] = {}
         for p in held:
             self.placements.setdefault(p.teacher_id, []).append(p)
         self.imported = set(
@@ -97,20 +99,22 @@ class _Known:
         """The approved placement the row is (same teacher, enterprise and start), if any."""
         if enterprise is None:
             return None
-        return next(
+        found = next(
             (p for p in self.placements.get(teacher.id, [])
              if p.enterprise_id == enterprise.id and p.start_date == start
              and p.status == PlacementStatus.APPROVED),
             None,
         )  # fmt: skip
+        return db.session.get(Placement, found.id) if found else None
 
     def overlapping(self, teacher: Teacher, start: date, end: date, exclude: int | None):  # type: ignore[no-untyped-def]
         """The same question as `services.overlapping`, asked of what was read."""
-        return next(
-            (p for p in sorted(self.placements.get(teacher.id, []), key=lambda p: p.start_date)
+        found = next(
+            (p for p in self.placements.get(teacher.id, [])
              if p.id != exclude and p.start_date <= end and p.end_date >= start),
             None,
         )  # fmt: skip
+        return db.session.get(Placement, found.id) if found else None
 
 
 def plan(rows: list[Row], ctx: Context) -> list[Planned]:

@@ -94,8 +94,8 @@ def run(app: Flask) -> None:
                 outcome = imports.run(kind, io.BytesIO(data), by, school, dry_run=dry)
                 problems += outcome.errors
         seconds = time.perf_counter() - start
-        print(f"{'  ' + label:<45} {rows / seconds:>10,.0f} rows/s ({seconds:.1f} s"
-              f"{f', {len(problems)} problems, the first: {problems[0]}' if problems else ''})")  # fmt: skip
+        said = f", {len(problems)} problems, the first: {problems[0]}" if problems else ""
+        print(f"{'  ' + label:<45} {rows / seconds:>10,.0f} rows/s ({seconds:.1f} s{said})")
     with app.app_context():
         added = db.session.scalar(select(func.count(Placement.id))) - before
         print(f"{'  placements added':<45} {added:>10,}")

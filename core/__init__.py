@@ -33,7 +33,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
         static_folder=str(PACKAGE_ROOT / "static"),
         instance_path=str(INSTANCE_DIR),
     )
-    from . import security
+    from . import observability, security
 
     security.init_app(app)  # before any route: `<int:…>` means an id that fits the database
     config_class = config_for(config)
@@ -42,6 +42,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
         app.config.update(overrides)
     if config_class.__name__ == "ProductionConfig":
         _check_secret_key(app.config.get("SECRET_KEY"))
+    observability.init_app(app)  # logs and metrics, in every process that makes the app
 
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

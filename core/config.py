@@ -47,6 +47,14 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
 
+    # Logs and metrics (core.observability): JSON lines in production, text elsewhere.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    METRICS_ALLOW = [
+        a.strip() for a in os.environ.get("METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()
+    ]
+
     # The domain packages this installation runs, in dependency order (like INSTALLED_APPS).
     DOMAIN_PACKAGES = ["teachers", "placements", "competitions", "recognition", "dashboard"]
 
@@ -122,6 +130,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -132,6 +141,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick
     TASKS_IMMEDIATE = True
+    LOG_LEVEL = "WARNING"  # a line per request would bury a failing test's own output
     RATELIMIT_ENABLED = False  # the suite signs in hundreds of times from one address
     REDIS_URL = None
     MAIL_SERVER = None

@@ -8,7 +8,9 @@ Never started inside web workers: with several gunicorn workers every job would 
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +36,7 @@ class Job:
     description: str = ""
 
 
+log = logging.getLogger(__name__)
 JOBS: dict[str, Job] = {}
 
 
@@ -55,13 +58,17 @@ def run_job(name: str) -> Any:
                 text("SELECT pg_try_advisory_xact_lock(hashtext(:k))"), {"k": key}
             ):
                 return {"skipped": "running elsewhere"}
-            return JOBS[name].func()
+            result = JOBS[name].func()
+        _succeeded(name)
+        return result
     holder = secrets.token_hex(8)
     if not _take_row_lock(name, holder):
         return {"skipped": "running elsewhere"}
     try:
         with unit_of_work():
-            return JOBS[name].func()
+            result = JOBS[name].func()
+        _succeeded(name)
+        return result
     finally:
         with db.engine.begin() as conn:
             conn.execute(
@@ -69,6 +76,13 @@ def run_job(name: str) -> Any:
                 .where(JobLock.name == name, JobLock.holder == holder)
                 .values(locked_until=utcnow())
             )
+
+
+def _succeeded(name: str) -> None:
+    """When the job last finished (for /metrics: shuangshi_job_last_success_timestamp_seconds)."""
+    from .health import beat
+
+    beat(f"job:{name}"[:40])
 
 
 def _take_row_lock(name: str, holder: str) -> bool:
@@ -122,7 +136,15 @@ def init_app(app: Flask) -> None:
 
             def call(name: str = job.name) -> None:
                 with app.app_context():
-                    app.logger.info("job %s: %s", name, run_job(name))
+                    started = time.perf_counter()
+                    try:
+                        result = run_job(name)
+                    except Exception:
+                        log.exception("job %s failed", name, extra={"job": name})
+                        return
+                    log.info("job %s: %s", name, result, extra={
+                        "job": name, "result": str(result)[:2000],
+                        "duration_ms": round((time.perf_counter() - started) * 1000)})  # fmt: skip
 
             sched.add_job(call, "cron", id=job.name, **job.cron)
 

@@ -635,7 +635,6 @@ def init_app(app: Flask) -> None:
     @click.option("--threads", default=2, show_default=True, help="Tasks run at once.")
     def worker(threads: int) -> None:  # pragma: no cover - a long-running service
         """Run background tasks until stopped (any number of these, on any machine)."""
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         huey = queue()
         click.echo(f"worker: {threads} threads, queue in {queue_location()}; Ctrl+C stops")
         _keep_beating(app)

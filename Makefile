@@ -8,7 +8,7 @@ PORT ?= 5000
 # pytest-xdist: one test worker per core
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint format bench translations messages install install-dev clean
+.PHONY: run test lint format bench translations messages install install-dev clean wheel wheelhouse
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -63,3 +63,16 @@ bench: translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The installable package, its catalogs compiled in (setup.py); built from a copy of the tree so
+# no build/ folder is left in it.
+wheel: $(VENV)/.installed-dev
+	rm -rf dist && mkdir -p dist
+	tmp=$$(mktemp -d) && git ls-files -z | xargs -0 -I{} cp --parents {} $$tmp && \
+	$(BIN)/pip wheel $$tmp -w dist --no-deps --no-build-isolation -q && rm -rf $$tmp
+	@ls dist
+
+# The wheel and every dependency, pinned by requirements.lock: an installation with no internet.
+wheelhouse: wheel
+	$(BIN)/pip download -r requirements.lock -d dist --only-binary=:all: -q
+	@echo "offline: pip install --no-index --find-links dist shuangshi"

@@ -98,6 +98,23 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
 }  # fmt: skip
 
 
+def plain_http_with_secure_cookies() -> bool:
+    """This request came over plain HTTP, but the session cookie is sent over HTTPS only: the
+    browser never returns it, so no form (the sign-in first) can work."""
+    from flask import current_app
+
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) and not request.is_secure
+
+
+def PLAIN_HTTP() -> str:  # noqa: N802 (a message, read where it is needed)
+    return _(
+        "This site is reached over plain HTTP, but its sign-in cookie is sent over HTTPS only, "
+        "so signing in cannot work. Open it with https:// (behind the proxy that terminates "
+        "TLS, set PROXY_COUNT), or for a trial on a private network set "
+        "SESSION_COOKIE_SECURE=0."
+    )
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -146,6 +163,8 @@ def register_error_handlers(app: Flask) -> None:
         text = message()
         if status == 400 and getattr(err, "description", None) and "CSRF" in str(err.description):
             text = _("The form expired or was sent from elsewhere. Please reload and try again.")
+            if plain_http_with_secure_cookies():
+                text = PLAIN_HTTP()
         response = make_response(
             json_error(status, code, text) if wants_json() else _page(status, text)
         )

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, nav, seals
-from ..errors import ValidationFailed
+from ..errors import PLAIN_HTTP, ValidationFailed, plain_http_with_secure_cookies
 from ..extensions import db
 from ..forms import ChangePasswordForm, LoginForm, MailForm, TokenForm
 from ..models import ApiToken
@@ -92,7 +92,8 @@ def login():  # type: ignore[no-untyped-def]
                 user.locale = locale
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(target or url_for("core.home"))
-    return render_template("core/login.html", form=form)
+    insecure = PLAIN_HTTP() if plain_http_with_secure_cookies() else None
+    return render_template("core/login.html", form=form, insecure=insecure)
 
 
 @bp.post("/logout")

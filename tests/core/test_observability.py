@@ -52,3 +52,13 @@ def test_metrics_for_the_operator_and_nobody_else(app, client, monkeypatch):
         "/metrics", environ_base=outside, headers={"Authorization": "Bearer s3cret-token"}
     )
     assert right.status_code == 200 and "shuangshi_requests_total" in right.get_data(as_text=True)
+
+
+def test_over_plain_http_with_https_only_cookies_the_sign_in_page_says_why(
+    app, client, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    page = client.get("/login").get_data(as_text=True)
+    assert 'id="plain-http"' in page and "SESSION_COOKIE_SECURE=0" in page and "https://" in page
+    secure = client.get("/login", base_url="https://localhost").get_data(as_text=True)
+    assert 'id="plain-http"' not in secure

@@ -95,6 +95,12 @@ def test_installed_outside_the_checkout_it_migrates_serves_and_speaks_chinese(in
         f"#!{python}\nfrom core.console import main\nmain()\n"
     )  # the console script pip would write
     (python.parent / "shuangshi").chmod(0o755)
+    # A broken start says why (`flask --app wsgi db` used to answer "No such command 'db'").
+    production = env | {"SHUANGSHI_ENV": "production"}
+    broken = subprocess.run([shuangshi, "db", "upgrade"], cwd=away, capture_output=True,
+                            text=True, env=production, timeout=120)  # fmt: skip
+    assert broken.returncode != 0 and "Set SECRET_KEY" in broken.stderr
+    assert "No such command" not in broken.stderr
     try:
         _run([shuangshi, "db", "upgrade"], away, env)
         _run([shuangshi, "org", "init"], away, env)

@@ -26,11 +26,7 @@ from teachers.models import Teacher
 
 from . import credit_code, labels
 from .models import Confirmation, Enterprise, Placement, PlacementStatus
-from .services import (
-    CODE_PROBLEMS,
-    check_period,
-    find_or_add_enterprise,
-)
+from .services import CODE_PROBLEMS, check_period
 
 COLUMNS = [
     Column("工号", "staff_no", required=True, width=12, key=True),
@@ -76,7 +72,7 @@ class _Known:
             )
         held = db.session.execute(  # plain rows: a school's history is tens of thousands
             select(Placement.id, Placement.teacher_id, Placement.enterprise_id,
-                   Placement.start_date, Placement.end_date, Placement.status)
+                   Placement.status, *(getattr(Placement, f) for f in FIELDS))
             .join(Teacher, Placement.teacher_id == Teacher.id)
             .where(
                 Teacher.school_id == school.id,
@@ -105,7 +101,7 @@ class _Known:
              and p.status == PlacementStatus.APPROVED),
             None,
         )  # fmt: skip
-        return db.session.get(Placement, found.id) if found else None
+        return found  # its columns, to compare: the record is read only to be updated
 
     def overlapping(self, teacher: Teacher, start: date, end: date, exclude: int | None):  # type: ignore[no-untyped-def]
         """The same question as `services.overlapping`, asked of what was read."""
@@ -152,7 +148,7 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
             continue
         if not imports.not_future(ctx, row, "start_date"):
             continue
-        existing = known.existing(teacher, enterprise, values["start_date"])
+        existing = known.existing(teacher, enterprise, values["start_date"])  # a row
         if existing is not None and existing.id not in known.imported:
             ctx.error(row, "start_date", _("This placement was recorded in Shuangshi: correct it "
                                            "on its page, not by import."))  # fmt: skip
@@ -180,7 +176,7 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
 def _planned(
     row: Row,
     teacher: Teacher,
-    existing: Placement | None,
+    existing: Any,  # the placement's row as `_Known` read it, or None
     values: dict,
     name: str,
     known: _Known,
@@ -189,14 +185,15 @@ def _planned(
     if existing is None:
 
         def create(ctx: Context) -> Placement:
-            enterprise = known.enterprises.get(credit_code.normalise(code))
-            if enterprise is None:  # the file's first row for it adds it, once
-                enterprise = find_or_add_enterprise(code, name, ctx.by)
-                known.enterprises[enterprise.credit_code] = enterprise
+            normal = credit_code.normalise(code)
+            enterprise = known.enterprises.get(normal)
+            if enterprise is None:  # the file's first row for it adds it, once (code checked)
+                enterprise = ctx.created(Enterprise(name=name.strip()[:200], credit_code=normal))
+                known.enterprises[normal] = enterprise
             now = utcnow()
             return ctx.created(
                 Placement(
-                    teacher_id=teacher.id, enterprise_id=enterprise.id, **values,
+                    teacher_id=teacher.id, enterprise=enterprise, **values,
                     status=PlacementStatus.APPROVED, confirmation=Confirmation.IMPORTED,
                     confirmed_days=values["days"], confirmed_at=now, submitted_at=now,
                     decided_at=now, decided_by_id=ctx.by.id, created_by_id=ctx.by.id,
@@ -210,10 +207,11 @@ def _planned(
         return Planned(row.number, imports.UNCHANGED)
 
     def update(ctx: Context) -> None:
+        placement = db.session.get(Placement, existing.id)
         for key, value in values.items():
-            setattr(existing, key, value)
-        existing.confirmed_days = values["days"]
-        ctx.updated(existing)
+            setattr(placement, key, value)
+        placement.confirmed_days = values["days"]
+        ctx.updated(placement)
 
     return Planned(row.number, imports.UPDATE, update)
 

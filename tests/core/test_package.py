@@ -5,9 +5,11 @@ gunicorn, signed in — and shows the Chinese dashboard with its CSS."""
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -146,3 +148,103 @@ def _signed_in_dashboard(base: str) -> None:
     opener.open(f"{base}/login", data=form, timeout=10).read()
     page = opener.open(f"{base}/dashboard", timeout=30).read().decode()
     assert "数据看板" in page and "双师型" in page
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="the several-process run is on PostgreSQL without Redis",
+)
+def test_web_workers_and_scheduler_on_postgresql_alone(installed):  # type: ignore[no-untyped-def]
+    """Two web processes, two workers and the scheduler on PostgreSQL with no Redis: the queue
+    is the database's; two certificate batches are each done once; every process logs JSON."""
+    python, _names, tmp = installed
+    away = tmp / "several"
+    away.mkdir()
+    base = os.environ["TEST_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+    database = f"several_{os.getpid()}"
+    admin = base
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {database}")
+        conn.execute(f"CREATE DATABASE {database}")
+    url = base.rsplit("/", 1)[0] + "/" + database
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHUANGSHI", "DATABASE"))}
+    env |= {"HOME": str(away), "PYTHONPATH": "", "DATABASE_URL": url, "LOG_FORMAT": "json"}
+    env.pop("REDIS_URL", None)
+    cli = [str(python), "-c", "from core.console import main; main()"]
+    processes: list[subprocess.Popen] = []
+    logs = {}
+    try:
+        for step in (["db", "upgrade"], ["org", "init"], ["demo-data", "--if-empty"]):
+            _run(cli + step, away, env)
+        port = _free_port()
+        commands = {
+            "web": [str(python), "-m", "gunicorn", "-c", "python:core.gunicorn_conf", "wsgi:app"],
+            "worker1": cli + ["worker", "--threads", "1"],
+            "worker2": cli + ["worker", "--threads", "1"],
+            "scheduler": cli + ["scheduler"],
+        }
+        for name, command in commands.items():
+            logs[name] = (away / f"{name}.log").open("w")
+            processes.append(subprocess.Popen(
+                command, cwd=away, stdout=logs[name], stderr=subprocess.STDOUT,
+                env=env | {"BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
+            ))  # fmt: skip
+        site = f"http://127.0.0.1:{port}"
+        opener = _signed_in(site, "bureau")
+        page = opener.open(f"{site}/recognitions", timeout=30).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        for fmt in ("zip", "pdf"):
+            form = urllib.parse.urlencode(
+                {"csrf_token": token, "fmt": fmt, "kind": "dual_qualified"}
+            ).encode()
+            opener.open(f"{site}/recognitions/certificates", data=form, timeout=30).read()
+        deadline = time.monotonic() + 180
+        with psycopg.connect(url, autocommit=True) as conn:
+            while time.monotonic() < deadline:
+                states = conn.execute("SELECT status, attempts FROM tasks").fetchall()
+                if len(states) == 2 and all(s == "done" for s, _a in states):
+                    break
+                time.sleep(1)
+            assert states == [("done", 1), ("done", 1)], states  # each done once
+            queued = conn.execute("SELECT count(*) FROM huey_task").fetchone()[0]
+            assert queued == 0  # the queue was the database's
+        health = json.loads(opener.open(f"{site}/healthz", timeout=10).read())
+        assert health["workers_seen"] == 2
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # pragma: no cover
+                process.kill()
+                process.wait()
+        for handle in logs.values():
+            handle.close()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    for name in commands:  # every process wrote JSON lines
+        lines = [line for line in (away / f"{name}.log").read_text().splitlines()
+                 if line.startswith("{")]  # fmt: skip
+        assert lines, name
+        for line in lines:
+            json.loads(line)
+
+
+def _signed_in(base: str, username: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    for _ in range(150):
+        try:
+            login = opener.open(f"{base}/login", timeout=5).read().decode()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:  # pragma: no cover
+        raise AssertionError("gunicorn did not answer")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)  # type: ignore[union-attr]
+    form = urllib.parse.urlencode(
+        {"csrf_token": token, "username": username, "password": "shuangshi2025"}
+    ).encode()
+    opener.open(f"{base}/login", data=form, timeout=10).read()
+    return opener

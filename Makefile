@@ -74,5 +74,6 @@ wheel: $(VENV)/.installed-dev
 
 # The wheel and every dependency, pinned by requirements.lock: an installation with no internet.
 wheelhouse: wheel
-	$(BIN)/pip download -r requirements.lock -d dist --only-binary=:all: -q
-	@echo "offline: pip install --no-index --find-links dist shuangshi"
+	$(BIN)/pip download -r requirements.lock -d dist --only-binary=:all: --no-deps --require-hashes -q
+	@echo "offline, on the machine: python3 -m venv /opt/shuangshi && \\"
+	@echo "  /opt/shuangshi/bin/pip install --no-index --find-links dist shuangshi"

@@ -128,24 +128,7 @@ def test_installed_outside_the_checkout_it_migrates_serves_and_speaks_chinese(in
 
 
 def _signed_in_dashboard(base: str) -> None:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    for _ in range(100):
-        try:
-            login = opener.open(f"{base}/login", timeout=5).read().decode()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:  # pragma: no cover
-        raise AssertionError("gunicorn did not answer")
-    assert "<h1>登录</h1>" in login
-    css = opener.open(f"{base}/static/css/app.css", timeout=5)
-    assert css.status == 200 and ".badge" in css.read().decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)  # type: ignore[union-attr]
-    form = urllib.parse.urlencode(
-        {"csrf_token": token, "username": "bureau", "password": "shuangshi2025"}
-    ).encode()
-    opener.open(f"{base}/login", data=form, timeout=10).read()
+    opener = _signed_in(base, "bureau", check_login_page=True)
     page = opener.open(f"{base}/dashboard", timeout=30).read().decode()
     assert "数据看板" in page and "双师型" in page
 
@@ -231,7 +214,9 @@ def test_web_workers_and_scheduler_on_postgresql_alone(installed):  # type: igno
             json.loads(line)
 
 
-def _signed_in(base: str, username: str) -> urllib.request.OpenerDirector:
+def _signed_in(
+    base: str, username: str, check_login_page: bool = False
+) -> urllib.request.OpenerDirector:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     for _ in range(150):
@@ -242,6 +227,10 @@ def _signed_in(base: str, username: str) -> urllib.request.OpenerDirector:
             time.sleep(0.2)
     else:  # pragma: no cover
         raise AssertionError("gunicorn did not answer")
+    if check_login_page:  # the Chinese page, its CSS served from the package
+        assert "<h1>登录</h1>" in login
+        css = opener.open(f"{base}/static/css/app.css", timeout=5)
+        assert css.status == 200 and ".badge" in css.read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)  # type: ignore[union-attr]
     form = urllib.parse.urlencode(
         {"csrf_token": token, "username": username, "password": "shuangshi2025"}

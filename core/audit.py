@@ -125,6 +125,32 @@ def entry_values(
     }
 
 
+def row_entry(
+    action: str,
+    object_type: str,
+    object_id: int,
+    label: str,
+    *,
+    by: User | None,
+    school_id: int | None,
+    changes: dict[str, Any],
+    note: str = "",
+) -> dict[str, Any]:
+    """The columns of an entry for a record written as a plain row (no object to read)."""
+    actor = _actor(by)
+    return {
+        "actor_id": actor.id if actor else None,
+        "actor_name": actor.username if actor else "system",
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "object_label": label[:200],
+        "school_id": school_id,
+        "changes": {k: [_jsonable(v) for v in pair] for k, pair in changes.items()},
+        "note": note[:500],
+    }
+
+
 def record_changes(action: str, obj: Any, *, by: User | None = None, note: str = "") -> dict:
     """Audit the pending column changes of `obj` (nothing is written when nothing changed)."""
     changes = pending_changes(obj)

@@ -184,21 +184,23 @@ def _planned(
     code = row["credit_code"]
     if existing is None:
 
-        def create(ctx: Context) -> Placement:
+        def create(ctx: Context) -> None:
             normal = credit_code.normalise(code)
             enterprise = known.enterprises.get(normal)
             if enterprise is None:  # the file's first row for it adds it, once (code checked)
                 enterprise = ctx.created(Enterprise(name=name.strip()[:200], credit_code=normal))
                 known.enterprises[normal] = enterprise
             now = utcnow()
-            return ctx.created(
-                Placement(
-                    teacher_id=teacher.id, enterprise=enterprise, **values,
-                    status=PlacementStatus.APPROVED, confirmation=Confirmation.IMPORTED,
-                    confirmed_days=values["days"], confirmed_at=now, submitted_at=now,
-                    decided_at=now, decided_by_id=ctx.by.id, created_by_id=ctx.by.id,
-                    decision_note=_("Imported historical record"),
-                ),
+            ctx.row(
+                Placement,
+                {"teacher_id": teacher.id, "enterprise_id": enterprise, **values,
+                 "status": PlacementStatus.APPROVED.value,
+                 "confirmation": Confirmation.IMPORTED.value, "confirmed_days": values["days"],
+                 "confirmed_at": now, "submitted_at": now, "decided_at": now,
+                 "decided_by_id": ctx.by.id, "created_by_id": ctx.by.id,
+                 "decision_note": _("Imported historical record")},
+                label=f"{teacher.name} · {enterprise.name}（{values['start_date']} – "
+                f"{values['end_date']}）",
                 school_id=teacher.school_id,
             )  # fmt: skip
 

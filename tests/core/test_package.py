@@ -191,7 +191,11 @@ def test_web_workers_and_scheduler_on_postgresql_alone(installed):  # type: igno
             assert states == [("done", 1), ("done", 1)], states  # each done once
             queued = conn.execute("SELECT count(*) FROM huey_task").fetchone()[0]
             assert queued == 0  # the queue was the database's
-        health = json.loads(opener.open(f"{site}/healthz", timeout=10).read())
+        for _ in range(45):  # each worker beats as it starts, then every half minute
+            health = json.loads(opener.open(f"{site}/healthz", timeout=10).read())
+            if health["workers_seen"] == 2:
+                break
+            time.sleep(1)
         assert health["workers_seen"] == 2
     finally:
         for process in processes:

@@ -29,7 +29,7 @@ from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 
 from . import audit, notifications
 from .db import after_commit, reading, writing
@@ -354,7 +354,15 @@ def _postgres_queue(name: str) -> Any:
     database = Psycopg3Database(
         url.database, user=url.username, password=url.password, host=url.host, port=url.port
     )
-    return Huey(name, storage_class=Storage, database=database, results=False)
+    huey = Huey(
+        name, storage_class=Storage, database=database, results=False, create_tables=False
+    )
+    # Made once, under a lock: two processes starting together (two workers, gunicorn's web
+    # workers) would both CREATE TABLE IF NOT EXISTS, and PostgreSQL refuses the second.
+    with db.engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('shuangshi:queue-tables'))"))
+        huey.storage.create_tables()
+    return huey
 
 
 def _run_in_worker(task_id: int) -> None:

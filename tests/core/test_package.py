@@ -197,6 +197,8 @@ def test_web_workers_and_scheduler_on_postgresql_alone(installed):  # type: igno
                 break
             time.sleep(1)
         assert health["workers_seen"] == 2
+        # Every process is still up: none fell over starting beside the others.
+        assert [p.poll() for p in processes] == [None] * len(processes)
     finally:
         for process in processes:
             process.send_signal(signal.SIGINT)

@@ -354,9 +354,7 @@ def _postgres_queue(name: str) -> Any:
     database = Psycopg3Database(
         url.database, user=url.username, password=url.password, host=url.host, port=url.port
     )
-    huey = Huey(
-        name, storage_class=Storage, database=database, results=False, create_tables=False
-    )
+    huey = Huey(name, storage_class=Storage, database=database, results=False, create_tables=False)
     # Made once, under a lock: two processes starting together (two workers, gunicorn's web
     # workers) would both CREATE TABLE IF NOT EXISTS, and PostgreSQL refuses the second.
     with db.engine.begin() as conn:

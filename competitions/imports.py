@@ -44,19 +44,14 @@ from .models import (
 )
 from .services import EntryPeople, is_organizer, register_entry
 
-SEPARATORS = re.compile(r"[、,，;；/\s]+")
 STUDENT = re.compile(r"^([^:：]+)[:：](.+)$")
-
-
-def _staff(text: str | None) -> list[str]:
-    return [n for n in SEPARATORS.split(text or "") if n]
 
 
 def _people(ctx: Context, row: Row, school: School) -> tuple[EntryPeople, tuple] | None:
     """The row's people as an entry takes them, and the key that identifies them."""
     found: dict[str, list[int]] = {"members": [], "instructors": []}
     for column in ("members", "instructors"):
-        for number in _staff(row[column]):
+        for number in imports.listed(row[column]):
             teacher_id = db.session.scalar(
                 select(Teacher.id).where(Teacher.school_id == school.id, Teacher.staff_no == number)
             )
@@ -66,7 +61,7 @@ def _people(ctx: Context, row: Row, school: School) -> tuple[EntryPeople, tuple]
                 return None
             found[column].append(teacher_id)
     students = []
-    for part in SEPARATORS.split(row["students"] or ""):
+    for part in imports.listed(row["students"]):
         if not part:
             continue
         match = STUDENT.match(part)

@@ -464,6 +464,14 @@ TYPED_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})
 TYPED_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 
 
+LIST_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+
+def listed(text: str | None) -> list[str]:
+    """The values clerks list in one cell (工号 A01、A02 or "A01, A02"): 、 , ， ; / or spaces."""
+    return [part for part in LIST_SEPARATORS.split(text or "") if part]
+
+
 def text_of(value: Any) -> str:
     """A cell as plain text: full-width digits and letters (１３８…, Ｔ００１) read as plain."""
     if isinstance(value, float) and value.is_integer():

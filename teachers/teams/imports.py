@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,18 +38,12 @@ from .models import (
 # The states a team of the past can be in (the others are steps of an application under way).
 PAST_STATUS = {"已立项": TeamStatus.APPROVED, "建设中": TeamStatus.BUILDING,
                "已验收": TeamStatus.ACCEPTED, "未通过验收": TeamStatus.FAILED}  # fmt: skip
-SEPARATORS = re.compile(r"[、,，;；/\s]+")
-
-
-def staff_numbers(text: str | None) -> list[str]:
-    """Staff numbers as clerks list them in one cell: 、 , ， ; or spaces between."""
-    return [n for n in SEPARATORS.split(text or "") if n]
 
 
 def _teachers(ctx: Context, row: Row, column: str) -> list[Teacher] | None:
     assert ctx.school is not None
     found, missing = [], []
-    for number in staff_numbers(row[column]):
+    for number in imports.listed(row[column]):
         teacher = find_teacher(ctx.school, number)
         (found if teacher else missing).append(teacher or number)
     if missing:

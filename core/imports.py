@@ -185,7 +185,7 @@ class Context:
                 plain_rows.append({"id": new_id, **plain})
                 entries.append(audit.row_entry(
                     "imported", model.__name__, new_id, label, by=self.by, school_id=school_id,
-                    changes={k: [None, v] for k, v in plain.items() if v not in (None, "")},
+                    values=plain,
                     note=self.filename,
                 ))  # fmt: skip
                 marks.append({"batch_id": self.batch.id, "record_table": table.name,
@@ -225,7 +225,8 @@ class Context:
 def _insert_rows(table: Any, rows: list[dict[str, Any]]) -> None:
     """Insert many rows of `table`: PostgreSQL's COPY (a city's 120,000 placements with their
     audit entries in seconds), else one executemany. Columns a row leaves out take their
-    defaults, as an INSERT of the model would."""
+    defaults, as an INSERT of the model would (a callable default, a timestamp, is read once
+    for all the rows)."""
     if not rows:
         return
     if db.engine.dialect.name != "postgresql":
@@ -233,25 +234,25 @@ def _insert_rows(table: Any, rows: list[dict[str, Any]]) -> None:
         return
     columns = [c for c in table.columns if c.key in rows[0] or c.default is not None]
     names = ", ".join(f'"{c.name}"' for c in columns)
+    keys = [c.key for c in columns]
+    defaults = {c.key: _default(c) for c in columns if c.key not in rows[0]}
     raw = db.session.connection().connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([_value(c, row) for c in columns])
+            copy.write_row([_copied(row[k] if k in row else defaults[k]) for k in keys])
 
 
-def _value(column: Any, row: dict[str, Any]) -> Any:
-    """A row's value for `column` as COPY writes it: its default when left out, JSON as text."""
-    if column.key in row:
-        value = row[column.key]
-    elif column.default is not None and column.default.is_callable:
-        value = column.default.arg(None)
-    elif column.default is not None:
-        value = column.default.arg
-    else:
-        value = None
+def _default(column: Any) -> Any:
+    if column.default is None:
+        return None
+    return column.default.arg(None) if column.default.is_callable else column.default.arg
+
+
+def _copied(value: Any) -> Any:
+    """A value as COPY writes it: JSON as text, an enum as its code."""
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
-    return getattr(value, "value", value)  # an enum as its code
+    return getattr(value, "value", value)
 
 
 def _new_ids(table: Any, n: int) -> list[int]:

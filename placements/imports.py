@@ -73,9 +73,9 @@ class _Known:
         held = db.session.execute(  # plain rows: a school's history is tens of thousands
             select(Placement.id, Placement.teacher_id, Placement.enterprise_id,
                    Placement.status, *(getattr(Placement, f) for f in FIELDS))
-            .join(Teacher, Placement.teacher_id == Teacher.id)
             .where(
-                Teacher.school_id == school.id,
+                # by the teachers' ids, not a join: the planner then reads the index
+                Placement.teacher_id.in_([t.id for t in self.teachers.values()]),
                 Placement.status.in_([PlacementStatus.SUBMITTED, PlacementStatus.APPROVED]),
             )
             .order_by(Placement.start_date)
@@ -83,13 +83,10 @@ class _Known:
         self.placements: dict[int, list[Any]] = {}
         for p in held:
             self.placements.setdefault(p.teacher_id, []).append(p)
-        self.imported = set(
-            db.session.scalars(
-                select(ImportedRecord.record_id).where(
-                    ImportedRecord.record_table == Placement.__tablename__
-                )
-            )
-        ) if held else set()  # fmt: skip
+        self._imported: set[int] | None = None  # read when a row is found to be here already
+        # What every created placement says of its decision, worked out once for the file.
+        self.now = utcnow()
+        self.note = _("Imported historical record")
 
     def existing(self, teacher: Teacher, enterprise: Enterprise | None, start: date):  # type: ignore[no-untyped-def]
         """The approved placement the row is (same teacher, enterprise and start), if any."""
@@ -102,6 +99,20 @@ class _Known:
             None,
         )  # fmt: skip
         return found  # its columns, to compare: the record is read only to be updated
+
+    def was_imported(self, placement_id: int) -> bool:
+        """Whether an import made the placement (else it was recorded in Shuangshi)."""
+        if self._imported is None:
+            ids = [p.id for held in self.placements.values() for p in held]
+            self._imported = set()
+            for n in range(0, len(ids), 5000):
+                self._imported.update(db.session.scalars(
+                    select(ImportedRecord.record_id).where(
+                        ImportedRecord.record_table == Placement.__tablename__,
+                        ImportedRecord.record_id.in_(ids[n : n + 5000]),
+                    )
+                ))  # fmt: skip
+        return placement_id in self._imported
 
     def overlapping(self, teacher: Teacher, start: date, end: date, exclude: int | None):  # type: ignore[no-untyped-def]
         """The same question as `services.overlapping`, asked of what was read."""
@@ -149,7 +160,7 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
         if not imports.not_future(ctx, row, "start_date"):
             continue
         existing = known.existing(teacher, enterprise, values["start_date"])  # a row
-        if existing is not None and existing.id not in known.imported:
+        if existing is not None and not known.was_imported(existing.id):
             ctx.error(row, "start_date", _("This placement was recorded in Shuangshi: correct it "
                                            "on its page, not by import."))  # fmt: skip
             continue
@@ -190,7 +201,7 @@ def _planned(
             if enterprise is None:  # the file's first row for it adds it, once (code checked)
                 enterprise = ctx.created(Enterprise(name=name.strip()[:200], credit_code=normal))
                 known.enterprises[normal] = enterprise
-            now = utcnow()
+            now = known.now
             ctx.row(
                 Placement,
                 {"teacher_id": teacher.id, "enterprise_id": enterprise, **values,
@@ -198,7 +209,7 @@ def _planned(
                  "confirmation": Confirmation.IMPORTED.value, "confirmed_days": values["days"],
                  "confirmed_at": now, "submitted_at": now, "decided_at": now,
                  "decided_by_id": ctx.by.id, "created_by_id": ctx.by.id,
-                 "decision_note": _("Imported historical record")},
+                 "decision_note": known.note},
                 label=f"{teacher.name} · {enterprise.name}（{values['start_date']} – "
                 f"{values['end_date']}）",
                 school_id=teacher.school_id,

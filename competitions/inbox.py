@@ -1,5 +1,5 @@
-"""What waits in the organizer's inbox: registrations closing within a week, and competitions
-closed for entries whose results are not published yet."""
+"""What waits in the organizer's inbox: every competition waiting for the organizers (the
+workflow's waits), and registrations closing within a week (nobody's step yet: a reminder)."""
 
 from __future__ import annotations
 
@@ -14,23 +14,19 @@ from core.nav import InboxItem
 from core.timeutil import today
 
 from .models import Competition, CompetitionStatus
+from .services import WORKFLOW
 
 
 def inbox(user: User) -> list[InboxItem]:
-    if user.role != Role.ORGANIZER:
-        return []
-    closing, first = db.session.execute(
-        select(func.count(Competition.id), func.min(Competition.registration_closes)).where(
-            Competition.status == CompetitionStatus.OPEN,
-            Competition.registration_closes <= today() + timedelta(days=7),
-        )
-    ).one()
-    unpublished, oldest = db.session.execute(
-        select(func.count(Competition.id), func.min(Competition.end_date)).where(
-            Competition.status == CompetitionStatus.CLOSED
-        )
-    ).one()
-    return [
-        InboxItem(_l("Registrations closing within a week"), closing, "/competitions", first),
-        InboxItem(_l("Results to record and publish"), unpublished, "/competitions", oldest),
-    ]
+    items = WORKFLOW.inbox(user)
+    if user.role == Role.ORGANIZER:
+        closing, first = db.session.execute(
+            select(func.count(Competition.id), func.min(Competition.registration_closes)).where(
+                Competition.status == CompetitionStatus.OPEN,
+                Competition.registration_closes >= today(),
+                Competition.registration_closes <= today() + timedelta(days=7),
+            )
+        ).one()
+        items.append(InboxItem(_l("Registrations closing within a week"), closing,
+                               "/competitions", first))  # fmt: skip
+    return items

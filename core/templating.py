@@ -10,9 +10,12 @@ from flask_babel import format_date, format_datetime
 
 def register_filters(app: Flask) -> None:
     from .imports import provenance
+    from .workflow import status_label
 
     # Where an imported record came from (the `imported` macro says it on the record's page).
     app.add_template_global(provenance, "provenance")
+    # A record's state in words: who acts next while it waits.
+    app.add_template_global(status_label, "status_label")
 
     @app.template_filter("day")
     def _day(value: date | None) -> str:

@@ -12,21 +12,29 @@ only way a state changes:
 
 so a page, the API, a job and a signal handler take a step the same way, with no chain of
 `if action == …` around it. A refusal is raised before anything changes.
+
+A state that waits for someone declares a `Wait` beside the steps they take: whose 待办 it is
+in (as a query, so the inbox counts without reading every record), the words naming who acts
+next (the badge, the notice), and where the list of them is. The tests walk every waiting state
+of every workflow and check the 待办 against the steps' own `allowed`: a record is in the 待办 of
+exactly the people who may take its next step, and nobody else's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import and_, false, func, null, or_, select, true
 
 from . import audit
 from .errors import Conflict, PermissionDenied, ValidationFailed
 from .extensions import db
 from .handover import Notices, announce
 from .models import User
+from .nav import InboxItem
 
 # guard(record, by, reason, **data): raises a refusal, changes nothing.
 Guard = Callable[..., None]
@@ -54,6 +62,29 @@ class Step:
     then: Callable[[Any, User | None], None] | None = None
 
 
+@dataclass(frozen=True)
+class Wait:
+    """A state (or part of one, `when`) waiting for someone to take one of `steps`."""
+
+    state: str
+    steps: tuple[str, ...]
+    label: Any  # the 待办 line: "Enterprise practice to review"
+    actor: Any  # who acts next, in words, for the badge: "Waiting for the bureau"
+    # The records of the state that wait for `user`, as a SQL condition; None: none of them.
+    who: Callable[[User], Any]
+    link: str  # the list of them
+    # The same people for one record, as user ids: whom the step into the state tells.
+    people: Callable[[Any], Iterable[int]] = lambda _record: ()
+    # When the next step is not one of the table's (the mentor's link a teacher sends): who
+    # may take it, the question `Step.allowed` answers for the table's steps.
+    may: Callable[[User, Any], bool] | None = None
+    # Within the state, the records this wait is about (a placement the mentor confirmed):
+    # a SQL condition and the same question of one record.
+    when: Callable[[], Any] | None = None
+    applies: Callable[[Any], bool] | None = None
+    since: Callable[[], Any] | None = None  # the column dating the wait: the oldest is shown
+
+
 @dataclass
 class Workflow:
     table: Mapping[tuple[str, str], Step]
@@ -62,6 +93,57 @@ class Workflow:
     notices: Notices = field(default_factory=dict)  # action → who is told, and how
     # What the audit entry says of the record beside its changes (label, school_id).
     describe: Callable[[Any], dict[str, Any]] = field(default=lambda _record: {})
+    model: Any = None  # the record's class, for the 待办's queries
+    waits: tuple[Wait, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.model is not None:
+            BY_MODEL[self.model] = self
+
+    def waiting(self, record: Any) -> Wait | None:
+        """What `record` waits for now (None: a final state, or nobody's step)."""
+        return next(
+            (w for w in self.waits
+             if w.state == record.status and (w.applies is None or w.applies(record))),
+            None,
+        )  # fmt: skip
+
+    def next_people(self, record: Any) -> list[int]:
+        """Who takes the record's next step (user ids): the people a hand-over tells."""
+        wait = self.waiting(record)
+        return list(wait.people(record)) if wait is not None else []
+
+    def status_label(self, record: Any) -> Any:
+        """The record's state as people read it: who acts next while it waits."""
+        wait = self.waiting(record)
+        return wait.actor if wait is not None else self.states.get(record.status, record.status)
+
+    def waiting_for(self, user: User) -> Any:
+        """The records waiting for `user`, as a condition (a list's "waiting for me" filter)."""
+        mine = []
+        for wait in self.waits:
+            who = wait.who(user)
+            if who is not None:
+                mine.append(and_(self.model.status == wait.state, who,
+                                 wait.when() if wait.when is not None else true()))  # fmt: skip
+        return or_(*mine) if mine else false()
+
+    def inbox(self, user: User) -> list[InboxItem]:
+        """The 待办 lines of `user`: one per wait with records waiting for them."""
+        items = []
+        for wait in self.waits:
+            mine = wait.who(user)
+            if mine is None:
+                continue
+            since = func.min(wait.since()) if wait.since is not None else null()
+            query = select(func.count(self.model.id), since).where(
+                self.model.status == wait.state, mine
+            )
+            if wait.when is not None:
+                query = query.where(wait.when())
+            count, oldest = db.session.execute(query).one()
+            items.append(InboxItem(wait.label, count, wait.link, oldest))
+        return items
 
     def allowed_actions(self, record: Any, user: User | None) -> list[str]:
         return [
@@ -122,6 +204,18 @@ class Workflow:
     def announce(self, record: Any, action: str, by: User | None) -> int:
         """Tell whoever acts next (and the record's owner) that `action` was taken."""
         return announce(self.notices, record, action, by)
+
+
+BY_MODEL: dict[Any, Workflow] = {}  # each record class's workflow (those that name theirs)
+
+
+def status_label(record: Any) -> Any:
+    """The record's state as people read it (a template global): who acts next while it waits,
+    else its state's label."""
+    workflow = BY_MODEL.get(type(record))
+    if workflow is None:
+        return record.status
+    return workflow.status_label(record)
 
 
 def lock(record: Any) -> None:

@@ -100,7 +100,18 @@ def init_app(app: Flask) -> None:
             "%(enterprise)s confirmed the enterprise practice of %(teacher)s: it can be approved."
         ),
         "placement_declined": _l(
-            "%(enterprise)s declined to confirm the enterprise practice of %(teacher)s: %(reason)s"
+            "%(enterprise)s declined to confirm your enterprise practice: %(reason)s"
+        ),
+        "placement_to_confirm": _l(
+            "Your enterprise practice at %(enterprise)s is submitted: send the confirmation link "
+            "to your enterprise mentor."
+        ),
+        "placement_confirmed_yours": _l(
+            "%(enterprise)s confirmed your enterprise practice: it now waits for the school's "
+            "review."
+        ),
+        "job_requested": _l(
+            "%(teacher)s asks for the school's consent to a part-time job at %(enterprise)s."
         ),
         "job_consented": _l("The school consented to your part-time job at %(enterprise)s."),
         "job_refused": _l("The school refused your part-time job at %(enterprise)s: %(reason)s"),

@@ -22,6 +22,7 @@ from teachers.models import Teacher
 from .labels import JOB_ACTION, JOB_STATUS
 from .models import Enterprise, EnterpriseJob, JobConsentStatus, TeachingHours
 from .permissions import is_owner, is_school_hr
+from .waits import JOB_WAITS
 
 TERM = re.compile(r"^(20\d\d)-(20\d\d)-([12])$")
 
@@ -54,6 +55,7 @@ def request_consent(
     changes = audit.pending_changes(job)
     db.session.flush()
     audit.record("create", job, by=by, changes=changes)
+    JOB_WORKFLOW.announce(job, "request", by)  # HR: it waits for the school's consent
     return job
 
 
@@ -78,6 +80,7 @@ def _about(job: EnterpriseJob) -> dict[str, Any]:
 
 # The teacher is told of the school's decision; HR that a request they were to decide is gone.
 JOB_HANDOVERS = {
+    "request": [Notice("job_requested", lambda j: JOB_WORKFLOW.next_people(j), _link, _about)],
     "consent": [Notice("job_consented", lambda j: [j.teacher.user_id], _link, _about)],
     "refuse": [Notice("job_refused", lambda j: [j.teacher.user_id], _link, _about)],
     "withdraw": [Notice("job_withdrawn", lambda j: handover.school_hr(j.teacher.school_id),
@@ -102,6 +105,8 @@ JOB_WORKFLOW = Workflow(
     JOB_STATUS,
     JOB_ACTION,
     JOB_HANDOVERS,
+    model=EnterpriseJob,
+    waits=JOB_WAITS,
 )  # fmt: skip
 
 

@@ -67,12 +67,16 @@ def index():  # type: ignore[no-untyped-def]
         query = query.where(Recognition.kind == kind)
     if status in set(Status):
         query = query.where(Recognition.status == status)
+    waiting = request.args.get("waiting") == "me"  # the 待办's link: those waiting for me
+    if waiting:
+        query = query.where(workflow.RECOGNITION.waiting_for(current_user))
     pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
     return render_template(
         "recognition/index.html",
         pagination=pagination,
         kind=kind,
         status=status,
+        waiting=waiting,
         progress_url=nav.progress_url(current_user),
     )
 

@@ -26,6 +26,7 @@ from core.workflow import SYSTEM, Step, Workflow
 from . import dual
 from .labels import STATUS
 from .models import Kind, Recognition, Status
+from .waits import WAITS
 
 S = Status
 
@@ -226,6 +227,8 @@ RECOGNITION = Workflow(
     STATUS,
     ACTIONS,
     HANDOVERS,
+    model=Recognition,
+    waits=WAITS,
 )  # fmt: skip
 # The steps a person takes from the recognition's page (or the API's twin).
 STEPS = ("confirm", "reject", "pass", "return", "resubmit", "withdraw", "object", "finalize")

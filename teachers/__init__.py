@@ -116,6 +116,8 @@ def init_app(app: Flask) -> None:
         "appointment_submitted": _l(
             "The part-time appointment of %(name)s waits for a second HR approval."
         ),
+        "appointment_stand_in": _l("%(school)s has no second HR account: the part-time "
+                                   "appointment of %(name)s waits for your approval."),
         "appointment_needs_bureau": _l("%(school)s approved the part-time appointment of "
                                        "%(name)s: it waits for the bureau's approval."),
         "appointment_approved": _l("The part-time appointment of %(name)s (%(school)s) is "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,11 +32,15 @@ def index():  # type: ignore[no-untyped-def]
     query = select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
     if year:
         query = query.where(Competition.year == year)
+    waiting = request.args.get("waiting") == "me"  # the 待办's link: those waiting for me
+    if waiting:
+        query = query.where(services.WORKFLOW.waiting_for(current_user))
     pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
     return render_template(
         "competitions/index.html",
         pagination=pagination,
         year=year,
+        waiting=waiting,
         can_create=services.is_organizer(current_user),
     )
 
@@ -121,7 +127,15 @@ def detail(competition_id: int):  # type: ignore[no-untyped-def]
         import_form=ResultsImportForm(),
         medals=stats.medal_table(competition),
         schools=schools,
+        publishing=_publishing(competition) if organizer else None,
     )
+
+
+def _publishing(competition: Competition) -> dict[str, Any]:
+    """What the publish button says: whether it is early, and how many results it shows."""
+    with_result, without = services.result_counts(competition)
+    return {"early": services.publishing_early(competition), "with_result": with_result,
+            "without": without}  # fmt: skip
 
 
 @bp.post("/competitions/<int:competition_id>/events")
@@ -145,10 +159,15 @@ def add_event(competition_id: int):  # type: ignore[no-untyped-def]
 @roles_required(Role.ORGANIZER, Role.ADMIN)
 def change_state(competition_id: int, action: str):  # type: ignore[no-untyped-def]
     competition = db.get_or_404(Competition, competition_id)
-    services.transition(competition, action, current_user)
+    back = redirect(url_for("competitions.detail", competition_id=competition.id))
+    try:
+        services.transition(competition, action, current_user, request.form.get("reason", ""))
+    except ValidationFailed as err:  # publishing early without a reason: say so, change nothing
+        flash_errors(err.fields)
+        return back, 303
     done = {
         "close": _("Entries are closed. Record the results, then publish them."),
         "publish": _("Results published: the public results page is open."),
     }
     flash(done[action], "success")
-    return redirect(url_for("competitions.detail", competition_id=competition.id))
+    return back

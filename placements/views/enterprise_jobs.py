@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role
-from core.permissions import login_required, require
+from core.permissions import login_required, require, roles_required
 from core.views.forms_util import apply_errors, flash_errors, form_status
 from teachers.models import Teacher
 from teachers.permissions import can_view as can_view_teacher
@@ -21,6 +22,20 @@ from ..forms import HoursForm, JobForm, ReasonForm
 from ..models import EnterpriseJob
 from ..permissions import can_view, is_owner, is_school_hr
 from .blueprint import bp
+
+
+@bp.get("/enterprise-jobs")
+@roles_required(Role.SCHOOL_HR)
+def waiting_jobs():  # type: ignore[no-untyped-def]
+    """HR's 待办 of part-time jobs: the requests waiting for the school's consent."""
+    query = (
+        select(EnterpriseJob)
+        .options(joinedload(EnterpriseJob.enterprise), joinedload(EnterpriseJob.teacher))
+        .where(enterprise_jobs.JOB_WORKFLOW.waiting_for(current_user))
+        .order_by(EnterpriseJob.created_at)
+    )
+    pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
+    return render_template("placements/jobs_waiting.html", pagination=pagination)
 
 
 @bp.get("/teachers/<int:teacher_id>/enterprise-jobs")

@@ -36,7 +36,8 @@ def _placement(placement_id: int) -> Placement:
 @bp.get("/placements")
 @roles_required(Role.TEACHER, Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN)
 def index():  # type: ignore[no-untyped-def]
-    default = "submitted" if current_user.role == Role.SCHOOL_HR else ""
+    waiting = request.args.get("waiting") == "me"  # the 待办's link: those waiting for me
+    default = "submitted" if current_user.role == Role.SCHOOL_HR and not waiting else ""
     status = request.args.get("status", default)
     q = (request.args.get("q") or "").strip()
     query = visible_placements(current_user).options(
@@ -44,6 +45,8 @@ def index():  # type: ignore[no-untyped-def]
     )
     if status in STATUS_FILTERS:
         query = query.where(Placement.status == status)
+    if waiting:
+        query = query.where(services.WORKFLOW.waiting_for(current_user))
     if q:
         query = query.where(Teacher.name.contains(q) | Teacher.staff_no.contains(q))
     query = query.order_by(Placement.id.desc())  # newest first, by the primary key
@@ -51,8 +54,9 @@ def index():  # type: ignore[no-untyped-def]
         query, page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"]
     )
     return render_template(
-        "placements/index.html", pagination=pagination, status=status, q=q, statuses=STATUS_FILTERS
-    )
+        "placements/index.html", pagination=pagination, status=status, q=q,
+        statuses=STATUS_FILTERS, waiting=waiting,
+    )  # fmt: skip
 
 
 @bp.post("/placements/bulk")
@@ -240,6 +244,17 @@ def add_evidence(placement_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("placements.detail", placement_id=placement.id))
     flash_errors(form.errors)
     return redirect(url_for("placements.detail", placement_id=placement.id)), 303
+
+
+@bp.post("/placement-evidence/<int:evidence_id>/remove")
+@login_required
+def remove_evidence(evidence_id: int):  # type: ignore[no-untyped-def]
+    item = db.get_or_404(PlacementEvidence, evidence_id)
+    placement = _placement(item.placement_id)
+    name = item.upload.original_name
+    services.remove_evidence(item, current_user)  # a refusal: the error page says why
+    flash(_("Removed: %(file)s.", file=name), "success")
+    return redirect(url_for("placements.detail", placement_id=placement.id, _anchor="evidence"))
 
 
 @bp.get("/placement-evidence/<int:evidence_id>")

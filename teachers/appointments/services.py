@@ -38,6 +38,7 @@ from .models import (
     CountyPartTimePolicy,
     Qualification,
 )
+from .waits import WAITS, no_colleague
 
 S = AppointmentStatus
 Q = Qualification
@@ -157,19 +158,15 @@ def is_school_hr(user: User, appointment: Appointment) -> bool:
 
 
 def is_second_hr(user: User, appointment: Appointment) -> bool:
-    """The approver: HR of the school, but never the one who proposed. A school with a single
-    HR account has no second HR: its county or city bureau, or an administrator, approves."""
+    """The approver: HR of the school, but never the one who proposed. A school with no HR
+    account besides the proposer's has no second HR: its county or city bureau, or an
+    administrator, approves."""
     if appointment.proposed_by_id == user.id:
         return False
     if is_school_hr(user, appointment):
         return True
     stands_in = user.role == Role.ADMIN or is_county_bureau(user, appointment)
-    return stands_in and single_hr(appointment.school_id)
-
-
-def single_hr(school_id: int) -> bool:
-    """Whether the school has one HR account in use (so no colleague to approve)."""
-    return len(handover.school_hr(school_id)) <= 1
+    return stands_in and no_colleague(appointment)
 
 
 def is_county_bureau(user: User, appointment: Appointment) -> bool:
@@ -257,25 +254,23 @@ def _link(a: Appointment) -> str:
     return f"/appointments/{a.id}"
 
 
-def _bureau_if_pending(a: Appointment) -> list[int]:
-    return handover.bureau_for(a.school_id) if a.status == S.PENDING_BUREAU else []
-
-
 def _school_if_approved(a: Appointment) -> list[int | None]:
     return [a.proposed_by_id, *handover.school_hr(a.school_id)] if a.status == S.APPROVED else []
 
 
-def _second_approvers(a: Appointment) -> list[int]:
-    """HR colleagues; where the school has a single HR account, the bureau that stands in."""
-    hr = handover.school_hr(a.school_id)
-    return hr + handover.bureau_for(a.school_id) if single_hr(a.school_id) else hr
+def _next(a: Appointment) -> list[int]:
+    """Whoever the appointment now waits for (`waits.WAITS`)."""
+    return WORKFLOW.next_people(a)
 
 
 # Who is told of each step: the second HR approver of a proposal, the bureau when the county
 # wants its approval, the proposer of every decision.
 HANDOVERS = {
-    "submit": [Notice("appointment_submitted", lambda a: _second_approvers(a), _link, _about)],
-    "approve": [Notice("appointment_needs_bureau", _bureau_if_pending, _link, _about),
+    "submit": [Notice("appointment_submitted", lambda a: [] if no_colleague(a) else _next(a),
+                      _link, _about),
+               Notice("appointment_stand_in", lambda a: _next(a) if no_colleague(a) else [],
+                      _link, _about)],
+    "approve": [Notice("appointment_needs_bureau", _next, _link, _about),
                 Notice("appointment_approved", _school_if_approved, _link, _about)],
     "reject": [Notice("appointment_rejected", lambda a: [a.proposed_by_id], _link, _about)],
     "terminate": [Notice("appointment_terminated", lambda a: handover.school_hr(a.school_id),
@@ -369,6 +364,8 @@ WORKFLOW = Workflow(
     labels.STATUS,
     labels.ACTION,
     HANDOVERS,
+    model=Appointment,
+    waits=WAITS,
 )  # fmt: skip
 ACTIONS = ("submit", "approve", "reject", "terminate")
 

@@ -21,6 +21,7 @@ from . import labels, services
 from .capacity import capacities, capacity
 from .forms import AgreementForm, AppointmentForm, DecisionForm, PolicyForm
 from .models import Appointment
+from .waits import no_colleague
 
 bp = Blueprint("appointments", __name__, template_folder="../templates")
 STAFF = (Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN)
@@ -44,6 +45,9 @@ def index():  # type: ignore[no-untyped-def]
     query = services.visible(current_user).order_by(Appointment.id.desc())
     if status in set(labels.STATUS):
         query = query.where(Appointment.status == status)
+    waiting = request.args.get("waiting") == "me"  # the 待办's link: those waiting for me
+    if waiting:
+        query = query.where(services.WORKFLOW.waiting_for(current_user))
     pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
     schools = db.session.scalars(org.visible_schools(current_user)).all()
     numbers = capacities([s.id for s in schools])
@@ -51,6 +55,7 @@ def index():  # type: ignore[no-untyped-def]
         "teachers/appointments/index.html",
         pagination=pagination,
         status=status,
+        waiting=waiting,
         schools=schools,
         numbers=numbers,
         is_hr=current_user.role == Role.SCHOOL_HR,
@@ -116,7 +121,7 @@ def _detail(appointment: Appointment, status: int = 200):  # type: ignore[no-unt
         "teachers/appointments/detail.html",
         appointment=appointment,
         actions=actions,
-        single_hr=services.single_hr(appointment.school_id),
+        single_hr=no_colleague(appointment),
         is_hr=services.is_school_hr(current_user, appointment),
         capacity=capacity(appointment.school),
         cap_problem=cap_problem,

@@ -36,6 +36,7 @@ from .models import (
     TeamReport,
     TeamStatus,
 )
+from .waits import NOMINATION_WAITS, TEAM_WAITS
 
 T = TeamStatus
 N = NominationStatus
@@ -273,6 +274,8 @@ TEAM_WORKFLOW = Workflow(
     TEAM_STATUS,
     TEAM_ACTIONS,
     TEAM_HANDOVERS,
+    model=InnovationTeam,
+    waits=TEAM_WAITS,
 )  # fmt: skip
 
 
@@ -531,6 +534,8 @@ NOMINATION_WORKFLOW = Workflow(
     NOMINATION_STATUS,
     NOMINATION_ACTIONS,
     NOMINATION_HANDOVERS,
+    model=Nomination,
+    waits=NOMINATION_WAITS,
     describe=lambda n: {"label": f"{n.teacher.name} → {n.batch}", "school_id": n.teacher.school_id},
 )  # fmt: skip
 

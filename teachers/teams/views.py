@@ -104,6 +104,9 @@ def index():  # type: ignore[no-untyped-def]
     query = select(InnovationTeam).where(school_scope(current_user, InnovationTeam.school_id))
     if status:
         query = query.where(InnovationTeam.status == status)
+    waiting = request.args.get("waiting") == "me"  # the 待办's link: those waiting for me
+    if waiting:
+        query = query.where(services.TEAM_WORKFLOW.waiting_for(current_user))
     pagination = paginate(
         query.order_by(InnovationTeam.id.desc()),
         page=request.args.get("page", 1, type=int),
@@ -113,6 +116,7 @@ def index():  # type: ignore[no-untyped-def]
         "teachers/teams/index.html",
         pagination=pagination,
         status=status,
+        waiting=waiting,
         progress_url=nav.progress_url(current_user),
     )
 

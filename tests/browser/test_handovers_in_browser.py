@@ -1,6 +1,6 @@
-"""Hand-overs in a browser: a teacher's submitted placement shows at once in HR's bell and inbox,
-and the notification leads HR to it; the bureau confirms every pending D-class case at once and
-each teacher is told."""
+"""Hand-overs in a browser: a placement the enterprise confirmed shows at once in HR's bell and
+inbox, and the notification leads HR to it; the bureau confirms every pending D-class case at
+once and each teacher is told."""
 
 from __future__ import annotations
 
@@ -20,9 +20,13 @@ from tests.browser.test_roster_in_browser import sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_hr_sees_a_submitted_placement_in_the_bell_and_the_inbox(
+def test_hr_sees_a_placement_the_enterprise_confirmed_in_the_bell_and_the_inbox(
     page, teacher_with_account, make_user, make_placement
 ):
+    from decimal import Decimal
+
+    from placements import mentor
+
     teacher, me = teacher_with_account(name="韩交接")
     hr = make_user(Role.SCHOOL_HR, school=teacher.school)
     start = today() - timedelta(days=30)
@@ -30,13 +34,22 @@ def test_hr_sees_a_submitted_placement_in_the_bell_and_the_inbox(
     placements.add_evidence(placement, "agreement", agreement_file(), me)
     placements.transition(placement, "submit", me)
     db.session.commit()
-
+    # Submitted, it is the teacher's to hand to the mentor: in their 待办, not HR's.
+    sign_in(page, me.username)
+    expect(
+        page.locator(".inbox").get_by_role("link", name="1 等待企业确认的企业实践")
+    ).to_be_visible()
+    page.goto("about:blank")  # nothing of the teacher's page still talking to the server
+    page.context.clear_cookies()
+    db.session.rollback()
+    mentor.confirm(mentor.create_link(placement, me), Decimal(8), "陈工")
+    db.session.commit()
     sign_in(page, hr.username)
     expect(page.locator(".topbar .count")).to_have_text("1")
     inbox = page.locator(".inbox")
     expect(inbox.get_by_role("link", name="1 待审核的企业实践")).to_be_visible()
     page.get_by_role("link", name="通知").first.click()
-    page.get_by_role("link", name="韩交接 提交了在").click()
+    page.get_by_role("link", name="韩交接").first.click()
     expect(page.get_by_role("button", name="通过", exact=True)).to_be_visible()
 
 

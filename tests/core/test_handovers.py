@@ -42,17 +42,22 @@ def test_a_placement_passes_from_teacher_to_mentor_to_hr_and_back(
     placements.add_evidence(placement, "agreement", agreement_file(), me)
     placements.transition(placement, "submit", me)
     db.session.commit()
-    [note] = told(hr)
-    assert note.kind == "placement_submitted" and note.link == f"/placements/{placement.id}"
-    assert teacher.name in text_of(note) and "请审核" in text_of(note)
-    bell = login_as(hr).get("/").get_data(as_text=True)
-    assert 'class="count"' in bell  # the unread count in the top bar
+    # Not HR's step yet: it waits for the enterprise, through the teacher's link.
+    assert told(hr) == []
+    assert "等待企业确认的企业实践" in login_as(me).get("/").get_data(as_text=True)
 
     token = mentor.create_link(placement, me)
     mentor.confirm(token, Decimal(8), "陈工")
     db.session.commit()
-    assert [n.kind for n in told(hr)] == ["placement_submitted", "placement_confirmed"]
-    assert "placement_confirmed" in [n.kind for n in told(me)]
+    [note] = told(hr)
+    assert note.kind == "placement_confirmed" and note.link == f"/placements/{placement.id}"
+    assert teacher.name in text_of(note) and "可以审核通过" in text_of(note)
+    bell = login_as(hr).get("/").get_data(as_text=True)
+    assert 'class="count"' in bell  # the unread count in the top bar
+    assert "待审核的企业实践" in bell
+    # The teacher is told in words for them, not HR's.
+    mine = told(me)[-1]
+    assert mine.kind == "placement_confirmed_yours" and "等待学校审核" in text_of(mine)
 
     placements.transition(placement, "approve", hr)
     db.session.commit()
@@ -133,11 +138,14 @@ def test_each_role_s_inbox_counts_what_waits_for_it(
     teacher, me = teacher_with_account()
     hr = make_user(Role.SCHOOL_HR, school=teacher.school)
     start = today() - timedelta(days=60)
-    make_placement(teacher, start, status="submitted")
-    make_placement(teacher, start + timedelta(days=20), status="submitted")
+    make_placement(teacher, start, status="confirmed")
+    make_placement(teacher, start + timedelta(days=20), status="confirmed")
+    make_placement(teacher, start + timedelta(days=40), status="submitted")  # the mentor's turn
     page = login_as(hr).get("/").get_data(as_text=True)
     assert "待办事项" in page and "待审核的企业实践" in page
     assert '<span class="count-badge">2</span> 待审核的企业实践' in page
+    mine = login_as(me).get("/").get_data(as_text=True)
+    assert '<span class="count-badge">1</span> 等待企业确认的企业实践' in mine
     school, first, second = school_with_staff()
     submitted(school, first)
     waiting = login_as(second).get("/").get_data(as_text=True)

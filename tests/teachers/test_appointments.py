@@ -180,7 +180,9 @@ def test_the_refusal_page_shows_the_numbers_and_what_frees_room(login_as, app, s
     text = approver.get(f"/appointments/{second.id}").get_data(as_text=True)
     assert "flash-error" in text and "名额已满" in text and "最多 1 人" in text
     assert "在聘者" in text and "占用名额至" in text
-    assert 'disabled title="本任期内名额已满"' in text
+    # Visibly disabled, its reason in the page (phones have no hover).
+    assert 'disabled aria-describedby="why-approve">通过</button>' in text
+    assert '<span class="why" id="why-approve">本任期内名额已满</span>' in text
     pressed = approver.post(f"/appointments/{second.id}/approve")  # pressed anyway (stale page)
     assert pressed.status_code == 303 and pressed.location.endswith(f"/appointments/{second.id}")
     assert "最多 1 人" in approver.get(pressed.location).get_data(as_text=True)
@@ -458,9 +460,15 @@ def test_a_school_with_one_hr_account_is_approved_by_its_bureau_or_an_administra
     assert not services.is_second_hr(elsewhere, proposal)  # another county's bureau
     assert services.is_second_hr(admin, proposal)
     told = {
-        n.user_id for n in db.session.query(Notification).filter_by(kind="appointment_submitted")
+        n.user_id for n in db.session.query(Notification).filter_by(kind="appointment_stand_in")
     }
-    assert county.id in told
+    assert county.id in told and elsewhere.id not in told and admin.id not in told
+    # The county bureau's 待办 holds it, named as the bureau's step, not a second HR's.
+    home = login_as(county).get("/").get_data(as_text=True)
+    assert "仅一位人事的学校、待你审批的兼职教师聘任" in home
+    assert "待教育局审批（学校仅一位人事）" in login_as(county).get("/appointments").get_data(
+        as_text=True
+    )
     page = login_as(county).get(f"/appointments/{proposal.id}").get_data(as_text=True)
     assert "您作为第二审批人审批" in page
     services.transition(proposal, "approve", county)

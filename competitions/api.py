@@ -107,6 +107,15 @@ class EntryIn(ApiSchema):
     instructors = fields.List(Id(), metadata={"description": "Instructors' teacher ids"})
 
 
+class StepIn(ApiSchema):
+    reason = fields.String(
+        allow_none=True,
+        validate=length(max=500),
+        metadata={"description": "Needed to publish early: registration still open, or before "
+                  "the contest's last day"},
+    )  # fmt: skip
+
+
 class ResultIn(ApiSchema):
     award = Code(labels.AWARD, allow_none=True)
     rank = fields.Integer(strict=True, allow_none=True)
@@ -292,13 +301,14 @@ def _entry(entry_id: int) -> Entry:
 @api.route(
     "/competitions/<int:competition_id>/<any(close, publish):action>",
     methods=["POST"],
-    summary="Close the entries, or publish the results",
+    summary="Close the entries, or publish the results (early only with a `reason`)",
+    body=StepIn,
     response=CompetitionOut,
     errors={409: "Not possible now (closed or published already, nothing to publish)"},
 )
-def change_state(competition_id: int, action: str):  # type: ignore[no-untyped-def]
+def change_state(competition_id: int, action: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     competition = _competition(competition_id)
-    return services.transition(competition, action, current_user)
+    return services.transition(competition, action, current_user, body.get("reason") or "")
 
 
 @api.route(

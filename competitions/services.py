@@ -35,6 +35,7 @@ from .models import (
     Student,
 )
 from .signals import results_changed
+from .waits import WAITS
 
 C = CompetitionStatus
 
@@ -447,9 +448,35 @@ def _entries(competition: Competition) -> list[Entry]:
     )
 
 
-def _check_publishable(competition: Competition, _by: User | None, _reason: str) -> None:
+def publishing_early(competition: Competition) -> str | None:
+    """Why publishing the results now would be early, in words, or None: registration is still
+    open, or the contest has not reached its last day."""
+    closes = competition.registration_closes  # without one, the organizer closes entries
+    if competition.status == C.OPEN and closes is not None and closes >= today():
+        return _("Registration is still open (until %(d)s)", d=closes)
+    if competition.end_date is not None and competition.end_date > today():
+        return _("The contest's last day, %(d)s, has not come", d=competition.end_date)
+    return None
+
+
+def result_counts(competition: Competition) -> tuple[int, int]:
+    """(entries with a result recorded, entries without one): what publishing would show."""
+    with_result, total = db.session.execute(
+        select(func.count(Entry.result_recorded_at), func.count(Entry.id))
+        .join(Event, Entry.event_id == Event.id)
+        .where(Event.competition_id == competition.id)
+    ).one()
+    return int(with_result), int(total) - int(with_result)
+
+
+def _check_publishable(competition: Competition, _by: User | None, reason: str) -> None:
     if not _entries(competition):
         raise Conflict(_("There are no entries to publish."), status=competition.status)
+    early = publishing_early(competition)
+    if early and not reason:
+        raise ValidationFailed(
+            {"reason": _("%(why)s: publish now only if you must, and give the reason.", why=early)}
+        )
 
 
 def _published(competition: Competition, _by: User | None, _reason: str) -> None:
@@ -485,11 +512,14 @@ WORKFLOW = Workflow(
     },
     STATUS,
     {"open": _l("Open for entries"), "close": _l("Close entries"), "publish": _l("Publish")},
+    model=Competition,
+    waits=WAITS,
 )  # fmt: skip
 
 
-def transition(competition: Competition, action: str, by: User) -> Competition:
-    return WORKFLOW.transition(competition, action, by)
+def transition(competition: Competition, action: str, by: User, reason: str = "") -> Competition:
+    """A step; publishing early (registration open, the contest not over) needs `reason`."""
+    return WORKFLOW.transition(competition, action, by, reason)
 
 
 def close_entries(competition: Competition, by: User) -> None:

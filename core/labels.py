@@ -127,6 +127,12 @@ def value_text(type_name: str, code: str, value: Any) -> str:
     label = _lookup(mapping, value) if mapping is not None else None
     if label is not None:
         return label
+    if code in ("school_id", "county_id") and isinstance(value, int):  # the name, not the id
+        from .extensions import db
+        from .models import County, School
+
+        record = db.session.get(School if code == "school_id" else County, value)
+        return record.name if record is not None else str(value)
     if isinstance(value, bool):
         return str(YES_NO[value])
     if isinstance(value, datetime):

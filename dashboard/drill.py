@@ -53,6 +53,9 @@ class Drill:
     figure: str = ""  # the indicator whose figure `counted` reads, when not the list's own key
 
 
+WHO = [_l("Teacher"), _l("Staff number")]  # a list of teachers names each with their 工号
+
+
 def _teacher_cell(teacher: Teacher) -> Cell:
     return Cell(teacher.name, url_for("teachers.profile", teacher_id=teacher.id))
 
@@ -73,7 +76,7 @@ def _not_dual_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
 
 
 def _not_dual_rows(teachers: list[Teacher], period: Period) -> list[list[Any]]:
-    return [row[:4] + row[5:] for row in _professional_rows([(t, False) for t in teachers], period)]
+    return [row[:5] + row[6:] for row in _professional_rows([(t, False) for t in teachers], period)]
 
 
 def _professional_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
@@ -105,6 +108,7 @@ def _professional_rows(rows: list[Any], period: Period) -> list[list[Any]]:
         out.append(
             [
                 _teacher_cell(t),
+                t.staff_no,
                 schools[t.school_id],
                 str(teacher_labels.TITLE.get(t.title, "")),
                 round(evidence[t.id]["practice_days"], 1) if not counted else "",
@@ -141,6 +145,7 @@ def _short_rows(teachers: list[Teacher], period: Period) -> list[list[Any]]:
     return [
         [
             _teacher_cell(t),
+            t.staff_no,
             schools[t.school_id],
             float(practice[t.id].days_in_window),
             float(practice[t.id].shortfall),
@@ -168,6 +173,7 @@ def _recognition_rows(rows: list[Any], _period: Period) -> list[list[Any]]:
     return [
         [
             _teacher_cell(t),
+            t.staff_no,
             school,
             str(recognition_labels.TIER.get(r.tier, r.tier)),
             r.basis,
@@ -189,7 +195,7 @@ def _placements_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
 
 def _placement_rows(rows: list[Any], _period: Period) -> list[list[Any]]:
     return [
-        [_teacher_cell(t), school, enterprise, p.start_date, p.end_date, float(p.days)]
+        [_teacher_cell(t), t.staff_no, school, enterprise, p.start_date, p.end_date, float(p.days)]
         for p, t, school, enterprise in rows
     ]
 
@@ -231,7 +237,7 @@ def _abroad_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
 
 def _abroad_rows(rows: list[Any], _period: Period) -> list[list[Any]]:
     return [
-        [_teacher_cell(t), school, batch.country, batch.theme, batch.end_date]
+        [_teacher_cell(t), t.staff_no, school, batch.country, batch.theme, batch.end_date]
         for _n, t, school, batch in rows
     ]
 
@@ -289,7 +295,7 @@ def _school_names(ids: set[int]) -> dict[int, str]:
 DRILLS: dict[str, Drill] = {
     "dual_qualified_ratio": Drill(
         _l("Professional teachers in post, and who is dual-qualified"),
-        [_l("Teacher"), _l("School"), _l("Title"), _l("Practice days (5 years)"),
+        [*WHO, _l("School"), _l("Title"), _l("Practice days (5 years)"),
          _l("Dual-qualified (counted)"), _l("Still lacks (junior tier)")],
         _professional_query,
         _professional_rows,
@@ -297,7 +303,7 @@ DRILLS: dict[str, Drill] = {
     ),
     "dual_qualified_missing": Drill(
         _l("Professional teachers not yet dual-qualified"),
-        [_l("Teacher"), _l("School"), _l("Title"), _l("Practice days (5 years)"),
+        [*WHO, _l("School"), _l("Title"), _l("Practice days (5 years)"),
          _l("Still lacks (junior tier)")],
         _not_dual_query,
         _not_dual_rows,
@@ -306,19 +312,19 @@ DRILLS: dict[str, Drill] = {
     ),
     "practice_short": Drill(
         _l("Teachers short of enterprise practice days"),
-        [_l("Teacher"), _l("School"), _l("Practice days (5 years)"), _l("Days short")],
+        [*WHO, _l("School"), _l("Practice days (5 years)"), _l("Days short")],
         _short_query,
         _short_rows,
     ),
     "dual_qualified_teachers": Drill(
         _l("Dual-qualified recognitions confirmed in the period"),
-        [_l("Teacher"), _l("School"), _l("Tier"), _l("Basis"), _l("Confirmed on")],
+        [*WHO, _l("School"), _l("Tier"), _l("Basis"), _l("Confirmed on")],
         _recognitions_query(Kind.DUAL_QUALIFIED),
         _recognition_rows,
     ),
     "enterprise_practice_person_times": Drill(
         _l("Enterprise practice counted (approved placements)"),
-        [_l("Teacher"), _l("School"), _l("Enterprise"), _l("From"), _l("To"), _l("Days")],
+        [*WHO, _l("School"), _l("Enterprise"), _l("From"), _l("To"), _l("Days")],
         _placements_query,
         _placement_rows,
     ),
@@ -337,7 +343,7 @@ DRILLS: dict[str, Drill] = {
     ),
     "overseas_study_teachers": Drill(
         _l("Teachers back from study abroad"),
-        [_l("Teacher"), _l("School"), _l("Country"), _l("Theme"), _l("Back on")],
+        [*WHO, _l("School"), _l("Country"), _l("Theme"), _l("Back on")],
         _abroad_query,
         _abroad_rows,
     ),
@@ -350,7 +356,7 @@ DRILLS: dict[str, Drill] = {
     ),
     "d_class_talents": Drill(
         _l("D-class recognitions confirmed in the period"),
-        [_l("Teacher"), _l("School"), _l("Tier"), _l("Basis"), _l("Confirmed on")],
+        [*WHO, _l("School"), _l("Tier"), _l("Basis"), _l("Confirmed on")],
         _recognitions_query(Kind.D_CLASS),
         _recognition_rows,
     ),

@@ -20,10 +20,11 @@ from sqlalchemy import select
 from competitions import stats as competition_stats
 from core.extensions import db
 from core.models import County, School
+from core.rules import get_rule
 from placements import stats as placement_stats
 from recognition import stats as recognition_stats
 from recognition.models import Kind
-from teachers.appointments.capacity import places_in_use
+from teachers.appointments.capacity import cap_for, places_in_use
 from teachers.teams import stats as team_stats
 
 from . import freshness, kept
@@ -171,12 +172,27 @@ KEYS = [i.key for i in INDICATORS]
 
 
 @dataclass(frozen=True)
+class Places:
+    in_use: int
+    cap: int
+    full: int  # schools with no place left (at or over their cap)
+    schools: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.cap - self.in_use)
+
+
+@dataclass(frozen=True)
 class Figure:
     indicator: Indicator
     numerator: int
     denominator: int | None
     target: Decimal | None  # for the period: a count target is the period's share of the plan's
     plan: Plan | None
+    # A cap's places (兼职教师名额): in use, the schools' caps summed, and how many schools
+    # are full: a cap is read as places left, never as a target met.
+    places: Places | None = None
 
     @property
     def value(self) -> Decimal | int:
@@ -294,7 +310,18 @@ class Results:
         target = target_for(indicator, self.period, self.plan) if self.plan else None
         if indicator.kind == COUNT and school_ids is not None:
             target = None
-        return Figure(indicator, numerator, denominator, target, self.plan)
+        places = self._places(list(chosen)) if indicator.kind == CAP else None
+        return Figure(indicator, numerator, denominator, target, self.plan, places)
+
+    def _places(self, chosen: list[tuple[int, int | None]]) -> Places:
+        ratio = get_rule("part_time_cap_ratio", self.period.at)
+        caps = [(n, cap_for(d or 0, ratio=ratio)) for n, d in chosen]
+        return Places(
+            in_use=sum(n for n, _c in caps),
+            cap=sum(c for _n, c in caps),
+            full=sum(1 for n, c in caps if n >= c and (c or n)),
+            schools=len(caps),
+        )
 
     def figures(self, school_ids: Iterable[int] | None = None) -> dict[str, Figure]:
         """Figures of the schools `school_ids`, or of the whole city when None."""

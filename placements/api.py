@@ -36,7 +36,7 @@ from teachers.permissions import can_view as can_view_teacher
 
 from . import labels, ledger, mentor, services
 from .forms import CorrectionForm, PlacementForm
-from .models import Enterprise, Placement
+from .models import Enterprise, Placement, PlacementEvidence
 from .permissions import can_edit, can_log_for, can_view, is_school_hr, visible_placements
 
 api = ApiBlueprint("placements_api", __name__)
@@ -323,3 +323,18 @@ def add_evidence(placement_id: int, form: dict[str, Any]):  # type: ignore[no-un
     placement = _placement(placement_id)
     require(can_edit(current_user, placement))  # the page's check; the service knows the states
     return services.add_evidence(placement, form["kind"], form["file"], current_user)
+
+
+@api.route(
+    "/placement-evidence/<int:evidence_id>",
+    methods=["DELETE"],
+    summary="Remove a file of evidence uploaded by mistake (a draft or returned placement)",
+    status=204,
+    errors={409: "Submitted or decided: the evidence stays"},
+)
+def remove_evidence(evidence_id: int):  # type: ignore[no-untyped-def]
+    item = db.session.get(PlacementEvidence, evidence_id)
+    if item is None:
+        raise NotFound(_("No such file of evidence."))
+    _placement(item.placement_id)  # 404 for one the caller may not see
+    services.remove_evidence(item, current_user)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from core import audit, handover
+from core import audit
 from core.bulk import Outcome, decide_each
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -38,6 +38,7 @@ from .models import (
     PlacementStatus,
 )
 from .permissions import can_edit, is_school_hr, visible_placements
+from .waits import WAITS, hr_of, teacher_of
 
 S = PlacementStatus
 
@@ -218,12 +219,17 @@ def save_draft(
 # --- the transition table ---------------------------------------------------------------------
 
 
-def _teacher_of(p: Placement) -> list[int | None]:
-    return [p.teacher.user_id]
+def _next(p: Placement) -> list[int]:
+    """Whoever the placement now waits for (`waits.WAITS`)."""
+    return WORKFLOW.next_people(p)
 
 
-def _hr_of(p: Placement) -> list[int]:
-    return handover.school_hr(p.teacher.school_id)
+def _next_if(wait_state: str, confirmed: bool | None = None) -> Any:
+    def to(p: Placement) -> list[int]:
+        waiting = p.status == wait_state and (confirmed is None or p.confirmed == confirmed)
+        return _next(p) if waiting else []
+
+    return to
 
 
 def _link(p: Placement) -> str:
@@ -238,15 +244,18 @@ def _tell(kind: str, to: Any) -> list[Notice]:
     return [Notice(kind, to, _link, _about)]
 
 
-# Who is told of each step: HR when there is something to review, the teacher of every decision.
+# Who is told of each step: whoever it now waits for (HR once the enterprise has confirmed, the
+# teacher while the mentor's link is to send), and the teacher of every decision.
 HANDOVERS = {
-    "submit": _tell("placement_submitted", _hr_of),
-    "withdraw": _tell("placement_withdrawn", _hr_of),
-    "approve": _tell("placement_approved", _teacher_of),
-    "reject": _tell("placement_rejected", _teacher_of),
-    "return": _tell("placement_returned", _teacher_of),
-    "mentor_confirmed": _tell("placement_confirmed", lambda p: _hr_of(p) + _teacher_of(p)),
-    "mentor_declined": _tell("placement_declined", lambda p: _hr_of(p) + _teacher_of(p)),
+    "submit": _tell("placement_submitted", _next_if(S.SUBMITTED, confirmed=True))
+    + _tell("placement_to_confirm", _next_if(S.SUBMITTED, confirmed=False)),
+    "withdraw": _tell("placement_withdrawn", hr_of),
+    "approve": _tell("placement_approved", teacher_of),
+    "reject": _tell("placement_rejected", teacher_of),
+    "return": _tell("placement_returned", teacher_of),
+    "mentor_confirmed": _tell("placement_confirmed", _next)
+    + _tell("placement_confirmed_yours", teacher_of),
+    "mentor_declined": _tell("placement_declined", _next),
 }
 
 
@@ -300,7 +309,7 @@ WORKFLOW = Workflow(
                                   effect=_submitted),
         (S.RETURNED, "submit"): Step(S.SUBMITTED, can_edit, guard=_check_submission,
                                      effect=_submitted),
-        (S.DRAFT, "withdraw"): Step(S.WITHDRAWN, can_edit),
+        # A draft nobody has seen is deleted (`delete_draft`), not withdrawn.
         (S.SUBMITTED, "withdraw"): Step(S.WITHDRAWN, can_edit),
         (S.RETURNED, "withdraw"): Step(S.WITHDRAWN, can_edit),
         (S.SUBMITTED, "approve"): Step(S.APPROVED, is_school_hr, guard=_check_approval,
@@ -316,6 +325,8 @@ WORKFLOW = Workflow(
     labels.STATUS,
     labels.ACTION,
     HANDOVERS,
+    model=Placement,
+    waits=WAITS,
 )  # fmt: skip
 ACTIONS = ("submit", "withdraw", "approve", "reject", "return")
 
@@ -376,6 +387,25 @@ def add_evidence(placement: Placement, kind: str, file: FileStorage, by: User) -
         changes={"evidence": [None, f"{kind}: {upload.original_name}"]},
     )
     return item
+
+
+def remove_evidence(item: PlacementEvidence, by: User) -> None:
+    """Take back a file uploaded by mistake, while the placement is the teacher's to change
+    (a draft, or returned): once submitted, the evidence is what the enterprise and HR read."""
+    placement = item.placement
+    if not can_edit(by, placement):
+        raise PermissionDenied(_("Only the teacher or their school's HR removes evidence."))
+    lock(placement)
+    if placement.status not in (S.DRAFT, S.RETURNED):
+        raise Conflict(
+            _("Evidence can no longer be removed: the placement is “%(status)s”.",
+              status=labels.STATUS[placement.status]),
+            status=placement.status,
+        )  # fmt: skip
+    what = f"{item.kind}: {item.upload.original_name}"
+    db.session.delete(item)
+    db.session.flush()
+    audit.record("evidence_removed", placement, by=by, changes={"evidence": [what, None]})
 
 
 def confirm_by_upload(placement: Placement, file: FileStorage, by: User) -> None:

@@ -1,5 +1,6 @@
 """Display labels."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 KIND = {"d_class": _l("D-class talent"), "dual_qualified": _l("Dual-qualified teacher")}
@@ -15,6 +16,15 @@ STATUS = {
     "revoked": _l("Revoked"),
     "cancelled": _l("Withdrawn by the teacher"),
 }
+
+
+def title(r) -> str:  # type: ignore[no-untyped-def]
+    """A recognition as people name it: "D 类人才", "双师型教师 中级"."""
+    if r.kind == "d_class":
+        return _("%(tier)s-class talent", tier=r.tier)
+    return f"{KIND[r.kind]} {TIER.get(r.tier, r.tier)}"
+
+
 TIER = {
     "junior": _l("Junior tier"),
     "intermediate": _l("Intermediate tier"),

@@ -185,5 +185,6 @@ def audit_log():  # type: ignore[no-untyped-def]
         filters=f,
         types=sorted(((t, labels.kind_name(t)) for t in types if t), key=lambda p: p[1]),
         actions=sorted(((a, labels.action_name(a)) for a in actions), key=lambda p: p[1]),
+        schools=db.session.scalars(org.visible_schools(current_user)).all(),
         L=labels,
     )

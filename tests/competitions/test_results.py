@@ -231,3 +231,44 @@ def test_the_results_template_offers_the_awards_as_a_chinese_drop_down(app, two_
     [picker] = sheet.data_validations.dataValidation
     assert picker.type == "list" and picker.formula1 == '"金牌,银牌,铜牌"'
     assert "E2:E3" in str(picker.sqref)
+
+
+def test_publishing_early_needs_a_stated_reason_and_the_confirmation_counts_results(
+    app, make_competition, make_event, make_school, make_teacher, organizer, login_as
+):
+    from datetime import timedelta
+
+    from core.models import AuditEntry
+    from core.timeutil import today
+
+    competition = make_competition(
+        scheme="medals", registration_opens=today() - timedelta(days=10),
+        registration_closes=today() + timedelta(days=5), start_date=today() + timedelta(days=20),
+        end_date=today() + timedelta(days=22),
+    )  # fmt: skip
+    event = make_event(competition, team=False)
+    school = make_school(name="甲职校")
+    coach = make_teacher(school=school, name="陈指导")
+    first = services.register_entry(
+        event, school, EntryPeople(students=[("1", "王小明")], instructors=[coach.id]), organizer
+    )
+    services.register_entry(event, school, EntryPeople(students=[("2", "李四")]), organizer)
+    services.record_result(first, "gold", 1, 95.5, organizer)
+    db.session.commit()
+    page = login_as(organizer)
+    detail = page.get(f"/competitions/{competition.id}").get_data(as_text=True)
+    assert "报名尚未截止" in detail and 'id="publish-reason"' in detail
+    assert "将公布 1 项成绩？另有 1 个报名尚无成绩" in detail
+    refused = page.post(f"/competitions/{competition.id}/publish", data={"reason": " "})
+    assert refused.status_code == 303
+    assert "如确需提前公布，请填写理由" in page.get(refused.location).get_data(as_text=True)
+    db.session.refresh(competition)
+    assert competition.status == "open"  # a refusal changes nothing
+    done = page.post(f"/competitions/{competition.id}/publish", data={"reason": "省赛选拔需要"})
+    assert done.status_code == 302
+    db.session.refresh(competition)
+    assert competition.status == "published"
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "published")).one()
+    assert entry.note == "省赛选拔需要"
+    public = page.get(f"/results/{competition.id}").get_data(as_text=True)
+    assert "95.5" in public and "陈指导" in public and ">名次<" in public

@@ -67,6 +67,7 @@ TWINS = {
     "placements.delete": "placements_api.delete",
     "placements.act": "placements_api.act",
     "placements.add_evidence": "placements_api.add_evidence",
+    "placements.remove_evidence": "placements_api.remove_evidence",
     "placements.bulk_approve": "placements_api.bulk_approve",
     "placements.correct": "placements_api.correct",
     "placements.mentor_link": "placements_api.mentor_link",

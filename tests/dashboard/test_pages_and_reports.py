@@ -119,9 +119,11 @@ def test_every_list_opens_and_exports(city, login_as):  # noqa: F811
         assert excel.status_code == 200, key
         rows = list(load_workbook(io.BytesIO(excel.data)).active.iter_rows(values_only=True))
         assert rows[0][0] in ("教师", "学校", "团体"), key
+        if rows[0][0] == "教师":  # a list of teachers carries their staff numbers
+            assert rows[0][1] == "工号", key
     placements = page.get("/dashboard/list/enterprise_practice_person_times.xlsx?period=2023-2025")
     rows = list(load_workbook(io.BytesIO(placements.data)).active.iter_rows(values_only=True))
-    assert len(rows) == 1 + 3 and all(isinstance(r[5], float | int) for r in rows[1:])
+    assert len(rows) == 1 + 3 and all(isinstance(r[6], float | int) for r in rows[1:])
     assert page.get("/dashboard/list/nonsense").status_code == 404
 
 
@@ -136,7 +138,7 @@ def test_a_long_list_is_exported_in_the_background(city, login_as, monkeypatch):
     with storage().open(task.file_key) as fh:
         rows = list(load_workbook(io.BytesIO(fh.read())).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 11  # 11 professional teachers, 4 of them dual-qualified
-    assert [r[4] for r in rows[1:]].count("是") == 4
+    assert [r[5] for r in rows[1:]].count("是") == 4
 
 
 def test_snapshots_are_idempotent_and_feed_the_trend(city, runner):  # noqa: F811

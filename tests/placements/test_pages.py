@@ -82,3 +82,37 @@ def test_home_pages_show_the_next_step(login_as, teacher_with_account, make_plac
         login_as(make_user(Role.SCHOOL_HR, school=teacher.school)).get("/").get_data(as_text=True)
     )
     assert "审核 1 条已提交的企业实践" in hr_home
+
+
+def test_a_draft_offers_delete_not_withdraw_and_evidence_uploaded_by_mistake_comes_off(
+    login_as, teacher_with_account, make_placement, make_user
+):
+    from core.models import AuditEntry
+    from placements import services
+    from placements.demo import agreement_file
+
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 3, 3), status="draft")
+    wrong = services.add_evidence(placement, "agreement", agreement_file(), user)
+    db.session.commit()
+    c = login_as(user)
+    page = c.get(f"/placements/{placement.id}").get_data(as_text=True)
+    assert "删除草稿" in page and ">撤回<" not in page
+    assert f"/placement-evidence/{wrong.id}/remove" in page
+    # Someone else's evidence: refused, nothing removed.
+    other = login_as(make_user(Role.TEACHER, school=teacher.school))
+    assert other.post(f"/placement-evidence/{wrong.id}/remove").status_code == 403
+    done = c.post(f"/placement-evidence/{wrong.id}/remove")
+    assert done.status_code == 302
+    db.session.refresh(placement)
+    assert placement.evidence == []
+    assert db.session.query(AuditEntry).filter_by(action="evidence_removed").count() == 1
+    # Once submitted, the evidence stays as HR and the enterprise read it.
+    services.add_evidence(placement, "agreement", agreement_file(), user)
+    services.transition(placement, "submit", user)
+    db.session.commit()
+    [kept] = placement.evidence
+    assert c.post(f"/placement-evidence/{kept.id}/remove").status_code == 409
+    assert f"/placement-evidence/{kept.id}/remove" not in c.get(
+        f"/placements/{placement.id}"
+    ).get_data(as_text=True)

@@ -34,7 +34,6 @@ def data(start: date, days: float = 5, **kw):  # type: ignore[no-untyped-def]
 EXPECTED = {
     ("draft", "submit"): "submitted",
     ("returned", "submit"): "submitted",
-    ("draft", "withdraw"): "withdrawn",
     ("submitted", "withdraw"): "withdrawn",
     ("returned", "withdraw"): "withdrawn",
     ("submitted", "approve"): "approved",

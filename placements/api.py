@@ -336,5 +336,5 @@ def remove_evidence(evidence_id: int):  # type: ignore[no-untyped-def]
     item = db.session.get(PlacementEvidence, evidence_id)
     if item is None:
         raise NotFound(_("No such file of evidence."))
-    _placement(item.placement_id)  # 404 for one the caller may not see
+    _placement(item.placement_id)  # 403 for one the caller may not see, as every placement call
     services.remove_evidence(item, current_user)

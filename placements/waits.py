@@ -5,6 +5,8 @@ confirmed it; then for the school's HR, who review it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -24,23 +26,32 @@ def _teacher(user: User):  # type: ignore[no-untyped-def]
     return Placement.teacher_id.in_(select(Teacher.id).where(Teacher.user_id == user.id))
 
 
-def _hr(user: User):  # type: ignore[no-untyped-def]
-    if user.role != Role.SCHOOL_HR:
-        return None
-    return Placement.teacher_id.in_(
-        select(Teacher.id).where(
-            Teacher.school_id == user.school_id,
-            or_(Teacher.user_id.is_(None), Teacher.user_id != user.id),  # never their own
+def _hr_over(teacher_id: Any) -> Any:
+    """HR of the teacher's school, never for a record of their own: as a condition on the
+    record's `teacher_id` column (a placement's, a part-time job's)."""
+
+    def who(user: User):  # type: ignore[no-untyped-def]
+        if user.role != Role.SCHOOL_HR:
+            return None
+        return teacher_id.in_(
+            select(Teacher.id).where(
+                Teacher.school_id == user.school_id,
+                or_(Teacher.user_id.is_(None), Teacher.user_id != user.id),
+            )
         )
-    )
+
+    return who
+
+
+_hr = _hr_over(Placement.teacher_id)
 
 
 def teacher_of(p: Placement) -> list[int]:
     return [p.teacher.user_id] if p.teacher.user_id is not None else []
 
 
-def hr_of(p: Placement) -> list[int]:
-    return [u for u in handover.school_hr(p.teacher.school_id) if u != p.teacher.user_id]
+def hr_of(record: Placement | EnterpriseJob) -> list[int]:
+    return [u for u in handover.school_hr(record.teacher.school_id) if u != record.teacher.user_id]
 
 
 def _confirmed():  # type: ignore[no-untyped-def]
@@ -67,23 +78,10 @@ WAITS = (
 )  # fmt: skip
 
 
-def _job_hr(user: User):  # type: ignore[no-untyped-def]
-    if user.role != Role.SCHOOL_HR:
-        return None
-    return EnterpriseJob.teacher_id.in_(
-        select(Teacher.id).where(
-            Teacher.school_id == user.school_id,
-            or_(Teacher.user_id.is_(None), Teacher.user_id != user.id),
-        )
-    )
-
-
 # A part-time job in an enterprise waits for the school's consent.
 JOB_WAITS = (
     Wait(JobConsentStatus.REQUESTED, ("consent", "refuse"),
          _l("Part-time enterprise jobs waiting for the school's consent"),
-         _l("Awaiting the school's consent"), _job_hr, "/enterprise-jobs",
-         people=lambda j: [u for u in handover.school_hr(j.teacher.school_id)
-                           if u != j.teacher.user_id],
-         since=lambda: EnterpriseJob.created_at),
+         _l("Awaiting the school's consent"), _hr_over(EnterpriseJob.teacher_id),
+         "/enterprise-jobs", people=hr_of, since=lambda: EnterpriseJob.created_at),
 )  # fmt: skip

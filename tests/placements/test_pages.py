@@ -116,3 +116,20 @@ def test_a_draft_offers_delete_not_withdraw_and_evidence_uploaded_by_mistake_com
     assert f"/placement-evidence/{kept.id}/remove" not in c.get(
         f"/placements/{placement.id}"
     ).get_data(as_text=True)
+
+
+def test_the_api_removes_evidence_as_the_page_does(
+    api_client, teacher_with_account, make_placement, make_user
+):
+    from placements import services
+    from placements.demo import agreement_file
+
+    teacher, user = teacher_with_account()
+    placement = make_placement(teacher, date(2025, 3, 3), status="draft")
+    item = services.add_evidence(placement, "agreement", agreement_file(), user)
+    db.session.commit()
+    stranger = api_client(make_user(Role.SCHOOL_HR))  # another school's HR
+    assert stranger("DELETE", f"/api/v1/placement-evidence/{item.id}").status_code == 403
+    assert api_client(user)("DELETE", f"/api/v1/placement-evidence/{item.id}").status_code == 204
+    db.session.refresh(placement)
+    assert placement.evidence == []

@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from teachers import profile
 
     from . import demo as placement_demo
-    from . import imports, jobs, models  # noqa: F401  (imports registers its kind)
+    from . import imports, jobs, mentor, models  # noqa: F401  (register their kind, listeners)
     from .api import api
     from .api_practice import api as practice_api
     from .views import bp
@@ -101,6 +101,10 @@ def init_app(app: Flask) -> None:
         ),
         "placement_declined": _l(
             "%(enterprise)s declined to confirm your enterprise practice: %(reason)s"
+        ),
+        "mentor_link_closed": _l(
+            "The confirmation link of your enterprise practice at %(enterprise)s was closed after "
+            "three wrong phone digits: check the mentor's phone number, then send a new link."
         ),
         "placement_to_confirm": _l(
             "Your enterprise practice at %(enterprise)s is submitted: send the confirmation link "

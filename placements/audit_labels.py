@@ -20,6 +20,7 @@ def register_audit_labels() -> None:
             "mentor_declined": _l("had the enterprise decline"),
             "evidence_added": _l("added evidence to"),
             "evidence_removed": _l("removed evidence from"),
+            "mentor_link_closed": _l("closed the mentor's link of"),
             "corrected": _l("corrected"),
             "title_review_declared": _l("declared the title-review intention of"),
             "title_review_withdrawn": _l("withdrew the title-review intention of"),

@@ -80,13 +80,21 @@ class AssessmentUploadForm(FlaskForm):
     )
 
 
+DIGITS = {"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}
+
+
 class MentorConfirmForm(FlaskForm):
     mentor = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=60)])
     days = DecimalField(_l("Days confirmed"), places=1, validators=[InputRequired(REQUIRED)])
+    # Asked only when the teacher entered the mentor's phone (the page drops it otherwise).
+    digits = StringField(_l("Last four digits of your phone number"),
+                         validators=[Optional(), Length(max=8)], render_kw=DIGITS)  # fmt: skip
 
 
 class MentorDeclineForm(FlaskForm):
     mentor = StringField(_l("Your name"), validators=[Optional(), Length(max=60)])
+    digits = StringField(_l("Last four digits of your phone number"),
+                         validators=[Optional(), Length(max=8)], render_kw=DIGITS)  # fmt: skip
     reason = TextAreaField(
         _l("Why you decline"), validators=[DataRequired(REQUIRED), Length(max=500)]
     )

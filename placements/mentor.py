@@ -20,8 +20,54 @@ from core.timeutil import utcnow
 from .models import Confirmation, MentorLink, Placement, PlacementStatus
 from .permissions import can_edit, is_school_hr
 from .services import WORKFLOW
+from .signals import submitted
 
 LINK_DAYS = 30
+WRONG_DIGITS_CLOSE = 3  # wrong phone digits before the link closes
+
+
+def phone_digits(placement: Placement) -> str:
+    """The last four digits of the mentor's phone the teacher entered ("" when none is on file):
+    whoever opens the link types them, so a forwarded link alone confirms nothing."""
+    digits = "".join(c for c in placement.mentor_phone or "" if c.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+def check_digits(link: MentorLink, typed: str | None) -> str | None:
+    """None when the digits are right (or none are asked); else the message for the field. A
+    wrong entry is counted (and kept: the caller commits it like a failed sign-in); the third
+    closes the link and tells the teacher to check the number and send a new one."""
+    expected = phone_digits(link.placement)
+    typed = "".join(c for c in typed or "" if c.isdigit())
+    if not expected or typed == expected:
+        return None
+    if not typed:
+        return _("Enter the last four digits of your phone number.")
+    link.wrong_digits += 1
+    if link.wrong_digits < WRONG_DIGITS_CLOSE:
+        return _("These are not the last four digits of the phone number the teacher entered "
+                 "(%(left)d tries left).", left=WRONG_DIGITS_CLOSE - link.wrong_digits)  # fmt: skip
+    link.closed_at = utcnow()
+    placement = link.placement
+    audit.record("mentor_link_closed", placement, by=None,
+                 note=_("Closed after three wrong phone digits."))  # fmt: skip
+    WORKFLOW.announce(placement, "mentor_link_closed", None)
+    return _("Three wrong entries: this link is closed. The teacher has been told and will send "
+             "a new one.")  # fmt: skip
+
+
+def share_text(placement: Placement, url: str) -> str:
+    """The message a teacher pastes into WeChat for the mentor."""
+    text = _(
+        "%(teacher)s (%(school)s) asks you to confirm their enterprise practice at %(enterprise)s, "
+        "%(start)s to %(end)s, %(days)s days: %(url)s",
+        teacher=placement.teacher.name, school=placement.teacher.school.name,
+        enterprise=placement.enterprise.name, start=placement.start_date,
+        end=placement.end_date, days=placement.days, url=url,
+    )  # fmt: skip
+    if phone_digits(placement):
+        text += " " + _("You will be asked for the last four digits of your phone number.")
+    return text
 
 
 def _serializer() -> URLSafeSerializer:
@@ -58,6 +104,14 @@ def create_link(placement: Placement, by: User) -> str:
     db.session.flush()
     audit.record("mentor_link_created", placement, by=by)
     return token_of(link)
+
+
+@submitted.connect
+def _hand_to_mentor(placement: Placement, by: User | None = None) -> None:
+    """Submitting makes the mentor's link at once: the page shows it with its QR code and a
+    message ready to send. Not when the enterprise has confirmed already."""
+    if by is not None and not placement.confirmed:
+        create_link(placement, by)
 
 
 def token_of(link: MentorLink) -> str:

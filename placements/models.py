@@ -196,7 +196,9 @@ class MentorLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
-    closed_at: Mapped[datetime | None]  # expired, or replaced by a newer link
+    closed_at: Mapped[datetime | None]  # expired, replaced by a newer link, or guessed at
+    # Wrong last four digits of the mentor's phone typed so far: the third closes the link.
+    wrong_digits: Mapped[int] = mapped_column(default=0, server_default="0")
 
     placement: Mapped[Placement] = relationship()
 

@@ -38,6 +38,7 @@ from .models import (
     PlacementStatus,
 )
 from .permissions import can_edit, is_school_hr, visible_placements
+from .signals import submitted
 from .waits import WAITS, hr_of, teacher_of
 
 S = PlacementStatus
@@ -256,6 +257,7 @@ HANDOVERS = {
     "mentor_confirmed": _tell("placement_confirmed", _next)
     + _tell("placement_confirmed_yours", teacher_of),
     "mentor_declined": _tell("placement_declined", _next),
+    "mentor_link_closed": _tell("mentor_link_closed", teacher_of),
 }
 
 
@@ -303,12 +305,17 @@ def _declined(placement: Placement, _by: User | None, reason: str, mentor: str =
     placement.decision_note = reason  # the mentor's reason, for the teacher to put right
 
 
+def _announce_submitted(placement: Placement, by: User | None) -> None:
+    # The mentor's link is made at once (`mentor` listens): one step, not two.
+    submitted.send(placement, by=by)
+
+
 WORKFLOW = Workflow(
     {
         (S.DRAFT, "submit"): Step(S.SUBMITTED, can_edit, guard=_check_submission,
-                                  effect=_submitted),
+                                  effect=_submitted, then=_announce_submitted),
         (S.RETURNED, "submit"): Step(S.SUBMITTED, can_edit, guard=_check_submission,
-                                     effect=_submitted),
+                                     effect=_submitted, then=_announce_submitted),
         # A draft nobody has seen is deleted (`delete_draft`), not withdrawn.
         (S.SUBMITTED, "withdraw"): Step(S.WITHDRAWN, can_edit),
         (S.RETURNED, "withdraw"): Step(S.WITHDRAWN, can_edit),

@@ -27,6 +27,14 @@ def mentor_page(token: str):  # type: ignore[no-untyped-def]
         confirm_form.days.data = placement.days
         confirm_form.mentor.data = placement.mentor_name
         decline_form.mentor.data = placement.mentor_name
+    elif choice in ("confirm", "decline") and (wrong := mentor.check_digits(
+        link, (confirm_form if choice == "confirm" else decline_form).digits.data
+    )):  # fmt: skip
+        # Rendered with 200, like a failed sign-in, so the wrong entry is counted.
+        (confirm_form if choice == "confirm" else decline_form).digits.errors = [wrong]
+        if link.closed_at is not None:
+            return render_template("placements/mentor_done.html", message=wrong), 200
+        return _page(placement, confirm_form, decline_form), 200
     elif choice == "confirm" and confirm_form.validate_on_submit():
         try:
             mentor.confirm(token, confirm_form.days.data, confirm_form.mentor.data)
@@ -45,10 +53,14 @@ def mentor_page(token: str):  # type: ignore[no-untyped-def]
             return render_template(
                 "placements/mentor_done.html", declined=True, placement=placement
             )
-    status = 400 if request.method == "POST" else 200
+    return _page(placement, confirm_form, decline_form), 400 if request.method == "POST" else 200
+
+
+def _page(placement, confirm_form, decline_form) -> str:  # type: ignore[no-untyped-def]
     return render_template(
         "placements/mentor.html",
         placement=placement,
         confirm_form=confirm_form,
         decline_form=decline_form,
-    ), status
+        asks_digits=bool(mentor.phone_digits(placement)),
+    )

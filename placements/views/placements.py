@@ -175,6 +175,8 @@ def _detail_page(placement: Placement, link_url: str | None = None):  # type: ig
         open_links=links,
         link_url=link_url,
         link_qr=qr.svg(link_url, label=_("QR code of the confirmation link")) if link_url else "",
+        share_text=mentor.share_text(placement, link_url) if link_url else "",
+        asks_digits=bool(mentor.phone_digits(placement)),
     )
 
 
@@ -202,8 +204,11 @@ def _done(placement: Placement, action: str) -> str:
     """What just happened, naming the teacher and the enterprise."""
     names = {"teacher": placement.teacher.name, "enterprise": placement.enterprise.name}
     return {
-        "submit": _("Submitted: your practice at %(enterprise)s. Your school's HR office is told.",
-                    **names),
+        "submit": _("Submitted: the practice at %(enterprise)s. Send the mentor the link below; "
+                    "the school reviews it once the enterprise has confirmed.", **names)
+        if not placement.confirmed
+        else _("Submitted: the practice at %(enterprise)s. The school's HR office is told.",
+               **names),
         "withdraw": _("Withdrawn: the practice at %(enterprise)s.", **names),
         "approve": _("Approved: the enterprise practice of %(teacher)s (%(enterprise)s).", **names),
         "return": _("Returned to %(teacher)s for revision: the practice at %(enterprise)s.",

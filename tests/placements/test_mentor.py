@@ -116,3 +116,47 @@ def test_hr_can_confirm_with_the_stamped_form_instead(
     assert hr.post(f"/placements/{placement.id}/approve").status_code == 302
     db.session.refresh(placement)
     assert placement.status == "approved"
+
+
+def test_submitting_hands_over_in_one_step_and_the_phone_digits_guard_the_link(
+    app, login_as, teacher_with_account, make_placement
+):
+    from core.models import Notification
+    from placements import services
+    from placements.demo import agreement_file
+
+    teacher, user = teacher_with_account(name="吴交接")
+    placement = make_placement(teacher, date(2025, 4, 7), days=8, status="draft")
+    placement.mentor_phone = "139 5770 1234"
+    services.add_evidence(placement, "agreement", agreement_file(), user)
+    db.session.commit()
+    client = login_as(user)
+    submitted = client.post(f"/placements/{placement.id}/submit")
+    page = client.get(submitted.location).get_data(as_text=True)
+    # The link is there at once, with its QR code and a message ready for WeChat.
+    assert 'id="mentor-url"' in page and "<svg" in page and 'id="mentor-message"' in page
+    message = page.split('id="mentor-message">')[1].split("<")[0]
+    assert "吴交接" in message and placement.enterprise.name in message
+    assert "手机号的后四位" in message
+    url = page.split('class="secret" id="mentor-url">')[1].split("<")[0]
+    mentor_page = app.test_client()
+    assert "手机号后四位" in mentor_page.get(url).get_data(as_text=True)
+    confirm = {"choice": "confirm", "c-mentor": "陈工", "c-days": "8"}
+    for left in (2, 1):
+        wrong = mentor_page.post(url, data={**confirm, "c-digits": "0000"})
+        assert wrong.status_code == 200 and f"还可以试 {left} 次" in wrong.get_data(as_text=True)
+    db.session.refresh(placement)
+    assert placement.confirmation == "none"
+    [link] = mentor.open_links(placement)
+    assert link.wrong_digits == 2  # counted, although refused
+    closed = mentor_page.post(url, data={**confirm, "c-digits": "4321"})
+    assert "链接已关闭" in closed.get_data(as_text=True)
+    assert mentor_page.get(url).status_code == 409
+    told = db.session.query(Notification).filter_by(user_id=user.id, kind="mentor_link_closed")
+    assert told.count() == 1
+    # The teacher sends a new link; the right digits confirm it.
+    url = link_for(client, placement)
+    done = mentor_page.post(url, data={**confirm, "c-digits": "1234"})
+    assert "您已确认" in done.get_data(as_text=True)
+    db.session.refresh(placement)
+    assert placement.confirmation == "mentor"

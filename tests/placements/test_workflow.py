@@ -78,8 +78,9 @@ def test_the_whole_path_is_audited(app, teacher_with_account, make_user, make_en
     hr = make_user(Role.SCHOOL_HR, school=teacher.school)
     placement = services.save_draft(teacher, make_enterprise(), data(date(2025, 3, 3)), user)
     services.add_evidence(placement, "agreement", agreement_file(), user)
-    services.transition(placement, "submit", user)
-    mentor.confirm(mentor.create_link(placement, user), Decimal(5), "陈工")
+    services.transition(placement, "submit", user)  # makes the mentor's link at once
+    [link] = mentor.open_links(placement)
+    mentor.confirm(mentor.token_of(link), Decimal(5), "陈工")
     services.transition(placement, "approve", hr)
     db.session.commit()
     actions = [

@@ -13,7 +13,7 @@ from marshmallow import fields, validate
 from werkzeug.exceptions import Forbidden
 
 from .db import contained
-from .errors import ServiceError
+from .errors import NotInState, ServiceError
 from .schemas import ApiSchema, Id
 
 MAX_AT_ONCE = 200
@@ -24,6 +24,9 @@ class Outcome:
     record: Any
     done: bool
     reason: str = ""
+    # Not refused by a rule: the record had already left the state the step starts from
+    # (decided meanwhile, or chosen by mistake) and was passed over.
+    skipped: bool = False
 
 
 def decide_each(records: Iterable[Any], step: Callable[[Any], Any]) -> list[Outcome]:
@@ -33,7 +36,9 @@ def decide_each(records: Iterable[Any], step: Callable[[Any], Any]) -> list[Outc
             with contained():
                 step(record)
         except ServiceError as err:
-            outcomes.append(Outcome(record, False, err.message))
+            outcomes.append(
+                Outcome(record, False, err.message, skipped=isinstance(err, NotInState))
+            )
         except Forbidden:
             outcomes.append(Outcome(record, False, _("You may not decide this record.")))
         else:

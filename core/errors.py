@@ -75,6 +75,11 @@ class Conflict(ServiceError):
         super().__init__(message, code=code, **extra)
 
 
+class NotInState(Conflict):
+    """The record is no longer in the state the step starts from (decided meanwhile): a list
+    deciding many at once passes it over rather than calling it refused."""
+
+
 # Every `error.code` the API answers with, in one table (printed in the OpenAPI document).
 ERROR_CODES: dict[str, tuple[int, str]] = {
     "validation_failed": (400, "The request does not match the document; `fields` names each "

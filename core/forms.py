@@ -69,15 +69,20 @@ def options(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[SelectC
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(max=60)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
+    username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(max=60)],
+                           render_kw={"autocomplete": "username"})  # fmt: skip
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})  # fmt: skip
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)])
-    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(REQUIRED)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)],
+                                     render_kw={"autocomplete": "current-password"})  # fmt: skip
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)],
+                                 render_kw={"autocomplete": "new-password"})  # fmt: skip
+    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(REQUIRED)],
+                            render_kw={"autocomplete": "new-password"})  # fmt: skip
 
     def validate_confirm(self, field):  # type: ignore[no-untyped-def]
         if field.data != self.new_password.data:
@@ -143,6 +148,7 @@ class UserForm(FlaskForm):
         _l("Initial password"),
         validators=[DataRequired(REQUIRED)],
         description=_l("The user must change it at first sign-in."),
+        render_kw={"autocomplete": "new-password"},
     )
 
 

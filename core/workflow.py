@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, false, func, null, or_, select, true
 
 from . import audit
-from .errors import Conflict, PermissionDenied, ValidationFailed
+from .errors import NotInState, PermissionDenied, ValidationFailed
 from .extensions import db
 from .handover import Notices, announce
 from .models import User
@@ -160,7 +160,7 @@ class Workflow:
         lock(record)
         step = self.table.get((str(record.status), action))
         if step is None:
-            raise Conflict(
+            raise NotInState(
                 _("This record is now “%(status)s”: “%(action)s” is not possible.",
                   status=self.states.get(record.status, record.status),
                   action=self.actions.get(action, action)),

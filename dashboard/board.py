@@ -19,6 +19,8 @@ from . import scopes
 from .indicators import BEHIND, CAP, KEYS, MET, ON_TRACK, RATIO, Figure, Results, schools
 from .periods import Period, parse_period
 
+# The plan's headline figures: the home page's panel, and the columns a phone shows first.
+HEADLINE = ("dual_qualified_ratio", "competition_participation_rate", "part_time_ratio")
 STATUS_LABELS = {MET: _l("Met"), ON_TRACK: _l("On track"), BEHIND: _l("Behind")}
 STATUS_CLASSES = {MET: "ok", ON_TRACK: "warn", BEHIND: "bad"}
 

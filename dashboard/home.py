@@ -12,7 +12,7 @@ from core.models import Role, User
 from recognition.models import Kind, Recognition, Status
 from teachers.teams.models import Nomination, NominationStatus, TeamMember
 
-from .board import STATUS_CLASSES, STATUS_LABELS, build, shown
+from .board import HEADLINE, STATUS_CLASSES, STATUS_LABELS, build, shown
 from .scopes import DASHBOARD_ROLES, home_scope
 
 
@@ -23,11 +23,7 @@ def home_panel(user: User) -> tuple[str, dict[str, Any]] | None:
         board = build(user, home_scope(user), None)
         return "dashboard/_home_board.html", {
             "board": board,
-            "indicator_keys": [
-                "dual_qualified_ratio",
-                "competition_participation_rate",
-                "part_time_ratio",
-            ],
+            "indicator_keys": HEADLINE,
             "shown": shown,
             "labels": STATUS_LABELS,
             "classes": STATUS_CLASSES,

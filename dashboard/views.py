@@ -20,7 +20,7 @@ from core.permissions import roles_required
 from core.rules import get_rule
 
 from . import charts, exports, periods, plans, report, snapshots
-from .board import STATUS_CLASSES, STATUS_LABELS, Board, build, shown
+from .board import HEADLINE, STATUS_CLASSES, STATUS_LABELS, Board, build, shown
 from .drill import DRILLS, page_items
 from .indicators import CAP, KEYS, RATIO
 from .kept import remembered
@@ -51,6 +51,7 @@ def index():  # type: ignore[no-untyped-def]
         bars={k: [(c.name, figs[k].value) for c, figs in board.children] for k in KEYS},
         sort=sort,
         keys=KEYS,
+        headline=HEADLINE,
         trends=trends,
         gaps=_gaps(board) if board.scope.kind == "school" else None,
         periods=periods.choices(),

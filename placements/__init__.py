@@ -158,24 +158,10 @@ def profile_section(teacher, user):  # type: ignore[no-untyped-def]
 
 
 def home_panel(user):  # type: ignore[no-untyped-def]
-    """A teacher sees their practice progress; HR sees what waits for review."""
-    from sqlalchemy import func, select
-
-    from core.extensions import db
-    from teachers.models import Teacher
-
+    """A teacher sees their practice progress. (What waits for HR is in the 待办, counted once,
+    from the workflow's waits: no second count here to disagree with it.)"""
     from . import ledger
-    from .models import Placement, PlacementStatus
 
     if user.role == Role.TEACHER and user.teacher is not None:
         return "placements/_home_teacher.html", {"practice": ledger.summary(user.teacher)}
-    if user.role == Role.SCHOOL_HR:
-        waiting = db.session.scalar(
-            select(func.count(Placement.id))
-            .join(Teacher, Placement.teacher_id == Teacher.id)
-            .where(
-                Teacher.school_id == user.school_id, Placement.status == PlacementStatus.SUBMITTED
-            )
-        )
-        return "placements/_home_hr.html", {"waiting": waiting}
     return None

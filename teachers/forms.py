@@ -33,10 +33,12 @@ def _choices(mapping: dict, blank: bool = False) -> list:
 
 
 class ContactForm(FlaskForm):
-    phone = StringField(_l("Phone"), validators=[Optional(), Regexp(PHONE, message=PHONE_MESSAGE)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Regexp(PHONE, message=PHONE_MESSAGE)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})  # fmt: skip
     email = StringField(
         _l("Email"),
         validators=[Optional(), Length(max=120), Email(_l("Enter a valid email address."))],
+        render_kw={"autocomplete": "email", "inputmode": "email"},
     )
 
 

@@ -314,6 +314,8 @@ def _rejected(appointment: Appointment, _by: User | None, reason: str) -> None:
 def _check_termination(
     appointment: Appointment, _by: User | None, _reason: str, on: date | None = None
 ) -> None:
+    if today() < appointment.term_start:
+        return  # not begun: it is cancelled, whatever the date given (see `_terminated`)
     on = on or today()
     if not appointment.term_start <= on <= appointment.term_end:
         raise ValidationFailed(
@@ -330,7 +332,11 @@ def _check_termination(
 def _terminated(
     appointment: Appointment, _by: User | None, reason: str, on: date | None = None
 ) -> None:
-    appointment.terminated_on = on or today()
+    if today() < appointment.term_start:
+        # Cancelled before it began: it ends the day before its first, so it never held a place.
+        appointment.terminated_on = appointment.term_start - timedelta(days=1)
+    else:
+        appointment.terminated_on = on or today()
     appointment.termination_reason = reason
 
 

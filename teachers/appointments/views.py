@@ -14,6 +14,7 @@ from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import County, Role
 from core.permissions import login_required, require, roles_required
+from core.timeutil import today
 from core.uploads import send_upload
 from core.views.forms_util import apply_errors, flash_errors, form_status
 
@@ -125,9 +126,11 @@ def _detail(appointment: Appointment, status: int = 200):  # type: ignore[no-unt
         is_hr=services.is_school_hr(current_user, appointment),
         capacity=capacity(appointment.school),
         cap_problem=cap_problem,
-        problems=services.eligibility_problems(
-            {k: getattr(appointment, k) for k in services.FIELDS}
-        ),
+        # 破格: the rules it is an exception to are not a warning; the exemption says why.
+        problems=[]
+        if appointment.exemption
+        else services.eligibility_problems({k: getattr(appointment, k) for k in services.FIELDS}),
+        not_started=today() < appointment.term_start,
         agreement_form=AgreementForm(),
         decision_form=DecisionForm(),
     ), status

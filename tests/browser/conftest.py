@@ -17,6 +17,20 @@ from tests.placements.conftest import make_enterprise, make_placement, teacher_w
 from tests.recognition.test_d_class import national
 
 CHROMIUM = "/usr/bin/chromium"
+# axe-core (npm, MPL-2.0), vendored: every page a browser test visits is checked once loaded,
+# and the test fails on any violation (offline: no CDN).
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+AXE_ON_LOAD = """
+window.__axeRun = new Promise((done) => window.addEventListener("load", () => {
+  if (window.top !== window) { done(); return; }
+  setTimeout(() => axe.run(document).then((result) => {
+    for (const v of result.violations) {
+      console.error("AXE " + location.pathname + " " + v.id + ": " + v.help + " — " +
+        v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | "));
+    }
+  }).finally(done), 50);
+}));
+"""
 # Domain factories the browser tests use too.
 __all__ = [
     "make_competition",
@@ -102,19 +116,25 @@ def _test_reads_without_locking(app):  # type: ignore[no-untyped-def]
 def page(chromium, live_server):  # type: ignore[no-untyped-def]
     """A browser tab; the test fails if the page broke the Content-Security-Policy."""
     context = chromium.new_context(base_url=live_server, accept_downloads=True)
+    context.add_init_script(AXE + AXE_ON_LOAD)
     tab = context.new_page()
     violations: list[str] = []
     tab.on(
         "console",
         lambda message: (
             violations.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
+            if "Content Security Policy" in message.text
+            or "Refused to" in message.text
+            or message.text.startswith("AXE ")
             else None
         ),
     )
     yield tab
+    if tab.url.startswith("http"):  # the last page, however soon the test ended: its check
+        tab.evaluate("() => window.__axeRun")
+        tab.wait_for_timeout(100)  # its console messages delivered
     context.close()
-    assert violations == [], violations
+    assert sorted(set(violations)) == [], violations
 
 
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]

@@ -55,8 +55,9 @@ def test_log_confirm_approve_and_see_the_total(
     page.get_by_role("button", name="添加文件").click()
     expect(page.get_by_role("link", name="协议.pdf")).to_be_visible()
     page.get_by_role("button", name="提交", exact=True).click()
-    expect(page.get_by_text("等待企业确认")).to_be_visible()
-    page.get_by_role("button", name="生成企业指导人员确认链接").click()
+    expect(page.get_by_text("待企业确认", exact=True)).to_be_visible()
+    # The link is there at once, with a message ready for WeChat: no second click.
+    expect(page.locator("#mentor-message")).to_contain_text("黄实践")
     link = page.locator("code.secret").inner_text()
     # The link stays on the page, with a QR code a mentor's phone can scan.
     page.reload()

@@ -176,7 +176,7 @@ def test_the_bureau_decides_many_cases_at_once_and_each_teacher_is_told(
     text = result.get_data(as_text=True)
     assert result.status_code == 200
     assert (
-        f"完成 {len(cases) - 1} 项，拒绝 1 项" in text
+        f"完成 {len(cases) - 1} 项，跳过 1 项（已不在这一步），拒绝 0 项" in text
         and "该记录当前为“已认定”，不能“确认”" in text
     )
     for case in cases[1:]:

@@ -81,7 +81,9 @@ def test_home_pages_show_the_next_step(login_as, teacher_with_account, make_plac
     hr_home = (
         login_as(make_user(Role.SCHOOL_HR, school=teacher.school)).get("/").get_data(as_text=True)
     )
-    assert "审核 1 条已提交的企业实践" in hr_home
+    # Counted once, in the 待办: the confirmed one is HR's, the unconfirmed one the teacher's.
+    assert '<span class="count-badge">1</span> 待审核的企业实践' in hr_home
+    assert "已提交的企业实践" not in hr_home
 
 
 def test_a_draft_offers_delete_not_withdraw_and_evidence_uploaded_by_mistake_comes_off(

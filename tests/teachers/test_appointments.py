@@ -477,3 +477,45 @@ def test_a_school_with_one_hr_account_is_approved_by_its_bureau_or_an_administra
     make_user(Role.SCHOOL_HR, school=school)
     other = submitted(school, only_hr, name="钱工")
     assert not services.is_second_hr(county, other)
+
+
+def test_an_approved_appointment_not_yet_begun_is_cancelled_and_frees_its_place(
+    school_with_staff, login_as
+):
+    from teachers.appointments.capacity import capacity
+
+    school, hr, hr2 = school_with_staff(n=10)  # 3 places
+    later = submitted(school, hr, term_start=today() + timedelta(days=30))
+    services.transition(later, "approve", hr2)
+    db.session.commit()
+    assert capacity(school).remaining == 2
+    page = login_as(hr).get(f"/appointments/{later.id}").get_data(as_text=True)
+    assert "撤销聘任" in page and "尚未开始" in page and 'name="terminated_on"' not in page
+    done = login_as(hr).post(f"/appointments/{later.id}/terminate", data={"reason": "对方另有安排"})
+    assert done.status_code in (302, 303)
+    db.session.refresh(later)
+    assert later.status == "terminated"
+    assert later.terminated_on == later.term_start - timedelta(days=1)  # it never held a place
+    assert capacity(school).remaining == 3
+
+
+def test_an_exemption_shows_its_reason_not_the_rules_it_is_an_exception_to(
+    school_with_staff, login_as
+):
+    school, hr, _hr2 = school_with_staff()
+    master = services.save_draft(
+        school,
+        person(qualification="none", exemption=True, exemption_reason="国家级非遗传承人"),
+        hr,
+    )
+    db.session.commit()
+    page = login_as(hr).get(f"/appointments/{master.id}").get_data(as_text=True)
+    assert "国家级非遗传承人" in page
+    ordinary = services.save_draft(school, person(name="钱工"), hr)
+    db.session.commit()
+    shown = services.eligibility_problems({k: getattr(ordinary, k) for k in services.FIELDS})
+    unmet = services.eligibility_problems(
+        {**{k: getattr(master, k) for k in services.FIELDS}, "exemption": False}
+    )
+    assert shown == [] and unmet  # the master does not meet the rules…
+    assert not any(p in page for p in unmet)  # …and the page does not warn of them

@@ -1,4 +1,43 @@
 // Small progressive enhancements; every page works without them.
+
+// Suggestions under a search field (the enterprise look-up, the people picker), by keyboard as by
+// mouse: the field keeps the focus, ArrowDown/ArrowUp move through the options (announced through
+// aria-activedescendant), Enter chooses, Escape closes.
+const suggestionKeys = (inputs, list) => {
+  let active = -1;
+  const options = () => [...list.querySelectorAll("[role=option]")];
+  const show = (n) => {
+    const all = options();
+    all.forEach((option, i) => {
+      option.classList.toggle("active", i === n);
+      option.setAttribute("aria-selected", i === n ? "true" : "false");
+    });
+    active = n;
+    inputs.forEach((input) => {
+      if (n >= 0 && all[n]) input.setAttribute("aria-activedescendant", all[n].id);
+      else input.removeAttribute("aria-activedescendant");
+    });
+  };
+  inputs.forEach((input) => {
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    input.addEventListener("keydown", (event) => {
+      const all = options();
+      if (event.key === "ArrowDown" && all.length) { event.preventDefault(); show((active + 1) % all.length); }
+      else if (event.key === "ArrowUp" && all.length) { event.preventDefault(); show(active <= 0 ? all.length - 1 : active - 1); }
+      else if (event.key === "Enter" && all.length) { event.preventDefault(); (all[active] || all[0]).click(); }
+      else if (event.key === "Escape" && all.length) { event.preventDefault(); list.replaceChildren(); }
+    });
+  });
+  new MutationObserver(() => {
+    const all = options();
+    all.forEach((option, i) => { option.id = option.id || `${list.id}-${i}`; option.tabIndex = -1; });
+    inputs.forEach((input) => input.setAttribute("aria-expanded", all.length ? "true" : "false"));
+    show(-1);
+  }).observe(list, { childList: true });
+};
 document.addEventListener("DOMContentLoaded", () => {
   // A confirmation before anything destructive: <form data-confirm="…">.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
@@ -23,6 +62,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const code = document.getElementById("credit_code");
   const name = document.getElementById("enterprise_name");
   let timer;
+  let typedIn = name;
+  box.setAttribute("role", "listbox");
   const search = (q) => {
     clearTimeout(timer);
     if (q.trim().length < 2) { box.replaceChildren(); return; }
@@ -33,13 +74,18 @@ document.addEventListener("DOMContentLoaded", () => {
       box.replaceChildren(...found.map((e) => {
         const b = document.createElement("button");
         b.type = "button"; b.className = "small";
+        b.setAttribute("role", "option");
         b.textContent = `${e.name} (${e.credit_code})`;
-        b.addEventListener("click", () => { code.value = e.credit_code; name.value = e.name; box.replaceChildren(); });
+        b.addEventListener("click", () => {
+          code.value = e.credit_code; name.value = e.name; box.replaceChildren();
+          typedIn.focus();  // the focus stays where the clerk was typing
+        });
         return b;
       }));
     }, 250);
   };
-  [code, name].forEach((input) => input && input.addEventListener("input", () => search(input.value)));
+  [code, name].forEach((input) => input && input.addEventListener("input", () => { typedIn = input; search(input.value); }));
+  suggestionKeys([code, name].filter(Boolean), box);
 
   // The credit code is checked as it is typed (GB 32100-2015; the server checks it again).
   const verdict = document.getElementById("credit-check");
@@ -105,11 +151,49 @@ document.addEventListener("DOMContentLoaded", () => {
   setTimeout(tick, 1000);
 });
 
-// A select that chooses what the page shows (the dashboard's period) applies at once.
+// A select that chooses what the page shows (the dashboard's period) applies at once when picked
+// with the mouse; by keyboard the arrows only move, and Enter (or the button beside it) applies.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
-    select.addEventListener("change", () => select.form.submit());
+    let byKey = false;
+    select.addEventListener("keydown", (event) => {
+      byKey = event.key !== "Enter";
+      if (event.key === "Enter") select.form.submit();
+    });
+    select.addEventListener("pointerdown", () => { byKey = false; });
+    select.addEventListener("change", () => { if (!byKey) select.form.submit(); });
   });
+});
+
+// After a failed submit: a summary of the problems at the top of the form, focused, each linking
+// to its field (screen readers hear it at once; nobody has to hunt for the red field).
+document.addEventListener("DOMContentLoaded", () => {
+  const errors = [...document.querySelectorAll("form .has-error")];
+  if (!errors.length) return;
+  const form = errors[0].closest("form");
+  const summary = document.createElement("div");
+  summary.className = "error-summary";
+  summary.setAttribute("role", "alert");
+  summary.tabIndex = -1;
+  const heading = document.createElement("h2");
+  heading.textContent = document.documentElement.dataset.errorsHeading || "Please correct:";
+  const list = document.createElement("ul");
+  errors.forEach((field) => {
+    const control = field.querySelector("input, select, textarea");
+    const message = field.querySelector(".error");
+    const label = field.querySelector("label");
+    if (!control || !message) return;
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = `#${control.id}`;
+    link.textContent = `${label ? label.textContent.replace("*", "").trim() + "：" : ""}${message.textContent.trim()}`;
+    link.addEventListener("click", (event) => { event.preventDefault(); control.focus(); });
+    item.append(link);
+    list.append(item);
+  });
+  summary.append(heading, list);
+  form.prepend(summary);
+  summary.focus();
 });
 
 // "Choose all" for a list decided at once.
@@ -139,7 +223,9 @@ document.querySelectorAll("[data-picker]").forEach((box) => {
   const results = box.querySelector(".picker-results");
   const chosen = box.querySelector(".picker-chosen");
   const school = document.querySelector("[name=school]");
+  const none = box.querySelector(".picker-none");  // outside the listbox: a status, not an option
   let timer;
+  suggestionKeys([input], results);
   const wire = (button) => button.addEventListener("click", () => button.closest("li").remove());
   chosen.querySelectorAll("button[data-remove]").forEach(wire);
   const add = (person) => {
@@ -164,6 +250,7 @@ document.querySelectorAll("[data-picker]").forEach((box) => {
   };
   const search = async () => {
     const q = input.value.trim();
+    if (none) none.textContent = "";
     if (!q) { results.replaceChildren(); return; }
     const url = new URL(box.dataset.url, window.location.href);
     url.searchParams.set("q", q);
@@ -180,11 +267,11 @@ document.querySelectorAll("[data-picker]").forEach((box) => {
       option.addEventListener("click", () => add(person));
       return option;
     }));
-    if (!people.length) results.textContent = box.dataset.none;
+    if (!people.length && none) none.textContent = box.dataset.none;
   };
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 200); });
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") { event.preventDefault(); results.querySelector("button")?.click(); }
+    if (event.key === "Enter" && !results.children.length) event.preventDefault();  // never submits the form
   });
 });
 
@@ -207,3 +294,8 @@ document.querySelectorAll("button[data-copy]").forEach((button) => {
     setTimeout(() => { button.textContent = label; }, 2000);
   });
 });
+
+// On a phone the dashboard's chart sections start folded (they are long); a tap opens them.
+if (window.matchMedia("(max-width: 600px)").matches) {
+  document.querySelectorAll("details.fold[open]").forEach((fold) => fold.removeAttribute("open"));
+}

@@ -82,16 +82,34 @@ def ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=current_app.config.get("MAIL_CA_FILE") or None)
 
 
-def _message(user: User, subject: str, body: str) -> EmailMessage:
+def _message(user: User | None, subject: str, body: str) -> EmailMessage:
     sender = current_app.config["MAIL_FROM"]
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = user.email
+    message["To"] = user.email if user is not None else ""
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body)
     return message
+
+
+def send_to(address: str, subject: str, body: str) -> None:
+    """One message to someone without an account (an enterprise mentor), sent now: the caller
+    is a background task, which retries when the mail server fails."""
+    message = _message(None, subject, body)
+    del message["To"]
+    message["To"] = address
+    connection = Connection()
+    try:
+        connection.send(message)
+    finally:
+        connection.close()
+
+
+def public_url(path: str) -> str:
+    """`path` as a link that works outside the application (PUBLIC_URL in front)."""
+    return _link(path)
 
 
 def _link(path: str) -> str:

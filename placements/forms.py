@@ -6,7 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from core.forms import REQUIRED, options
 from core.uploads import FileContent
@@ -55,6 +63,12 @@ class PlacementForm(EnterpriseFields):
     )
     mentor_phone = StringField(
         _l("Mentor's phone"), validators=[Optional(), Regexp(PHONE, message=PHONE_MESSAGE)]
+    )
+    mentor_email = StringField(
+        _l("Mentor's e-mail"),
+        validators=[Optional(), Length(max=120), Email(_l("Enter a valid email address."))],
+        description=_l("The confirmation link is mailed there when you submit."),
+        render_kw={"inputmode": "email"},
     )
     description = TextAreaField(_l("What you did"), validators=[Optional(), Length(max=4000)])
 

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
-from core import audit
+from core import audit, mail, tasks
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.models import User
@@ -103,7 +104,31 @@ def create_link(placement: Placement, by: User) -> str:
     db.session.add(link)
     db.session.flush()
     audit.record("mentor_link_created", placement, by=by)
+    _mail_if_known(placement, link, by)
     return token_of(link)
+
+
+MAIL_TASK = "placements.mentor_mail"
+
+
+@tasks.register(MAIL_TASK, _l("Confirmation link mailed to the enterprise mentor"))
+def _mail_the_link(task, _progress):  # type: ignore[no-untyped-def]
+    """Mail the mentor the link (a task: a failing mail server is tried again, and the teacher
+    who submitted is told if it never works)."""
+    link = db.session.get(MentorLink, task.params["link"])
+    if link is None or link.used_at is not None or link.closed_at is not None:
+        return {"sent": False}  # used or replaced meanwhile: nothing to send
+    placement = link.placement
+    url = mail.public_url(f"/confirm/{token_of(link)}")
+    subject = _("Please confirm the enterprise practice of %(teacher)s",
+                teacher=placement.teacher.name)  # fmt: skip
+    mail.send_to(placement.mentor_email, subject, share_text(placement, url))
+    return {"sent": True}
+
+
+def _mail_if_known(placement: Placement, link: MentorLink, by: User) -> None:
+    if placement.mentor_email and mail.configured():
+        tasks.start(MAIL_TASK, by, {"link": link.id}, title=placement.mentor_email)
 
 
 @submitted.connect

@@ -106,6 +106,8 @@ class Placement(db.Model):
     hours: Mapped[Decimal | None] = mapped_column(Numeric(7, 1))
     mentor_name: Mapped[str] = mapped_column(String(40), default="")
     mentor_phone: Mapped[str] = mapped_column(String(20), default="")
+    # Where the confirmation link is mailed when the teacher submits (and sends a new one).
+    mentor_email: Mapped[str] = mapped_column(String(120), default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[PlacementStatus] = mapped_column(String(20), default=PlacementStatus.DRAFT)
     confirmation: Mapped[Confirmation] = mapped_column(String(20), default=Confirmation.NONE)

@@ -104,6 +104,7 @@ FIELDS = (
     "hours",
     "mentor_name",
     "mentor_phone",
+    "mentor_email",
     "description",
 )
 
@@ -192,7 +193,7 @@ def save_draft(
     values = check_period({k: data.get(k) for k in FIELDS}, completed=True)
     _refuse_overlap(teacher, values["start_date"], values["end_date"], placement and placement.id)
     values["post"] = (values["post"] or "").strip()
-    for key in ("mentor_name", "mentor_phone", "description"):
+    for key in ("mentor_name", "mentor_phone", "mentor_email", "description"):
         values[key] = (values.get(key) or "").strip()
     if placement is None:
         placement = Placement(teacher_id=teacher.id, created_by_id=by.id, status=S.DRAFT)

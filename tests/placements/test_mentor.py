@@ -9,6 +9,7 @@ from core.models import AuditEntry
 from core.timeutil import utcnow
 from placements import jobs, mentor
 from placements.models import MentorLink
+from tests.core.test_mail import smtp  # noqa: F401  (the fixture)
 
 
 def link_for(client, placement) -> str:  # type: ignore[no-untyped-def]
@@ -160,3 +161,38 @@ def test_submitting_hands_over_in_one_step_and_the_phone_digits_guard_the_link(
     assert "您已确认" in done.get_data(as_text=True)
     db.session.refresh(placement)
     assert placement.confirmation == "mentor"
+
+
+def test_the_link_is_mailed_to_the_mentor_when_the_e_mail_is_on_file(
+    app,
+    smtp,  # noqa: F811
+    login_as,
+    teacher_with_account,
+    make_placement,  # noqa: F811
+):
+    import email
+    from email.header import decode_header, make_header
+
+    from placements import services
+    from placements.demo import agreement_file
+
+    inbox, _server = smtp
+    teacher, user = teacher_with_account(name="邮交接")
+    placement = make_placement(teacher, date(2025, 4, 7), days=8, status="draft")
+    placement.mentor_email = "mentor@zhengtai.cn"
+    services.add_evidence(placement, "agreement", agreement_file(), user)
+    db.session.commit()
+    login_as(user).post(f"/placements/{placement.id}/submit")
+    [(to, raw)] = [m for m in inbox.messages if "mentor@zhengtai.cn" in m[0]]
+    message = email.message_from_string(raw)
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert "邮交接" in str(make_header(decode_header(message["Subject"])))
+    [link] = mentor.open_links(placement)
+    assert f"/confirm/{mentor.token_of(link)}" in body and "邮交接" in body
+    # No e-mail on file: nothing is sent.
+    other = make_placement(teacher, date(2025, 6, 2), days=5, status="draft")
+    services.add_evidence(other, "agreement", agreement_file(), user)
+    db.session.commit()
+    before = len(inbox.messages)
+    login_as(user).post(f"/placements/{other.id}/submit")
+    assert len(inbox.messages) == before

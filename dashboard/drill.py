@@ -25,6 +25,7 @@ from recognition import stats as recognition_stats
 from recognition.models import Kind, Recognition
 from teachers import labels as teacher_labels
 from teachers.appointments.capacity import capacities
+from teachers.literacy import stats as literacy_stats
 from teachers.models import Teacher
 from teachers.queries import active_professional_on
 from teachers.teams import stats as team_stats
@@ -242,6 +243,23 @@ def _abroad_rows(rows: list[Any], _period: Period) -> list[list[Any]]:
     ]
 
 
+# --- teachers who have not passed the year's digital-literacy round ------------------------------
+
+
+def _literacy_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
+    return literacy_stats.not_passed(period.at.year, period.at, ids)
+
+
+def _literacy_rows(teachers: list[Teacher], period: Period) -> list[list[Any]]:
+    schools = _school_names({t.school_id for t in teachers})
+    latest = literacy_stats.latest_totals([t.id for t in teachers], period.at.year)
+    return [
+        [_teacher_cell(t), t.staff_no, schools[t.school_id],
+         latest.get(t.id, _("No result yet"))]
+        for t in teachers
+    ]  # fmt: skip
+
+
 # --- schools: part-time places and participation -------------------------------------------------
 
 
@@ -293,6 +311,12 @@ def _school_names(ids: set[int]) -> dict[int, str]:
 
 
 DRILLS: dict[str, Drill] = {
+    "digital_literacy_pass_rate": Drill(
+        _l("Teachers who have not passed this year's digital-literacy round"),
+        [*WHO, _l("School"), _l("Current result")],
+        _literacy_query,
+        _literacy_rows,
+    ),
     "dual_qualified_ratio": Drill(
         _l("Professional teachers in post, and who is dual-qualified"),
         [*WHO, _l("School"), _l("Title"), _l("Practice days (5 years)"),

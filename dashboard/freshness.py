@@ -32,6 +32,7 @@ LOCAL = frozenset(
         "Nomination",
         "School",
         "Entry",
+        "LiteracyResult",
     }
 )
 # Records no indicator counts: accounts and tokens, enterprises and their posts, tasks, mail,

@@ -25,6 +25,7 @@ from placements import stats as placement_stats
 from recognition import stats as recognition_stats
 from recognition.models import Kind
 from teachers.appointments.capacity import cap_for, places_in_use
+from teachers.literacy import stats as literacy_stats
 from teachers.teams import stats as team_stats
 
 from . import freshness, kept
@@ -47,6 +48,8 @@ class Indicator:
     reads: frozenset[str]
     numerator_label: Any = ""
     denominator_label: Any = ""
+    # Where the plan sets no target: the dated rule that does (the digital-literacy pass rate).
+    target_rule: str | None = None
 
 
 Schools = Collection[int] | None
@@ -67,6 +70,10 @@ def _participation(period: Period, schools: Schools) -> PerSchool:
         int(school): (p.teachers + p.students, p.active_teachers + p.enrolled_students)  # type: ignore[call-overload]
         for school, p in rows.items()
     }
+
+
+def _literacy(period: Period, schools: Schools) -> PerSchool:
+    return literacy_stats.pass_counts(period.at.year, period.at, schools)  # type: ignore[return-value]
 
 
 def _part_time(period: Period, schools: Schools) -> PerSchool:
@@ -153,6 +160,21 @@ INDICATORS: list[Indicator] = [
         frozenset({"Appointment", "Teacher"}),
         _l("Part-time teachers"),
         _l("Professional teachers"),
+    ),
+    Indicator(
+        "digital_literacy_pass_rate",
+        _l("Digital literacy pass rate"),
+        RATIO,
+        _l(
+            "Teachers who passed the year's digital-literacy round ÷ teachers who were to take it "
+            "(professional teachers in post, or all, as the round says) at the end of the period; "
+            "a school without a round that year is not counted."
+        ),
+        _literacy,
+        frozenset({"LiteracyResult", "LiteracyRound", "Teacher"}),
+        _l("Passed"),
+        _l("Were to take it"),
+        target_rule="literacy_pass_rate_target",
     ),
     Indicator(
         "d_class_talents",
@@ -308,6 +330,8 @@ class Results:
         numerator = sum(n for n, _d in chosen)
         denominator = None if indicator.kind in (COUNT, TALLY) else sum(d or 0 for _n, d in chosen)
         target = target_for(indicator, self.period, self.plan) if self.plan else None
+        if indicator.target_rule is not None:
+            target = Decimal(str(get_rule(indicator.target_rule, self.period.at)))
         if indicator.kind == COUNT and school_ids is not None:
             target = None
         places = self._places(list(chosen)) if indicator.kind == CAP else None

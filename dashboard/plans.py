@@ -19,7 +19,8 @@ from core.models import User
 from .indicators import CAP, INDICATORS, RATIO, TALLY
 from .periods import Period, Plan, as_plan, plans
 
-TARGETED = [i for i in INDICATORS if i.kind != TALLY]
+# A plan sets the targets of every figure but tallies and those a rule of their own sets.
+TARGETED = [i for i in INDICATORS if i.kind != TALLY and i.target_rule is None]
 
 
 def period_of(plan: Plan) -> Period:

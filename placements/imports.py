@@ -23,6 +23,7 @@ from core.models import ImportedRecord, School, User
 from core.permissions import school_scope
 from core.timeutil import utcnow
 from teachers.models import Teacher
+from teachers.roster import row_teacher
 
 from . import credit_code, labels
 from .models import Confirmation, Enterprise, Placement, PlacementStatus
@@ -132,14 +133,8 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
     spans: dict[int, list[tuple[date, date, int]]] = {}  # the file's own periods, per teacher
     named: dict[str, str] = {}  # enterprises the file names, by credit code
     for row in rows:
-        teacher = known.teachers.get(row["staff_no"])
+        teacher = row_teacher(ctx, row, known.teachers.get(row["staff_no"]))
         if teacher is None:
-            ctx.error(row, "staff_no", _("No teacher of %(school)s has this staff number.",
-                                         school=school.name))  # fmt: skip
-            continue
-        if row["name"] and row["name"] != teacher.name:
-            ctx.error(row, "name", _("Staff number %(no)s is %(name)s.", no=teacher.staff_no,
-                                     name=teacher.name))  # fmt: skip
             continue
         if problem := credit_code.problem(row["credit_code"]):
             ctx.error(row, "credit_code", CODE_PROBLEMS[problem]())

@@ -26,7 +26,7 @@ from core.permissions import school_scope
 from core.rules import get_rule
 from core.timeutil import today, years_later
 from teachers.models import Teacher
-from teachers.services import find_teacher
+from teachers.roster import row_teacher
 
 from . import labels
 from .models import EthicsResult, Kind, Recognition, Status
@@ -39,25 +39,10 @@ def _tiers(codes: tuple[str, ...]) -> Any:
     return lambda: imports.zh_labels({c: labels.TIER[c] for c in codes})
 
 
-def _teacher(ctx: Context, row: Row) -> Teacher | None:
-    """The row's teacher at the import's school, checked against the name when it is given."""
-    assert ctx.school is not None
-    teacher = find_teacher(ctx.school, row["staff_no"])
-    if teacher is None:
-        ctx.error(row, "staff_no", _("No teacher of %(school)s has this staff number.",
-                                     school=ctx.school.name))  # fmt: skip
-        return None
-    if row["name"] and row["name"] != teacher.name:
-        ctx.error(row, "name", _("Staff number %(no)s is %(name)s.", no=teacher.staff_no,
-                                 name=teacher.name))  # fmt: skip
-        return None
-    return teacher
-
-
 def _recognition_plan(kind: Kind, rows: list[Row], ctx: Context) -> list[Planned]:
     planned = []
     for row in rows:
-        teacher = _teacher(ctx, row)
+        teacher = row_teacher(ctx, row)
         if teacher is None or not imports.not_future(ctx, row, "confirmed_on"):
             continue
         confirmed, recheck = row["confirmed_on"], row.values.get("recheck_due")
@@ -208,7 +193,7 @@ def _ethics_plan(rows: list[Row], ctx: Context) -> list[Planned]:
     planned = []
     this_year = today().year
     for row in rows:
-        teacher = _teacher(ctx, row)
+        teacher = row_teacher(ctx, row)
         if teacher is None:
             continue
         year, passed, until = row["year"], row["passed"] == "pass", row.values.get("penalty_until")

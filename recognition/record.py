@@ -12,6 +12,9 @@ from core.extensions import db
 from placements.ledger import summary
 from placements.models import Placement
 from teachers.labels import EDUCATION, SKILL_LEVEL, TITLE
+from teachers.literacy import services as literacy_services
+from teachers.literacy.labels import DIMENSION as LITERACY
+from teachers.literacy.models import DIMENSIONS
 from teachers.models import SkillCertificate, Teacher
 from teachers.teams.forms import NOMINATION_STATUS
 from teachers.teams.models import Nomination, TeamMember
@@ -56,6 +59,7 @@ def _sections(teacher: Teacher) -> dict[str, list[list[str]]]:
     )
     teams = db.session.scalars(select(TeamMember).where(TeamMember.teacher_id == teacher.id))
     visits = db.session.scalars(select(Nomination).where(Nomination.teacher_id == teacher.id))
+    literacy = literacy_services.history(teacher)
     return {
         "基本信息": [
             ["职称", "最高学历", "企业工作经历", "教师资格证书"],
@@ -97,6 +101,16 @@ def _sections(teacher: Teacher) -> dict[str, list[list[str]]]:
             for r in recognitions
         ],  # fmt: skip
         "创新团队": [["团队", "骨干"]] + [[m.team.name, "是" if m.backbone else ""] for m in teams],
+        "数字素养": [["测评", "各维度得分", "总分", "结果"]]
+        + [
+            [
+                str(r.round) + ("" if r.current else "（已被补考替代）"),
+                "、".join(f"{LITERACY[d]} {r.scores[d]}" for d in DIMENSIONS),
+                str(r.total),
+                "合格" if r.passed else "不合格",
+            ]
+            for r in literacy
+        ],
         "境外研修": [["批次", "日期", "状态"]]
         + [
             [str(n.batch), str(n.batch.start_date), _label(NOMINATION_STATUS, n.status)]

@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
     nav.register_inbox(inbox)
     core_demo.register(appointment_demo.build)
     core_demo.register(team_demo.build)
+    from . import literacy
+
+    literacy.init_app(app)  # its demo round after the roster's demo teachers
     nav.register(
         nav.NavItem(
             "teachers.index",

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
@@ -31,6 +32,25 @@ from .services import (
     find_teacher,
     update_teacher,
 )
+
+_MISSING = object()
+
+
+def row_teacher(ctx: Context, row: Row, found: Any = _MISSING) -> Teacher | None:
+    """The teacher a row of another kind names by staff number at the import's school (`found`
+    when the caller looked it up in bulk), checked against the name when the row gives one; else
+    the row's problem is reported and None returned."""
+    assert ctx.school is not None
+    teacher = find_teacher(ctx.school, row["staff_no"]) if found is _MISSING else found
+    if teacher is None:
+        ctx.error(row, "staff_no", _("No teacher of %(school)s has this staff number.",
+                                     school=ctx.school.name))  # fmt: skip
+        return None
+    if row["name"] and row["name"] != teacher.name:
+        ctx.error(row, "name", _("Staff number %(no)s is %(name)s.", no=teacher.staff_no,
+                                 name=teacher.name))  # fmt: skip
+        return None
+    return teacher
 
 
 def _zh(mapping: dict) -> Callable[[], dict[str, str]]:

@@ -22,7 +22,7 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 AXE_ON_LOAD = """
 window.__axeRun = new Promise((done) => window.addEventListener("load", () => {
-  if (window.top !== window) { done(); return; }
+  if (window.top !== window || !location.protocol.startsWith("http")) { done(); return; }
   setTimeout(() => axe.run(document).then((result) => {
     for (const v of result.violations) {
       console.error("AXE " + location.pathname + " " + v.id + ": " + v.help + " — " +

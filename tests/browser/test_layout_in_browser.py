@@ -64,3 +64,14 @@ def test_dashboard_appointments_and_results_at_390_and_1280(
                 assert seen["menu"] <= 40, f"{where}: the menu wraps ({seen['menu']} px)"
             if path == "/dashboard" and width == 390:
                 assert seen["height"] < 5000, f"the phone's dashboard is {seen['height']} px"
+
+
+def test_the_busiest_menus_fit_one_line_at_1280(page, make_user, make_school):
+    school = make_school()
+    users = [make_user(Role.SCHOOL_HR, school=school), make_user(Role.ADMIN)]  # before the pages
+    db.session.commit()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for user in users:
+        page.context.clear_cookies()
+        sign_in(page, user.username)
+        assert page.evaluate(CHECK)["menu"] <= 40, f"the {user.role} menu wraps"

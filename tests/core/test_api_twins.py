@@ -68,6 +68,9 @@ TWINS = {
     "placements.act": "placements_api.act",
     "placements.add_evidence": "placements_api.add_evidence",
     "placements.remove_evidence": "placements_api.remove_evidence",
+    # digital literacy
+    "literacy.index": "literacy_api.open_round",
+    "literacy.round_page": "literacy_api.record",
     "placements.bulk_approve": "placements_api.bulk_approve",
     "placements.correct": "placements_api.correct",
     "placements.mentor_link": "placements_api.mentor_link",

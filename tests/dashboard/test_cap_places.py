@@ -26,7 +26,8 @@ def test_a_school_at_its_cap_shows_full_places_not_a_target_met(
     part_time = part_time[: part_time.index("</dd>")]
     assert "已达标" not in part_time and "目标" not in part_time
     board = login_as(hr).get("/dashboard").get_data(as_text=True)
-    card = board[board.index('data-key="part_time_ratio"') :][:1500]
+    card = board[board.index('data-key="part_time_ratio"') :]
+    card = card[: card.index("</article>")]
     assert "名额 3 / 3" in card and "已满" in card and "progressbar" not in card
     county = login_as(make_user(Role.BUREAU, county="330302")).get("/").get_data(as_text=True)
     assert "名额 3 / 5 · 还剩 2 个名额 · 1 所学校名额已满" in county

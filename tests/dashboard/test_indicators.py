@@ -27,6 +27,7 @@ TARGET_KEYS = {
     "innovation_teams",
     "overseas_study_teachers",
     "part_time_ratio",
+    "digital_literacy_pass_rate",
     "d_class_talents",
 }
 

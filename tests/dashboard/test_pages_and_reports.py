@@ -149,8 +149,8 @@ def test_snapshots_are_idempotent_and_feed_the_trend(city, runner):  # noqa: F81
     assert first == again
     count = select(func.count(IndicatorSnapshot.id))
     assert db.session.scalar(count) == first  # one row per scope, indicator and day
-    # city, 2 counties, 3 schools × 8 indicators
-    assert first == 6 * 8
+    # city, 2 counties, 3 schools × 9 indicators
+    assert first == 6 * 9
     result = runner.invoke(args=["snapshots", "backfill", "--from", "2025-01-01"])
     assert result.exit_code == 0, result.output
     trend = snapshots.trend("county:330302", ["dual_qualified_ratio"])["dual_qualified_ratio"]

@@ -1,0 +1,64 @@
+"""Digital literacy (教师数字素养, plan article 十五): assessment rounds, each teacher's result on
+the five dimensions of JY/T 0646—2022, and the pass rate that enters each school's annual
+assessment."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from core import nav, rules
+from core.models import Role
+
+
+def init_app(app: Flask) -> None:
+    from core import demo as core_demo
+    from teachers import profile
+
+    from . import demo, imports, models  # noqa: F401  (the tables; the import kind)
+    from .api import api
+    from .views import bp, profile_section
+
+    rules.define(
+        "literacy_pass_rule",
+        {"total_min": 60, "dimension_share_min": 0.5},
+        "json",
+        _l("Digital literacy: the pass line (the lowest total of 100, and the lowest share of "
+           "its maximum any one dimension may score)"),
+        unconfirmed=True,
+        level="city",
+        describe=_describe_rule,
+    )  # fmt: skip
+    rules.define(
+        "literacy_pass_rate_target",
+        "1.00",
+        "decimal",
+        _l("Digital literacy: pass-rate target (达标性: every teacher who takes it)"),
+        unconfirmed=True,
+        level="city",
+        minimum=0,
+        maximum=1,
+    )
+    app.register_blueprint(bp)
+    app.register_blueprint(api)
+    profile.register_section(profile_section)
+    core_demo.register(demo.build)
+    nav.register(
+        nav.NavItem(
+            "literacy.index",
+            _l("Digital literacy"),
+            (Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN),
+            _l("数字素养: assessment rounds, each teacher's result, the pass rate."),
+            order=37,
+        )
+    )
+
+
+def _describe_rule(value: dict) -> list[str]:  # type: ignore[type-arg]
+    from flask_babel import gettext as _
+
+    return [
+        _("A total of at least %(total)s", total=value.get("total_min")),
+        _("No dimension below %(share)s%% of its maximum",
+          share=int(float(value.get("dimension_share_min", 0)) * 100)),
+    ]  # fmt: skip

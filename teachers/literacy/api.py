@@ -1,0 +1,122 @@
+"""Digital literacy in the JSON API: the rounds, opening one, and recording a teacher's result
+(the pages' twins, through the same services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import fields
+from sqlalchemy import select
+
+from core.api import ApiBlueprint
+from core.errors import NotFound, ValidationFailed
+from core.extensions import db
+from core.models import Role
+from core.permissions import require, school_scope
+from core.schemas import ApiSchema, Code, Computed, Label, PageQuery, length
+from teachers.models import Teacher
+
+from . import labels, services
+from .models import DIMENSIONS, LiteracyRound
+
+api = ApiBlueprint("literacy_api", __name__)
+
+
+class LiteracyRoundOut(ApiSchema):
+    id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    name = fields.String(required=True)
+    school = Computed(lambda r: r.school.code if r.school else None,
+                      {"type": "string", "nullable": True})  # fmt: skip
+    takers = Code(labels.TAKERS, required=True)
+    takers_label = Label(labels.TAKERS)
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    maxima = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class LiteracyRoundIn(ApiSchema):
+    year = fields.Integer(required=True, strict=True)
+    name = fields.String(required=True, validate=length(min=1, max=120))
+    takers = fields.String(load_default="professional",
+                           metadata={"description": "professional | in_post"})  # fmt: skip
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+
+
+class LiteracyResultIn(ApiSchema):
+    staff_no = fields.String(required=True, validate=length(min=1, max=30))
+    scores = fields.Dict(
+        keys=fields.String(), values=fields.Float(), required=True,
+        metadata={"description": "The five dimensions: " + ", ".join(DIMENSIONS)},
+    )  # fmt: skip
+
+
+class LiteracyResultOut(ApiSchema):
+    id = fields.Integer(required=True)
+    round = fields.Integer(attribute="round_id", required=True)
+    teacher = fields.Integer(attribute="teacher_id", required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    total = fields.Float(required=True)
+    passed = fields.Boolean(required=True)
+    current = fields.Boolean(required=True)
+
+
+def _staff() -> None:
+    require(current_user.role in (Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN))
+
+
+@api.route(
+    "/literacy/rounds",
+    methods=["GET"],
+    summary="Digital-literacy rounds: the city's and the schools' within reach",
+    query=PageQuery,
+    response=LiteracyRoundOut,
+    paged=True,
+)
+def rounds(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    _staff()
+    return services.visible_rounds(current_user)
+
+
+@api.route(
+    "/literacy/rounds",
+    methods=["POST"],
+    summary="Open a round: the bureau for the city, HR for its own school",
+    body=LiteracyRoundIn,
+    response=LiteracyRoundOut,
+    status=201,
+)
+def open_round(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    _staff()
+    school_id = current_user.school_id if current_user.role == Role.SCHOOL_HR else None
+    return services.open_round(body, school_id, current_user)
+
+
+@api.route(
+    "/literacy/rounds/<int:round_id>/results",
+    methods=["POST"],
+    summary="Record a teacher's five scores (a retake replaces the current result, kept in the "
+    "history); the same scores again change nothing",
+    body=LiteracyResultIn,
+    response=LiteracyResultOut,
+)
+def record(round_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    _staff()
+    round_ = db.session.scalar(
+        services.visible_rounds(current_user).where(LiteracyRound.id == round_id)
+    )
+    if round_ is None:
+        raise NotFound(_("No such round."))
+    teacher = db.session.scalar(
+        select(Teacher).where(
+            Teacher.staff_no == body["staff_no"].strip(),
+            school_scope(current_user, Teacher.school_id),
+        )
+    )
+    if teacher is None:
+        raise ValidationFailed({"staff_no": _("No teacher of your schools has this staff number.")})
+    result = services.record(round_, teacher, body["scores"], current_user)
+    return result or services.current_result(round_, teacher)

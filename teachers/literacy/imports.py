@@ -1,0 +1,101 @@
+"""A round's results from the assessment's Excel sheet, as an import kind: one row per teacher
+(staff number, name to check, the five scores), in a round open to the school, known by round +
+staff number. The same scores again change nothing; different ones are a retake."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from core import imports
+from core.errors import ValidationFailed
+from core.extensions import db
+from core.imports import Column, Context, Planned, Row
+from core.models import School
+
+from ..roster import row_teacher
+from . import services
+from .models import DIMENSIONS, LiteracyRound
+
+# The sheet's headers, as the standard names the dimensions (sheets are Chinese).
+HEADERS = {"awareness": "数字化意识", "skills": "数字技术知识与技能", "application": "数字化应用",
+           "responsibility": "数字社会责任", "development": "专业发展"}  # fmt: skip
+
+
+def _rounds(school: School | None) -> dict[str, str]:
+    """The rounds a school's results go to, as the drop-down offers them ("2026 年度测评")."""
+    query = select(LiteracyRound).order_by(LiteracyRound.year.desc(), LiteracyRound.id.desc())
+    if school is not None:
+        query = query.where(
+            or_(LiteracyRound.school_id.is_(None), LiteracyRound.school_id == school.id)
+        )
+    return {
+        (str(r) if r.school is None else f"{r}（{r.school.name}）"): str(r.id)
+        for r in db.session.scalars(query)
+    }
+
+
+def _columns() -> list[Column]:
+    return [
+        Column("测评", "round", "choice", required=True, width=20, key=True,
+               choices=lambda: _rounds(None), note="本校或全市开展的数字素养测评"),
+        Column("工号", "staff_no", required=True, width=12, key=True),
+        Column("姓名", "name", width=10, note="用于核对：与工号对应的教师姓名不符时报错"),
+        *(Column(HEADERS[d], d, "decimal", required=True, width=16) for d in DIMENSIONS),
+    ]  # fmt: skip
+
+
+def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
+    school = ctx.school
+    assert school is not None
+    mine = set(_rounds(school).values())
+    planned = []
+    for row in rows:
+        if row["round"] not in mine:
+            ctx.error(row, "round", _("This round is not open to %(school)s.", school=school.name))
+            continue
+        round_ = db.session.get(LiteracyRound, int(row["round"]))
+        teacher = row_teacher(ctx, row)
+        if teacher is None:
+            continue
+        try:
+            scores = services.typed_scores(row.values, round_.maxima)
+        except ValidationFailed as err:  # each dimension's message
+            for name, messages in err.fields.items():
+                ctx.error(row, name, messages[0])
+            continue
+        current = services.current_result(round_, teacher)
+        if current is not None and current.scores == {d: float(v) for d, v in scores.items()}:
+            planned.append(Planned(row.number, imports.UNCHANGED))
+            continue
+
+        def write(ctx: Context, round_: Any = round_, teacher: Any = teacher,
+                  scores: Any = scores) -> None:  # fmt: skip
+            result = services.record(round_, teacher, dict(scores), ctx.by)
+            if result is not None:
+                ctx.mark(result)
+
+        action = imports.CREATE if current is None else imports.UPDATE
+        planned.append(Planned(row.number, action, write))
+    return planned
+
+
+RESULTS = imports.register(
+    imports.Kind(
+        key="literacy",
+        label=_l("Digital literacy results"),
+        sheet="数字素养测评",
+        columns=_columns(),
+        plan=_plan,
+        may_import=imports.records_keeper,
+        schools=imports.schools_in_scope,
+        example=["2026 年度测评", "T2024001", "张晓明", 16, 15, 17, 14, 15],
+        notes=[
+            ("满分", "每个维度满分 20 分，合计 100 分；再次导入不同分数视为补考，保留历史成绩。")
+        ],  # fmt: skip
+        order=70,
+    )
+)

@@ -1,0 +1,120 @@
+"""The digital-literacy pass rate's rows: per school, the teachers who were to take the year's
+round and those of them who passed. The one owner of the figure: the board, its list of who has
+not passed, the PDF and the Excel read it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from core.extensions import db
+from teachers.models import Teacher
+from teachers.queries import active_professional_on, in_post_on
+
+from .models import IN_POST, LiteracyResult, LiteracyRound
+
+
+def _rounds(year: int) -> list[Any]:
+    return list(
+        db.session.execute(
+            select(LiteracyRound.id, LiteracyRound.school_id, LiteracyRound.takers).where(
+                LiteracyRound.year == year
+            )
+        )
+    )
+
+
+def bases(year: int, schools: Collection[int]) -> dict[int, str]:
+    """Who was to take a round of `year`, per school with one (the city's rounds reach every
+    school): professional teachers, or all teachers in post when any of its rounds says so."""
+    rounds = _rounds(year)
+    out: dict[int, str] = {}
+    for school in schools:
+        mine = [r for r in rounds if r.school_id in (None, school)]
+        if mine:
+            out[school] = IN_POST if any(r.takers == IN_POST for r in mine) else "professional"
+    return out
+
+
+def _base(kind: str, on: date) -> ColumnElement[bool]:
+    return in_post_on(on) if kind == IN_POST else active_professional_on(on)
+
+
+def passed(year: int) -> ColumnElement[bool]:
+    """A teacher whose current result in a round of `year` open to their school passed."""
+    return Teacher.id.in_(
+        select(LiteracyResult.teacher_id)
+        .join(LiteracyRound, LiteracyResult.round_id == LiteracyRound.id)
+        .where(
+            LiteracyRound.year == year,
+            LiteracyResult.current.is_(True),
+            LiteracyResult.passed.is_(True),
+            or_(LiteracyRound.school_id.is_(None), LiteracyRound.school_id == Teacher.school_id),
+        )
+    )
+
+
+def pass_counts(
+    year: int, on: date, schools: Collection[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """{school: (passed, were to take it)} for the schools with a round in `year`."""
+    if schools is None:
+        schools = [s for (s,) in db.session.execute(select(Teacher.school_id).distinct())]
+    base_of = bases(year, schools)
+    out: dict[int, tuple[int, int]] = {}
+    for kind in ("professional", IN_POST):
+        ids = [s for s, k in base_of.items() if k == kind]
+        if not ids:
+            continue
+        rows = db.session.execute(
+            select(
+                Teacher.school_id,
+                func.count(Teacher.id),
+                func.count(Teacher.id).filter(passed(year)),
+            )
+            .where(and_(Teacher.school_id.in_(ids), _base(kind, on)))
+            .group_by(Teacher.school_id)
+        )
+        for school, total, done in rows:
+            out[int(school)] = (int(done), int(total))
+    return out
+
+
+def not_passed(year: int, on: date, schools: Collection[int]):  # type: ignore[no-untyped-def]
+    """The teachers behind the gap: of those who were to take the year's round, who has not
+    passed (no result yet, or a result below the line), by school and staff number."""
+    conditions = [
+        and_(Teacher.school_id.in_([s for s, k in bases(year, schools).items() if k == kind]),
+             _base(kind, on))
+        for kind in ("professional", IN_POST)
+    ]  # fmt: skip
+    return (
+        select(Teacher)
+        .where(or_(*conditions), ~passed(year))
+        .order_by(Teacher.school_id, Teacher.staff_no)
+    )
+
+
+def latest_totals(teacher_ids: list[int], year: int) -> dict[int, str]:
+    """Each teacher's current result of `year` in words ("52.0 分，未通过") for the list."""
+    from flask_babel import gettext as _
+
+    if not teacher_ids:
+        return {}
+    rows = db.session.execute(
+        select(LiteracyResult.teacher_id, LiteracyResult.total, LiteracyResult.passed)
+        .join(LiteracyRound, LiteracyResult.round_id == LiteracyRound.id)
+        .where(
+            LiteracyResult.teacher_id.in_(teacher_ids),
+            LiteracyResult.current.is_(True),
+            LiteracyRound.year == year,
+        )
+    )
+    return {
+        t: _("%(total)s points, passed", total=total) if ok
+        else _("%(total)s points, not passed", total=total)
+        for t, total, ok in rows
+    }  # fmt: skip

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, distinct, func, literal, select, union_all
 
 from core.extensions import db
 from core.models import School, SchoolEnrollment
@@ -72,34 +72,47 @@ def participation(
     events = select(Event.id).join(Competition, Event.competition_id == Competition.id)
     events = events.where(Competition.year == year)
 
-    def per_school(query, school_id):  # type: ignore[no-untyped-def]
+    def per_school(kind: str, query, school_id):  # type: ignore[no-untyped-def]
         if schools is not None:
             query = query.where(school_id.in_(schools))
-        return dict(db.session.execute(query.group_by(school_id)).all())
+        return query.add_columns(literal(kind).label("kind")).group_by(school_id)
 
-    teachers_in = per_school(
-        select(Teacher.school_id, func.count(distinct(EntryPerson.teacher_id)))
-        .join(Teacher, EntryPerson.teacher_id == Teacher.id)
-        .where(EntryPerson.event_id.in_(events)),
-        Teacher.school_id,
-    )
-    students_in = per_school(
-        select(Student.school_id, func.count(distinct(EntryPerson.student_id)))
-        .join(Student, EntryPerson.student_id == Student.id)
-        .where(EntryPerson.event_id.in_(events)),
-        Student.school_id,
-    )
-    # The base: every teacher in post on the year's last day (today, for the year under way).
-    teachers_of = per_school(
-        select(Teacher.school_id, func.count()).where(in_post_on(min(date(year, 12, 31), today()))),
-        Teacher.school_id,
-    )
-    enrolled = per_school(
-        select(SchoolEnrollment.school_id, func.sum(SchoolEnrollment.students)).where(
-            SchoolEnrollment.year == year
+    # One statement for the four counts (one round trip, as a hand-written query would be).
+    parts = union_all(
+        per_school(
+            "t",
+            select(Teacher.school_id, func.count(distinct(EntryPerson.teacher_id)))
+            .join(Teacher, EntryPerson.teacher_id == Teacher.id)
+            .where(EntryPerson.event_id.in_(events)),
+            Teacher.school_id,
         ),
-        SchoolEnrollment.school_id,
+        per_school(
+            "s",
+            select(Student.school_id, func.count(distinct(EntryPerson.student_id)))
+            .join(Student, EntryPerson.student_id == Student.id)
+            .where(EntryPerson.event_id.in_(events)),
+            Student.school_id,
+        ),
+        # The base: every teacher in post on the year's last day (today, for the year under way).
+        per_school(
+            "a",
+            select(Teacher.school_id, func.count()).where(
+                in_post_on(min(date(year, 12, 31), today()))
+            ),
+            Teacher.school_id,
+        ),
+        per_school(
+            "e",
+            select(SchoolEnrollment.school_id, func.sum(SchoolEnrollment.students)).where(
+                SchoolEnrollment.year == year
+            ),
+            SchoolEnrollment.school_id,
+        ),
     )
+    found: dict[str, dict[int, int]] = {"t": {}, "s": {}, "a": {}, "e": {}}
+    for school, n, kind in db.session.execute(parts):
+        found[kind][school] = int(n or 0)
+    teachers_in, students_in, teachers_of, enrolled = (found[k] for k in "tsae")
     schools = set(teachers_in) | set(students_in) | set(teachers_of) | set(enrolled)
     if by == "school":
         key_of = {s: s for s in schools}

@@ -66,12 +66,18 @@ def test_dashboard_appointments_and_results_at_390_and_1280(
                 assert seen["height"] < 5000, f"the phone's dashboard is {seen['height']} px"
 
 
-def test_the_busiest_menus_fit_one_line_at_1280(page, make_user, make_school):
+def test_the_busiest_menus_fit_one_line_at_1280_and_a_phone_at_390(page, make_user, make_school):
     school = make_school()
-    users = [make_user(Role.SCHOOL_HR, school=school), make_user(Role.ADMIN)]  # before the pages
+    hr = make_user(Role.SCHOOL_HR, school=school)
+    hr.display_name = "温州职业技术学院人事处 王老师"  # a long name in the top bar
+    users = [hr, make_user(Role.ADMIN)]  # made before the pages are open
     db.session.commit()
-    page.set_viewport_size({"width": 1280, "height": 900})
     for user in users:
+        page.set_viewport_size({"width": 1280, "height": 900})
         page.context.clear_cookies()
         sign_in(page, user.username)
         assert page.evaluate(CHECK)["menu"] <= 40, f"the {user.role} menu wraps"
+        page.set_viewport_size({"width": 390, "height": 844})
+        for path in ("/", "/teachers", "/imports"):
+            page.goto(path)
+            assert not page.evaluate(CHECK)["overflow"], f"{path} scrolls sideways on a phone"

@@ -59,6 +59,9 @@ def test_log_confirm_approve_and_see_the_total(
     # The link is there at once, with a message ready for WeChat: no second click.
     expect(page.locator("#mentor-message")).to_contain_text("黄实践")
     link = page.locator("code.secret").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})  # as the teacher reads it on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.set_viewport_size({"width": 1280, "height": 900})
     # The link stays on the page, with a QR code a mentor's phone can scan.
     page.reload()
     assert page.locator("code.secret").inner_text() == link

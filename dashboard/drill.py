@@ -253,11 +253,16 @@ def _literacy_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
 def _literacy_rows(teachers: list[Teacher], period: Period) -> list[list[Any]]:
     schools = _school_names({t.school_id for t in teachers})
     latest = literacy_stats.latest_totals([t.id for t in teachers], period.at.year)
-    return [
-        [_teacher_cell(t), t.staff_no, schools[t.school_id],
-         latest.get(t.id, _("No result yet"))]
-        for t in teachers
-    ]  # fmt: skip
+    return [[_teacher_cell(t), t.staff_no, schools[t.school_id], _result(latest.get(t.id))]
+            for t in teachers]  # fmt: skip
+
+
+def _result(current: tuple[Any, bool] | None) -> str:
+    if current is None:
+        return _("No result yet")
+    total, ok = current
+    return (_("%(total)s points, passed", total=total) if ok
+            else _("%(total)s points, not passed", total=total))  # fmt: skip
 
 
 # --- schools: part-time places and participation -------------------------------------------------

@@ -226,12 +226,12 @@ def _next(p: Placement) -> list[int]:
     return WORKFLOW.next_people(p)
 
 
-def _next_if(wait_state: str, confirmed: bool | None = None) -> Any:
-    def to(p: Placement) -> list[int]:
-        waiting = p.status == wait_state and (confirmed is None or p.confirmed == confirmed)
-        return _next(p) if waiting else []
+def _next_if_confirmed(p: Placement) -> list[int]:
+    return _next(p) if p.confirmed else []
 
-    return to
+
+def _next_if_unconfirmed(p: Placement) -> list[int]:
+    return [] if p.confirmed else _next(p)
 
 
 def _link(p: Placement) -> str:
@@ -249,8 +249,8 @@ def _tell(kind: str, to: Any) -> list[Notice]:
 # Who is told of each step: whoever it now waits for (HR once the enterprise has confirmed, the
 # teacher while the mentor's link is to send), and the teacher of every decision.
 HANDOVERS = {
-    "submit": _tell("placement_submitted", _next_if(S.SUBMITTED, confirmed=True))
-    + _tell("placement_to_confirm", _next_if(S.SUBMITTED, confirmed=False)),
+    "submit": _tell("placement_submitted", _next_if_confirmed)
+    + _tell("placement_to_confirm", _next_if_unconfirmed),
     "withdraw": _tell("placement_withdrawn", hr_of),
     "approve": _tell("placement_approved", teacher_of),
     "reject": _tell("placement_rejected", teacher_of),

@@ -311,10 +311,15 @@ def _rejected(appointment: Appointment, _by: User | None, reason: str) -> None:
     appointment.decision_note = reason
 
 
+def not_begun(appointment: Appointment) -> bool:
+    """An approved term still to come: ending it cancels it, freeing its place entirely."""
+    return today() < appointment.term_start
+
+
 def _check_termination(
     appointment: Appointment, _by: User | None, _reason: str, on: date | None = None
 ) -> None:
-    if today() < appointment.term_start:
+    if not_begun(appointment):
         return  # not begun: it is cancelled, whatever the date given (see `_terminated`)
     on = on or today()
     if not appointment.term_start <= on <= appointment.term_end:
@@ -332,7 +337,7 @@ def _check_termination(
 def _terminated(
     appointment: Appointment, _by: User | None, reason: str, on: date | None = None
 ) -> None:
-    if today() < appointment.term_start:
+    if not_begun(appointment):
         # Cancelled before it began: it ends the day before its first, so it never held a place.
         appointment.terminated_on = appointment.term_start - timedelta(days=1)
     else:

@@ -14,7 +14,6 @@ from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import County, Role
 from core.permissions import login_required, require, roles_required
-from core.timeutil import today
 from core.uploads import send_upload
 from core.views.forms_util import apply_errors, flash_errors, form_status
 
@@ -130,7 +129,7 @@ def _detail(appointment: Appointment, status: int = 200):  # type: ignore[no-unt
         problems=[]
         if appointment.exemption
         else services.eligibility_problems({k: getattr(appointment, k) for k in services.FIELDS}),
-        not_started=today() < appointment.term_start,
+        not_started=services.not_begun(appointment),
         agreement_form=AgreementForm(),
         decision_form=DecisionForm(),
     ), status

@@ -8,18 +8,15 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
-from sqlalchemy import select
 
 from core.api import ApiBlueprint
-from core.errors import NotFound, ValidationFailed
-from core.extensions import db
+from core.errors import NotFound
 from core.models import Role
-from core.permissions import require, school_scope
+from core.permissions import require
 from core.schemas import ApiSchema, Code, Computed, Label, PageQuery, length
-from teachers.models import Teacher
 
 from . import labels, services
-from .models import DIMENSIONS, LiteracyRound
+from .models import DIMENSIONS
 
 api = ApiBlueprint("literacy_api", __name__)
 
@@ -91,8 +88,7 @@ def rounds(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 )
 def open_round(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     _staff()
-    school_id = current_user.school_id if current_user.role == Role.SCHOOL_HR else None
-    return services.open_round(body, school_id, current_user)
+    return services.open_round(body, services.school_of_new_round(current_user), current_user)
 
 
 @api.route(
@@ -105,18 +101,11 @@ def open_round(body: dict[str, Any]):  # type: ignore[no-untyped-def]
 )
 def record(round_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     _staff()
-    round_ = db.session.scalar(
-        services.visible_rounds(current_user).where(LiteracyRound.id == round_id)
-    )
+    round_ = services.visible_round(current_user, round_id)
     if round_ is None:
         raise NotFound(_("No such round."))
-    teacher = db.session.scalar(
-        select(Teacher).where(
-            Teacher.staff_no == body["staff_no"].strip(),
-            school_scope(current_user, Teacher.school_id),
-        )
-    )
+    teacher = services.teacher_in_reach(current_user, body["staff_no"])
     if teacher is None:
-        raise ValidationFailed({"staff_no": _("No teacher of your schools has this staff number.")})
+        raise services.not_in_reach()
     result = services.record(round_, teacher, body["scores"], current_user)
     return result or services.current_result(round_, teacher)

@@ -16,9 +16,10 @@ from core.extensions import db
 from core.imports import Column, Context, Planned, Row
 from core.models import School
 
+from ..models import Teacher
 from ..roster import row_teacher
 from . import services
-from .models import DIMENSIONS, LiteracyRound
+from .models import DIMENSIONS, LiteracyResult, LiteracyRound
 
 # The sheet's headers, as the standard names the dimensions (sheets are Chinese).
 HEADERS = {"awareness": "数字化意识", "skills": "数字技术知识与技能", "application": "数字化应用",
@@ -51,14 +52,37 @@ def _columns() -> list[Column]:
 def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
     school = ctx.school
     assert school is not None
-    mine = set(_rounds(school).values())
+    # Read once for the file, not per row: the rounds open to the school, its teachers, and the
+    # current results of both.
+    rounds = {
+        str(r.id): r
+        for r in db.session.scalars(
+            select(LiteracyRound).where(
+                or_(LiteracyRound.school_id.is_(None), LiteracyRound.school_id == school.id)
+            )
+        )
+    }
+    teachers = {
+        t.staff_no: t
+        for t in db.session.scalars(select(Teacher).where(Teacher.school_id == school.id))
+    }
+    current_of = {
+        (r.round_id, r.teacher_id): r
+        for r in db.session.scalars(
+            select(LiteracyResult).where(
+                LiteracyResult.current.is_(True),
+                LiteracyResult.round_id.in_([r.id for r in rounds.values()]),
+                LiteracyResult.teacher_id.in_([t.id for t in teachers.values()]),
+            )
+        )
+    }
     planned = []
     for row in rows:
-        if row["round"] not in mine:
+        round_ = rounds.get(row["round"])
+        if round_ is None:
             ctx.error(row, "round", _("This round is not open to %(school)s.", school=school.name))
             continue
-        round_ = db.session.get(LiteracyRound, int(row["round"]))
-        teacher = row_teacher(ctx, row)
+        teacher = row_teacher(ctx, row, teachers.get(row["staff_no"]))
         if teacher is None:
             continue
         try:
@@ -67,7 +91,7 @@ def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
             for name, messages in err.fields.items():
                 ctx.error(row, name, messages[0])
             continue
-        current = services.current_result(round_, teacher)
+        current = current_of.get((round_.id, teacher.id))
         if current is not None and current.scores == {d: float(v) for d, v in scores.items()}:
             planned.append(Planned(row.number, imports.UNCHANGED))
             continue

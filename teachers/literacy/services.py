@@ -48,6 +48,29 @@ def visible_rounds(user: User):  # type: ignore[no-untyped-def]
     )
 
 
+def school_of_new_round(user: User) -> int | None:
+    """Whose round `user` opens: HR their school's, the bureau and admin the city's (None)."""
+    return user.school_id if user.role == Role.SCHOOL_HR else None
+
+
+def visible_round(user: User, round_id: int) -> LiteracyRound | None:
+    return db.session.scalar(visible_rounds(user).where(LiteracyRound.id == round_id))
+
+
+def teacher_in_reach(user: User, staff_no: str) -> Teacher | None:
+    """The teacher with this staff number at a school within `user`'s reach."""
+    return db.session.scalar(
+        select(Teacher).where(
+            Teacher.staff_no == (staff_no or "").strip(),
+            school_scope(user, Teacher.school_id),
+        )
+    )
+
+
+def not_in_reach() -> ValidationFailed:
+    return ValidationFailed({"staff_no": _("No teacher of your schools has this staff number.")})
+
+
 def may_record(user: User, round_: LiteracyRound, teacher: Teacher) -> bool:
     """HR of the teacher's school, or the bureau over it, for a round the teacher takes."""
     if round_.school_id is not None and round_.school_id != teacher.school_id:

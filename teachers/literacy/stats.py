@@ -98,10 +98,8 @@ def not_passed(year: int, on: date, schools: Collection[int]):  # type: ignore[n
     )
 
 
-def latest_totals(teacher_ids: list[int], year: int) -> dict[int, str]:
-    """Each teacher's current result of `year` in words ("52.0 分，未通过") for the list."""
-    from flask_babel import gettext as _
-
+def latest_totals(teacher_ids: list[int], year: int) -> dict[int, tuple[Any, bool]]:
+    """Each teacher's current result of `year`: (total, passed)."""
     if not teacher_ids:
         return {}
     rows = db.session.execute(
@@ -113,8 +111,4 @@ def latest_totals(teacher_ids: list[int], year: int) -> dict[int, str]:
             LiteracyRound.year == year,
         )
     )
-    return {
-        t: _("%(total)s points, passed", total=total) if ok
-        else _("%(total)s points, not passed", total=total)
-        for t, total, ok in rows
-    }  # fmt: skip
+    return {t: (total, ok) for t, total, ok in rows}

@@ -16,7 +16,7 @@ from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role
-from core.permissions import login_required, require, roles_required, school_scope
+from core.permissions import require, roles_required, school_scope
 from core.timeutil import today
 from core.views.forms_util import flash_errors
 from teachers.models import Teacher
@@ -35,17 +35,14 @@ def _labels() -> dict[str, Any]:
 
 def _round(round_id: int) -> LiteracyRound:
     round_ = db.get_or_404(LiteracyRound, round_id)
-    visible = db.session.scalar(
-        services.visible_rounds(current_user).where(LiteracyRound.id == round_id)
-    )
-    require(visible is not None)
+    require(services.visible_round(current_user, round_id) is not None)
     return round_
 
 
 @bp.route("/literacy", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def index():  # type: ignore[no-untyped-def]
-    school_id = current_user.school_id if current_user.role == Role.SCHOOL_HR else None
+    school_id = services.school_of_new_round(current_user)
     if request.method == "POST":
         try:
             round_ = services.open_round(_round_data(request.form), school_id, current_user)
@@ -89,14 +86,9 @@ def round_page(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _round(round_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        teacher = db.session.scalar(
-            select(Teacher).where(
-                Teacher.staff_no == (request.form.get("staff_no") or "").strip(),
-                school_scope(current_user, Teacher.school_id),
-            )
-        )
+        teacher = services.teacher_in_reach(current_user, request.form.get("staff_no", ""))
         if teacher is None:
-            errors = {"staff_no": [_("No teacher of your schools has this staff number.")]}
+            errors = services.not_in_reach().fields
         else:
             try:
                 done = services.record(round_, teacher, request.form, current_user)
@@ -142,11 +134,3 @@ def profile_section(teacher: Teacher, user: Any) -> tuple[str, dict[str, Any]] |
         if current
         else None,
     }
-
-
-@bp.get("/my/literacy")
-@login_required
-def mine():  # type: ignore[no-untyped-def]
-    require(current_user.role == Role.TEACHER and current_user.teacher is not None)
-    return redirect(url_for("teachers.profile", teacher_id=current_user.teacher.id,
-                            _anchor="literacy"))  # fmt: skip

@@ -13,6 +13,7 @@ from core.models import Role
 
 def init_app(app: Flask) -> None:
     from core import demo as core_demo
+    from core import notifications
     from teachers import profile
 
     from . import demo, imports, models  # noqa: F401  (the tables; the import kind)
@@ -43,6 +44,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     profile.register_section(profile_section)
     core_demo.register(demo.build)
+    for kind, message in {
+        "literacy_round_opened": _l("The digital-literacy round %(round)s is open: record your "
+                                    "teachers' results by %(closes)s."),
+        "literacy_passed": _l("Your digital-literacy result in %(round)s: %(total)s points, "
+                              "passed."),
+        "literacy_not_passed": _l("Your digital-literacy result in %(round)s: %(total)s points, "
+                                  "not passed yet: your profile shows the dimension to work on."),
+    }.items():  # fmt: skip
+        notifications.register_kind(kind, message)
     nav.register(
         nav.NavItem(
             "literacy.index",

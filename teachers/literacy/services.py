@@ -14,6 +14,7 @@ from core import audit
 from core.errors import PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.models import Role, User
+from core.notifications import notify
 from core.permissions import in_school_scope, school_scope
 from core.rules import get_rule
 from teachers.models import Teacher
@@ -139,6 +140,15 @@ def open_round(data: dict[str, Any], school_id: int | None, by: User) -> Literac
     changes = audit.pending_changes(round_)
     db.session.flush()
     audit.record("create", round_, by=by, changes=changes, school_id=school_id)
+    # HR record the results (of the city's round, every school's HR): it is their step now.
+    hr = select(User.id).where(User.role == Role.SCHOOL_HR, User.enabled.is_(True))
+    if school_id is not None:
+        hr = hr.where(User.school_id == school_id)
+    for user_id in db.session.scalars(hr):
+        if user_id != by.id:
+            notify(user_id, "literacy_round_opened", key=f"literacy_round:{round_.id}:{user_id}",
+                   link=f"/literacy/{round_.id}", round=str(round_),
+                   closes=str(round_.closes_on))  # fmt: skip
     return round_
 
 
@@ -202,6 +212,10 @@ def record(
     db.session.flush()
     audit.record("literacy_recorded" if previous is None else "literacy_retaken", result, by=by,
                  changes=changes, school_id=teacher.school_id)  # fmt: skip
+    if teacher.user_id is not None and teacher.user_id != by.id:  # the teacher reads their result
+        notify(teacher.user_id, "literacy_passed" if result.passed else "literacy_not_passed",
+               key=f"literacy_result:{result.id}", link=f"/teachers/{teacher.id}#literacy",
+               round=str(round_), total=str(result.total))  # fmt: skip
     return result
 
 

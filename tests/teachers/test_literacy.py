@@ -57,6 +57,11 @@ def test_a_round_from_opening_to_the_pass_rate(
     results = {r.teacher_id: r.passed for r in db.session.scalars(select(LiteracyResult))}
     assert results == {passing.id: True, weak.id: False, low.id: False}
 
+    # HR were told the round opened (their step); the teacher is told the result.
+    from core.models import Notification
+
+    kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
+    assert (hr.id, "literacy_round_opened") in kinds and (me.id, "literacy_not_passed") in kinds
     # The teacher sees their dimensions against the line, and what to work on.
     mine = login_as(me).get(f"/teachers/{weak.id}").get_data(as_text=True)
     assert "不合格" in mine and "应先提升：数字社会责任" in mine

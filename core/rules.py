@@ -39,6 +39,8 @@ class RuleDefinition:
     # How a value reads to people, as lines (a structured rule has several); plain numbers
     # need none.
     describe: Callable[[Any], list[str]] | None = None
+    # A structured rule's own check of a new value: raises ValueError with the reason.
+    check: Callable[[Any], None] | None = None
 
     def lines(self, value: Any) -> list[str]:
         if self.describe is not None:
@@ -63,6 +65,7 @@ def define(
     minimum: float | None = None,
     maximum: float | None = None,
     describe: Callable[[Any], list[str]] | None = None,
+    check: Callable[[Any], None] | None = None,
 ) -> RuleDefinition:
     rule = RuleDefinition(
         key,
@@ -74,6 +77,7 @@ def define(
         Decimal(str(minimum)) if minimum is not None else None,
         Decimal(str(maximum)) if maximum is not None else None,
         describe,
+        check,
     )
     REGISTRY[key] = rule
     return rule
@@ -144,9 +148,17 @@ def parse_value(rule: RuleDefinition, text: str) -> Any:
         return int(number) if rule.kind == "int" else str(number)
 
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except ValueError:
         raise ValidationFailed({"value": str(_l("Enter valid JSON."))}) from None
+    if rule.check is not None:
+        try:
+            rule.check(value)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise ValidationFailed(
+                {"value": str(err) or str(_l("A value this version of Shuangshi cannot read"))}
+            ) from None
+    return value
 
 
 def add_version(

@@ -13,6 +13,7 @@ from core import nav, rules, scheduler
 from core.db import unit_of_work
 from core.models import Role
 
+from . import assessment
 from .indicators import describe_plan
 from .periods import DEFAULT_PLAN
 
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     app.cli.add_command(snapshots_cli)
     core_demo.register(demo.build)
+    assessment.init_app(app)  # its demo publishes a year of the history the dashboard's made
     nav.register_home_panel(home.home_panel)
     rules.define(
         "plan_targets",

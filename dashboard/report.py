@@ -46,7 +46,7 @@ def run_report(task: Task, progress: tasks.Progress) -> tasks.Output:
     return tasks.Output(name, "application/pdf", data)
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     font = font_name()
     return {
         "title": ParagraphStyle("t", fontName=font, fontSize=18, leading=24, spaceAfter=6),
@@ -58,8 +58,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _table(rows: list[list[str]], widths: list[float], behind: set[tuple[int, int]]) -> Table:
-    s = _styles()
+def grid(rows: list[list[str]], widths: list[float], behind: set[tuple[int, int]]) -> Table:
+    s = styles()
     table = Table(
         [[para(c, style=s["cell"]) for c in row] for row in rows],
         colWidths=widths,
@@ -108,7 +108,7 @@ def _chart(board: Board, key: str) -> Drawing | None:
 
 def _title_block(board: Board) -> list:
     """What the report covers: scope, period, the plan it is compared against, the data's day."""
-    s = _styles()
+    s = styles()
     facts = [
         (_("Scope"), board.scope.name),
         (_("Period counted"), board.period.label),
@@ -124,10 +124,10 @@ def _title_block(board: Board) -> list:
     return [para(_("Report on the vocational education plan"), style=s["title"]), table]
 
 
-def _issuer(board: Board) -> list:
-    """Who issues the report, on the day it was made, with that body's seal when uploaded."""
-    s = _styles()
-    issuer = board.scope.key if board.scope.kind != "city" else "city"
+def issuer_block(issuer: str) -> list:
+    """Who issues a document ("city", "county:<code>"), on the day it was made, with that body's
+    seal when uploaded."""
+    s = styles()
     seal = seals.image(issuer)
     name = seals.issuer_name(issuer)
     # Where the seal is printed, no stamp is left to press.
@@ -145,7 +145,7 @@ PAGE_WIDTH = landscape(A4)[0] - 24 * mm
 
 
 def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
-    s = _styles()
+    s = styles()
     story: list = [
         *_title_block(board),
         Spacer(1, 6),
@@ -162,7 +162,7 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
             [str(i.label), shown(f), shown(f, f.target) if f.target is not None else "—",
              str(STATUS_LABELS[status]) if status else "—", str(i.definition)]
         )  # fmt: skip
-    story.append(_table(rows, [50 * mm, 25 * mm, 25 * mm, 20 * mm, 140 * mm], behind))
+    story.append(grid(rows, [50 * mm, 25 * mm, 25 * mm, 20 * mm, 140 * mm], behind))
     if progress:
         progress(1)
     chart = _chart(board, "dual_qualified_ratio")
@@ -189,13 +189,17 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
                     marked.add((c, r))
             table_rows.append(row)
         heading = para(_("Assessment of each %(what)s", what=level), style=s["h2"])
-        table = _table(table_rows, [36 * mm] + [30 * mm] * len(INDICATORS), marked)
+        table = grid(table_rows, [36 * mm] + [30 * mm] * len(INDICATORS), marked)
         story.append(KeepTogether([heading, table]) if len(table_rows) < 20 else heading)
         if len(table_rows) >= 20:
             story.append(table)  # a long table breaks across pages, its header repeated
         story.append(para(_("Shaded: behind the target."), style=s["body"]))
     # The issuer's line (and seal) stays with the report's last lines, never alone on a page.
-    story.append(KeepTogether([story.pop(), *_issuer(board)]))
+    story.append(
+        KeepTogether(
+            [story.pop(), *issuer_block(board.scope.key if board.scope.kind != "city" else "city")]
+        )
+    )
     if progress:
         progress(2)
     buffer = io.BytesIO()

@@ -15,11 +15,12 @@ from sqlalchemy import func, select
 from core.errors import ValidationFailed
 from core.excel import download
 from core.extensions import db
-from core.models import Role
+from core.models import County, Role
 from core.permissions import roles_required
 from core.rules import get_rule
 
 from . import charts, exports, periods, plans, report, snapshots
+from .assessment import services as assessment_services
 from .board import HEADLINE, STATUS_CLASSES, STATUS_LABELS, Board, build, shown
 from .drill import DRILLS, page_items
 from .indicators import CAP, KEYS, RATIO
@@ -61,7 +62,19 @@ def index():  # type: ignore[no-untyped-def]
         status_labels=STATUS_LABELS,
         status_classes=STATUS_CLASSES,
         drills=DRILLS,
+        overdue=_overdue(board),
     )
+
+
+def _overdue(board: Board) -> list:  # type: ignore[type-arg]
+    """Interview commitments past their day: the city's board shows every county's, a county's
+    board its own (article 二十's 约谈 followed up where the bureau looks)."""
+    if board.scope.kind == "city":
+        return assessment_services.overdue()
+    if board.scope.kind == "county":
+        county = db.session.scalar(select(County.id).where(County.code == board.scope.code))
+        return assessment_services.overdue(county) if county is not None else []
+    return []
 
 
 def _gaps(board: Board) -> dict[str, int]:

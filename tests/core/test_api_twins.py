@@ -35,6 +35,11 @@ TWINS = {
     "notifications.mark_read": "core_api.notifications_read",
     "dashboard.start_report": "dashboard_api.start_report",
     "dashboard.plans_page": "dashboard_api.add_plan",
+    # the counties' assessment
+    "assessment.publish": "assessment_api.publish",
+    "assessment.enter_figure": "assessment_api.enter_figure",
+    "assessment.record_interview": "assessment_api.record_interview",
+    "assessment.interview_page": "assessment_api.report",  # close and return: assessment_api.review
     # teachers
     "teachers.new": "teachers_api.create_teacher",
     "teachers.edit": "teachers_api.patch_teacher",

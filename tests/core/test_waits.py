@@ -19,9 +19,11 @@ from sqlalchemy import select
 
 from competitions import services as competitions
 from core.extensions import db
-from core.models import Role, User
+from core.models import County, Role, User
 from core.timeutil import today
 from core.workflow import SYSTEM, Workflow
+from dashboard.assessment import services as assessment
+from dashboard.assessment.models import CountyAssessment, Interview
 from placements import services as placements
 from placements.enterprise_jobs import JOB_WORKFLOW
 from placements.models import Confirmation, EnterpriseJob
@@ -43,6 +45,8 @@ WORKFLOWS = {
     "nomination": teams.NOMINATION_WORKFLOW,
     "job": JOB_WORKFLOW,
     "competition": competitions.WORKFLOW,
+    "county_assessment": assessment.ASSESSMENT_WORKFLOW,
+    "interview": assessment.INTERVIEW_WORKFLOW,
 }
 
 
@@ -227,3 +231,20 @@ def test_jobs_and_competitions(city, make_competition) -> None:  # type: ignore[
 
 def test_the_roster_workflow_waits_for_nobody() -> None:
     assert not roster.WORKFLOW.waits  # in post or left: corrections, never a hand-over
+
+
+def test_the_county_assessment_and_its_interviews(city) -> None:  # type: ignore[no-untyped-def]
+    year = CountyAssessment(year=today().year - 1, status="draft")
+    db.session.add(year)
+    walk(assessment.ASSESSMENT_WORKFLOW, year, city["people"], [
+        ("draft", {}, True),  # the year is over: the city bureau publishes it
+        ("draft", {"year": today().year}, False),  # a year still running waits for nobody
+        ("published", {}, False),
+    ])  # fmt: skip
+    county = db.session.scalars(select(County).filter_by(code="330302")).one()
+    interview = Interview(year=today().year - 1, county_id=county.id, held_on=today(),
+                          attendees="市局；鹿城区", issues="落后", status="open")  # fmt: skip
+    db.session.add(interview)
+    walk(assessment.INTERVIEW_WORKFLOW, interview, city["people"], [
+        ("open", {}, True), ("reported", {}, True), ("closed", {}, False),
+    ])  # fmt: skip

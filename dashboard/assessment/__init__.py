@@ -92,5 +92,5 @@ def _audit_labels() -> None:
     )  # fmt: skip
     labels.register_kind(
         "Commitment", _l("the interview commitment"),
-        fields={"action": _l("What was done"), "done_on": _l("Done on")},
+        fields={"action": _l("What the county did"), "done_on": _l("Done on")},
     )  # fmt: skip

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from core import audit, handover
+from core import audit, handover, rules
 from core.errors import Conflict, NotFound, PermissionDenied, RuleViolated, ValidationFailed
 from core.extensions import db
 from core.models import County, Role, User
@@ -63,6 +63,12 @@ def visible(table_: Table, user: User) -> Table:
         return table_
     own = [c for c in table_.counties if user.county is not None and c.code == user.county.code]
     return Table(table_.year, table_.as_of, table_.items, own, None, "")
+
+
+def items_confirmed(year: int) -> bool:
+    """Whether the city has entered its own items for `year` (else the shipped, unconfirmed
+    defaults are in force, and the page says so)."""
+    return any(v.valid_from <= date(year, 12, 31) for v in rules.versions(compute.ITEMS_RULE))
 
 
 def years() -> list[int]:

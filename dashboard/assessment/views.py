@@ -62,6 +62,7 @@ def index():  # type: ignore[no-untyped-def]
         years=services.years(),
         record=row,
         missing=services.missing(year) if is_city(current_user) and not table.published else [],
+        confirmed=table.published or services.items_confirmed(year),
         manages=is_city(current_user),
         overdue=services.overdue(own_county),
         interviews=db.session.scalars(services.interviews(current_user, year).limit(20)).all(),

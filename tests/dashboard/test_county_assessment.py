@@ -80,6 +80,7 @@ def test_a_year_computed_ranked_published_and_frozen(  # type: ignore[no-untyped
     page = c.get(f"/assessment?year={YEAR}").get_data(as_text=True)
     assert "鹿城区" in page and "龙湾区" in page and "还缺 4 项由教育局录入的数据" in page
     assert 'id="why-publish"' in page  # publishing waits for the figures
+    assert 'id="unconfirmed"' not in page  # the city entered its own items
     # Bad figures are refused field by field, and nothing is saved.
     over = enter(c, "330302", "funding", "120")
     assert over.status_code == 400 and "请输入 0 到 100 之间的百分比" in over.get_data(as_text=True)
@@ -217,8 +218,11 @@ def test_an_interview_reaches_the_county_bureau(city, login_as, api_client, make
     assert report.status_code == 200 and report.json["status"] == "reported"
 
 
-def test_the_items_rule_refuses_what_it_cannot_score(make_user):  # type: ignore[no-untyped-def]
+def test_the_items_rule_refuses_what_it_cannot_score(make_user, make_school, login_as):  # type: ignore[no-untyped-def]
     admin = make_user(Role.ADMIN)
+    make_school(county="330302")
+    page = login_as(make_user(Role.BUREAU)).get("/assessment").get_data(as_text=True)
+    assert "尚未经本市确认" in page  # the shipped items are in force, and the page says so
     with pytest.raises(ValidationFailed) as refused:
         rules.add_version("county_assessment_items",
                           '[{"key": "x", "measure": "happiness", "target": 1, "weight": 5}]',

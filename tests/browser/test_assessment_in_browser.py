@@ -1,0 +1,82 @@
+"""The counties' assessment in a browser: the city bureau enters a county's figures with their
+evidence (a refused one first), publishes the year after its confirmation, reads the ranking and
+records an interview; the county bureau finds the interview in its 待办 and reports on it (every
+page checked by axe-core)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from core import rules
+from core.models import Role
+from core.timeutil import today
+from tests.browser.test_roster_in_browser import sign_in
+
+pytestmark = pytest.mark.browser
+YEAR = today().year
+ITEMS = [
+    {"key": "teachers_recruited", "measure": "teachers_recruited", "target": 2, "weight": 50},
+    {"key": "funding", "measure": "manual", "unit": "ratio", "target": "1.00", "weight": 50},
+]
+
+
+def test_the_bureau_publishes_the_year_and_interviews_a_county(
+    page, make_user, make_school, make_teacher, tmp_path
+):  # type: ignore[no-untyped-def]
+    rules.add_version("county_assessment_items", json.dumps(ITEMS), date(YEAR - 1, 1, 1),
+                      "city", "", make_user(Role.ADMIN))  # fmt: skip
+    school = make_school(county="330302")
+    make_teacher(school=school, hire_date=date(YEAR, 2, 1))
+    bureau = make_user(Role.BUREAU)
+    county = make_user(Role.BUREAU, county="330302")
+    evidence = tmp_path / "经费统计.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    sign_in(page, bureau.username)
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="区县考核").click()
+    expect(page.get_by_text("还缺 1 项由教育局录入的数据")).to_be_visible()
+    expect(page.get_by_role("button", name="发布考核结果")).to_be_disabled()
+    page.get_by_role("link", name="鹿城区").first.click()
+    page.get_by_label("数值（百分比）").fill("80")
+    page.get_by_role("button", name="保存数据").click()
+    expect(page.locator("#funding-evidence-error")).to_have_text("请附上数据来源的证明材料。")
+    page.get_by_label("佐证材料（PDF、JPEG 或 PNG）").set_input_files(str(evidence))
+    page.get_by_role("button", name="保存数据").click()
+    expect(page.get_by_text("数据已保存。")).to_be_visible()
+    row = page.locator("#items tr[data-item=funding]")
+    expect(row.locator("[data-value]")).to_have_text("80.0%")
+    expect(row.locator("[data-score]")).to_have_text("40.00")
+    expect(page.locator("#county-total")).to_have_text(
+        "65.00 分"
+    )  # 1 of 2 recruited: 25; 80% of the funding: 40
+
+    page.get_by_role("link", name=f"{YEAR} 年度县（市、区）考核").click()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="发布考核结果").click()
+    expect(page.get_by_text("年度考核已发布：数据已固定")).to_be_visible()
+    expect(page.locator("#ranking tr[data-county='330302'] [data-rank]")).to_have_text("1")
+    expect(page.get_by_role("link", name="考核通报（PDF）")).to_be_visible()
+
+    page.get_by_role("link", name="鹿城区").first.click()
+    page.get_by_text("记录约谈").click()
+    page.get_by_label("约谈日期").fill(today().isoformat())
+    page.get_by_label("参加人员").fill("市局职成处；鹿城区教育局")
+    page.get_by_label("指出的问题").fill("新招聘教师偏少")
+    page.get_by_label("承诺 1").fill("制定招聘计划")
+    page.locator("#due-1").fill(date(YEAR + 1, 3, 1).isoformat())
+    page.get_by_role("button", name="保存约谈记录").click()
+    expect(page.get_by_role("heading", name="约谈鹿城区")).to_be_visible()
+    expect(page.locator("#interview-status")).to_have_text("待区县报告整改情况")
+
+    page.context.clear_cookies()
+    sign_in(page, county.username)
+    page.get_by_role("link", name="待报告整改情况的约谈承诺").click()
+    page.get_by_role("link", name="鹿城区").click()
+    page.get_by_label("完成情况").fill("已报送招聘计划")
+    page.get_by_role("button", name="向市教育局报送整改报告").click()
+    expect(page.get_by_text("整改报告已报送市教育局。")).to_be_visible()
+    expect(page.locator("#interview-status")).to_have_text("待市教育局审阅")

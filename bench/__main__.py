@@ -70,7 +70,7 @@ SECTIONS = (
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--scale", choices=("city", "province"), default="city")
+    parser.add_argument("--scale", choices=("city", "province", "nation"), default="city")
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded database")
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     parser.add_argument("--folder", help="where the SQLite file and uploads go")
@@ -110,10 +110,10 @@ def main() -> None:
                 demo.build(scale="city", seed=1, echo=lambda line: print("  " + line))
             seconds = time.perf_counter() - start
             print(f"city-scale demo data loaded in {seconds:.1f} s ({url.split(':')[0]})")
-            if args.scale == "province":
-                from bench import province
+            if args.scale != "city":
+                from core.demo_copies import SCALES, multiply
 
-                province.grow()
+                multiply(SCALES[args.scale], echo=lambda line: print("  " + line))
         else:
             print(f"reusing the loaded database: {loaded:,} teachers")
         with unit_of_work():
@@ -167,8 +167,9 @@ def main() -> None:
         from bench import aggregates
 
         ratios = aggregates.run(app)
+    slow_pages: list[tuple[str, float]] = []
     if "pages" in only:
-        _pages(app, engine, cases)
+        slow_pages = _pages(app, engine, cases)
     if "public" in only or "exports" in only:
         from bench import pages
 
@@ -198,6 +199,9 @@ def main() -> None:
         from bench import load
 
         load.run(app, url, folder)
+    if slow_pages:
+        print(f"\n{len(slow_pages)} pages or API calls over {PAGE_GOAL_MS} ms (median)"
+              + "".join(f"\n  OVER: {name} ({ms:.0f} ms)" for name, ms in slow_pages))  # fmt: skip
     over = [(name, ratio) for name, ratio, met in ratios if not met]
     if ratios:
         print(f"\n{len(ratios) - len(over)} of {len(ratios)} aggregates meet the goal "
@@ -205,11 +209,20 @@ def main() -> None:
               + "".join(f"\n  OVER: {name} ({ratio:.2f})" for name, ratio in over))  # fmt: skip
 
 
-def _pages(app, engine, cases) -> None:  # type: ignore[no-untyped-def]
-    print(f"\n{'case':<45} {'median ms':>10} {'SQL':>5} {'HTTP':>5}")
+PAGE_GOAL_MS = 100  # the median of every page and API call of the bench
+
+
+def _pages(app, engine, cases) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    """Prints each case against the goal; returns those over it."""
+    print(f"\n{'case':<45} {'median ms':>10} {'SQL':>5} {'HTTP':>5}  goal ≤ {PAGE_GOAL_MS} ms")
+    over = []
     for name, call in cases:
         ms, statements, status = timed(engine, call)
-        print(f"{name:<45} {ms:>10.1f} {statements:>5} {status:>5}")
+        mark = "met" if ms <= PAGE_GOAL_MS else "OVER"
+        if ms > PAGE_GOAL_MS:
+            over.append((name, ms))
+        print(f"{name:<45} {ms:>10.1f} {statements:>5} {status:>5}  {mark}")
+    return over
 
 
 def _city_counts(app, engine) -> None:  # type: ignore[no-untyped-def]
@@ -219,8 +232,8 @@ def _city_counts(app, engine) -> None:  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         counts = practice_counts(2025, by="county")
         ms = (time.perf_counter() - start) * 1000
-        print(f"{'practice counts 2025, 13 counties (one query)':<45} {ms:>10.1f} {1:>5}")
-        assert len(counts) == 13
+        label = f"practice counts 2025, {len(counts):,} counties (one query)"
+        print(f"{label:<45} {ms:>10.1f} {1:>5}")
         from competitions import stats as competition_stats
         from competitions.models import Competition
 

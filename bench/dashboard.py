@@ -15,7 +15,7 @@ from sqlalchemy import event, select, text
 from bench.aggregates import medians_ms
 from core.extensions import db
 from dashboard import kept
-from dashboard.indicators import BY_KEY, KEYS
+from dashboard.indicators import BY_KEY, KEYS, Results
 from dashboard.periods import parse_period
 
 # One statement per indicator computing what the app computes: each school's numerator and
@@ -122,6 +122,22 @@ def _change_one_school(app: Flask) -> None:
         db.session.commit()
 
 
+def _recompute_after_a_change(app: Flask, runs: int = 5) -> None:
+    """The kept figures of this year and the current plan counted again after one teacher's
+    change at the largest school (only that school's are), as the first request after it does."""
+    times = []
+    for _ in range(runs):
+        _change_one_school(app)
+        with app.app_context():
+            start = time.perf_counter()
+            for period in (parse_period(None), parse_period("2023-2025")):
+                Results(period)  # type: ignore[arg-type]
+            times.append((time.perf_counter() - start) * 1000)
+    ms = statistics.median(times)
+    print(f"kept figures recomputed after one teacher's change at the largest school: "
+          f"{ms:.1f} ms (goal < 50 ms){'' if ms < 50 else '  NOT MET'}")  # fmt: skip
+
+
 def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> None:
     runs = 7
     with app.app_context():
@@ -134,8 +150,6 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
         cache_seconds = app.config["DASHBOARD_CACHE_SECONDS"]
         app.config["DASHBOARD_CACHE_SECONDS"] = 0  # the computation itself, not its reuse
         for key in KEYS:
-            from dashboard.indicators import Results
-
             app_ms, results, raw_ms, rows = medians_ms(
                 lambda k=key: Results(period, [k]),
                 lambda k=key: db.session.execute(text(RAW[k]), params).all(),
@@ -180,7 +194,7 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
     else:
         print("\n(no BENCH_REDIS_URL: a new process counts every school itself)")
     print(f"\n{'dashboard request':<41} {'new process':>11} {'after a change':>14} {'median':>7} "
-          f"{'p95':>6} {'SQL':>4} {'HTTP':>4}")  # fmt: skip
+          f"{'p95':>6} {'SQL':>4} {'HTTP':>4}  goal: median ≤ 100 ms")  # fmt: skip
     city, county, hr = clients["bureau"], clients["bureau_lc"], clients["hr"]
     cases = [
         ("city board, this year (page)", lambda: city.get("/dashboard")),
@@ -215,8 +229,10 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
         after = (time.perf_counter() - start) * 1000
         event.remove(engine, "before_cursor_execute", count)
         median, p95, _r = _median_ms(call, runs)
+        mark = "met" if median <= 100 else "OVER"
         print(f"{name:<41} {fresh:>11.1f} {after:>14.1f} {median:>7.1f} {p95:>6.1f} "
-              f"{statements:>4} {status:>4}")  # fmt: skip
+              f"{statements:>4} {status:>4}  {mark}")  # fmt: skip
+    _recompute_after_a_change(app)
 
     with app.app_context():
         from core.accounts import find_user

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from . import accounts, demo, org
 from .db import unit_of_work
+from .demo_copies import SCALES, multiply
 from .errors import ServiceError, ValidationFailed
 from .extensions import db
 from .models import Role, User
@@ -112,11 +113,19 @@ def init_org():  # type: ignore[no-untyped-def]
 
 
 @click.command("demo-data")
-@click.option("--scale", type=click.Choice(["demo", "city"]), default="demo")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "city", "province", "nation"]),
+    default="demo",
+    help="province and nation (PostgreSQL): the city copied ×10 or ×90 with COPY.",
+)
 @click.option("--seed", type=int, default=2025, help="Same seed, same data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when accounts exist already.")
 def demo_data(scale, seed, if_empty):  # type: ignore[no-untyped-def]
     """Load demonstration data through the services, and print the demo accounts."""
+    if scale in SCALES and db.engine.dialect.name != "postgresql":
+        click.echo(f"The {scale} scale is built on PostgreSQL: set DATABASE_URL.", err=True)
+        sys.exit(1)
     has_users = db.session.scalar(select(func.count(User.id))) > 0
     if has_users and if_empty:
         click.echo("Demo data already loaded.")
@@ -127,7 +136,9 @@ def demo_data(scale, seed, if_empty):  # type: ignore[no-untyped-def]
         sys.exit(1)
     else:
         with unit_of_work():
-            demo.build(scale=scale, seed=seed, echo=click.echo)
+            demo.build(scale="city" if scale in SCALES else scale, seed=seed, echo=click.echo)
+        if scale in SCALES:
+            multiply(SCALES[scale], echo=click.echo)
     demo.print_accounts(click.echo)
 
 

@@ -66,8 +66,9 @@ def _capacity_sql(dialect: str) -> str:
     SELECT s.id, COALESCE(t.n, 0), COALESCE(a.n, 0), COALESCE(a.pay, 0),
            COALESCE(pol.salary_standard, 0), COALESCE(u.n, 0)
     FROM schools s
-    LEFT JOIN (SELECT school_id, COUNT(*) AS n FROM teachers WHERE status = 'active'
-               AND professional = :yes GROUP BY school_id) t ON t.school_id = s.id
+    LEFT JOIN (SELECT school_id, COUNT(*) AS n FROM teachers WHERE professional = :yes
+               AND hire_date <= :on AND (status = 'active' OR leave_date > :on)
+               GROUP BY school_id) t ON t.school_id = s.id
     LEFT JOIN (SELECT school_id, COUNT(*) AS n,
                       SUM(a.hourly_rate * a.hours_per_week * CAST({weeks} AS NUMERIC) / 7) AS pay
                FROM appointments a WHERE a.status IN ('approved', 'terminated', 'ended')

@@ -46,6 +46,11 @@ def _teacher(teacher_id: int) -> Teacher:
     return teacher
 
 
+# The roster's school filter is a menu up to this many schools; beyond (a province), the filter
+# takes a school code: a menu of thousands is neither readable nor cheap to send.
+SCHOOL_MENU = 300
+
+
 def _managed_schools() -> list[School]:
     if current_user.role == Role.ADMIN:
         return list(db.session.scalars(select(School).order_by(School.code)))
@@ -61,12 +66,17 @@ def index():  # type: ignore[no-untyped-def]
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PER_PAGE"],
     )
+    visible = org.visible_schools(current_user)
+    school_count = db.session.scalar(select(func.count()).select_from(visible.subquery()))
     return render_template(
         "teachers/index.html",
         pagination=pagination,
         filters=filters,
-        schools=db.session.scalars(org.visible_schools(current_user)).all(),
-        can_create=bool(_managed_schools()),
+        schools=db.session.scalars(visible).all() if school_count <= SCHOOL_MENU else [],
+        school_count=school_count,
+        can_create=current_user.role == Role.ADMIN
+        and bool(school_count)
+        or current_user.role == Role.SCHOOL_HR,
     )
 
 

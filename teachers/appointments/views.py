@@ -23,6 +23,7 @@ from .forms import AgreementForm, AppointmentForm, DecisionForm, PolicyForm
 from .models import Appointment
 from .waits import no_colleague
 
+SCHOOLS_PER_PAGE = 50  # the places table of the schools in reach
 bp = Blueprint("appointments", __name__, template_folder="../templates")
 STAFF = (Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN)
 
@@ -49,8 +50,10 @@ def index():  # type: ignore[no-untyped-def]
     if waiting:
         query = query.where(services.WORKFLOW.waiting_for(current_user))
     pagination = paginate(query, page=request.args.get("page", 1, type=int), per_page=25)
-    schools = db.session.scalars(org.visible_schools(current_user)).all()
-    numbers = capacities([s.id for s in schools])
+    # The places of the schools in reach, a page of them at a time (a province has thousands).
+    schools = paginate(org.visible_schools(current_user), per_page=SCHOOLS_PER_PAGE,
+                       page=request.args.get("schools_page", 1, type=int))  # fmt: skip
+    numbers = capacities([s.id for s in schools.items])
     return render_template(
         "teachers/appointments/index.html",
         pagination=pagination,

@@ -70,9 +70,28 @@ RAW = {
                    WHERE status IN ('approved', 'terminated', 'ended') AND term_start <= :at
                      AND COALESCE(terminated_on, term_end) >= :at GROUP BY school_id),
         p AS (SELECT school_id AS s, COUNT(*) AS n FROM teachers
-              WHERE status = 'active' AND professional = :yes GROUP BY school_id)
+              WHERE professional = :yes AND hire_date <= :at
+                AND (status = 'active' OR leave_date > :at) GROUP BY school_id)
         SELECT sc.id, COALESCE(a.n, 0), COALESCE(p.n, 0)
         FROM schools sc LEFT JOIN a ON a.s = sc.id LEFT JOIN p ON p.s = sc.id""",
+    "digital_literacy_pass_rate": """
+        WITH kinds AS (
+            SELECT s.id AS school,
+                   MAX(CASE WHEN r.takers = 'in_post' THEN 1 ELSE 0 END) AS everyone
+            FROM schools s JOIN literacy_rounds r
+              ON r.year = :year AND (r.school_id IS NULL OR r.school_id = s.id)
+            GROUP BY s.id),
+        ok AS (SELECT DISTINCT lr.teacher_id, rd.school_id AS round_school
+               FROM literacy_results lr JOIN literacy_rounds rd ON rd.id = lr.round_id
+               WHERE rd.year = :year AND lr.current = :yes AND lr.passed = :yes)
+        SELECT t.school_id, COUNT(DISTINCT CASE WHEN ok.teacher_id IS NOT NULL THEN t.id END),
+               COUNT(DISTINCT t.id)
+        FROM teachers t JOIN kinds k ON k.school = t.school_id
+        LEFT JOIN ok ON ok.teacher_id = t.id
+          AND (ok.round_school IS NULL OR ok.round_school = t.school_id)
+        WHERE t.hire_date <= :at AND (t.status = 'active' OR t.leave_date > :at)
+          AND (k.everyone = 1 OR t.professional = :yes)
+        GROUP BY t.school_id""",
     "d_class_talents": """
         SELECT t.school_id, COUNT(*), NULL FROM recognitions r
         JOIN teachers t ON t.id = r.teacher_id WHERE r.kind = 'd_class' AND r.status = 'confirmed'

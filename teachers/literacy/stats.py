@@ -8,7 +8,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
 
 from core.extensions import db
 from teachers.models import Teacher
@@ -43,27 +43,45 @@ def _base(kind: str, on: date) -> ColumnElement[bool]:
     return in_post_on(on) if kind == IN_POST else active_professional_on(on)
 
 
-def passed(year: int) -> ColumnElement[bool]:
-    """A teacher whose current result in a round of `year` open to their school passed."""
-    return Teacher.id.in_(
-        select(LiteracyResult.teacher_id)
+def _passing(year: int):  # type: ignore[no-untyped-def]
+    """Current passing results of `year`'s rounds: (teacher, the round's school or None)."""
+    return (
+        select(LiteracyResult.teacher_id, LiteracyRound.school_id.label("round_school"))
         .join(LiteracyRound, LiteracyResult.round_id == LiteracyRound.id)
         .where(
             LiteracyRound.year == year,
             LiteracyResult.current.is_(True),
             LiteracyResult.passed.is_(True),
-            or_(LiteracyRound.school_id.is_(None), LiteracyRound.school_id == Teacher.school_id),
         )
+    )
+
+
+def _open_to(round_school: Any) -> ColumnElement[bool]:
+    """A round open to the teacher's school: the city's reach every school."""
+    return or_(round_school.is_(None), round_school == Teacher.school_id)
+
+
+def passed(year: int) -> ColumnElement[bool]:
+    """A teacher whose current result in a round of `year` open to their school passed (as
+    EXISTS on the teacher: a list of who has not passed is an anti-join, not a subquery run per
+    teacher)."""
+    mine = _passing(year).subquery()
+    return (
+        select(mine.c.teacher_id)
+        .where(mine.c.teacher_id == Teacher.id, _open_to(mine.c.round_school))
+        .exists()
     )
 
 
 def pass_counts(
     year: int, on: date, schools: Collection[int] | None = None
 ) -> dict[int, tuple[int, int]]:
-    """{school: (passed, were to take it)} for the schools with a round in `year`."""
+    """{school: (passed, were to take it)} for the schools with a round in `year`: the teachers
+    of the base joined to the passing results once (a hash join at a nation's size)."""
     if schools is None:
         schools = [s for (s,) in db.session.execute(select(Teacher.school_id).distinct())]
     base_of = bases(year, schools)
+    ok = _passing(year).subquery()
     out: dict[int, tuple[int, int]] = {}
     for kind in ("professional", IN_POST):
         ids = [s for s, k in base_of.items() if k == kind]
@@ -72,9 +90,10 @@ def pass_counts(
         rows = db.session.execute(
             select(
                 Teacher.school_id,
-                func.count(Teacher.id),
-                func.count(Teacher.id).filter(passed(year)),
+                func.count(distinct(Teacher.id)),
+                func.count(distinct(ok.c.teacher_id)),
             )
+            .outerjoin(ok, and_(ok.c.teacher_id == Teacher.id, _open_to(ok.c.round_school)))
             .where(and_(Teacher.school_id.in_(ids), _base(kind, on)))
             .group_by(Teacher.school_id)
         )

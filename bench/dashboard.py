@@ -142,19 +142,21 @@ def _change_one_school(app: Flask) -> None:
 
 
 def _recompute_after_a_change(app: Flask, runs: int = 5) -> None:
-    """The kept figures of this year and the current plan counted again after one teacher's
-    change at the largest school (only that school's are), as the first request after it does."""
-    times = []
-    for _ in range(runs):
-        _change_one_school(app)
-        with app.app_context():
-            start = time.perf_counter()
-            for period in (parse_period(None), parse_period("2023-2025")):
-                Results(period)  # type: ignore[arg-type]
-            times.append((time.perf_counter() - start) * 1000)
-    ms = statistics.median(times)
-    print(f"kept figures recomputed after one teacher's change at the largest school: "
-          f"{ms:.1f} ms (goal < 50 ms){'' if ms < 50 else '  NOT MET'}")  # fmt: skip
+    """A board's kept figures (every indicator of one period) counted again after one teacher's
+    change at the largest school (only that school's are), as the first request after it does;
+    for this year and for the current plan."""
+    for key in (None, "2023-2025"):
+        times = []
+        for _ in range(runs):
+            _change_one_school(app)
+            with app.app_context():
+                start = time.perf_counter()
+                Results(parse_period(key))  # type: ignore[arg-type]
+                times.append((time.perf_counter() - start) * 1000)
+        ms = statistics.median(times)
+        verdict = "" if ms < 50 else "  NOT MET"
+        print(f"kept figures of {key or 'this year'} recomputed after one teacher's change at the "
+              f"largest school: {ms:.1f} ms (goal < 50 ms){verdict}")  # fmt: skip
 
 
 def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> None:

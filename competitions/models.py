@@ -156,6 +156,10 @@ class EntryPerson(db.Model):
     __table_args__ = (
         Index("ix_entry_people_event_teacher", "event_id", "teacher_id"),
         Index("ix_entry_people_event_student", "event_id", "student_id"),
+        # One school's participants (the boards' figures after a change at that school): from
+        # its teachers and students to their entries, not through every entrant of the year.
+        Index("ix_entry_people_teacher_event", "teacher_id", "event_id"),
+        Index("ix_entry_people_student_event", "student_id", "event_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -14,6 +15,19 @@ OK, BAD, NEUTRAL, TARGET = "#1f7a4d", "#b3261e", "#3b6fb6", "#8a5a00"
 
 def _num(value: float | Decimal | int) -> float:
     return float(value)
+
+
+BARS = 24  # a chart of a province's counties shows those furthest from the target
+
+
+def furthest_behind(figures: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """(name, value) bars of `figures` ((name, Figure)), in their order; of more than BARS, the
+    BARS furthest behind (the lowest, or for a cap the highest), worst first."""
+    bars = [(name, f.value) for name, f in figures]
+    if len(bars) <= BARS:
+        return bars
+    cap = bool(figures) and figures[0][1].indicator.kind == "cap"
+    return sorted(bars, key=lambda bar: bar[1], reverse=cap)[:BARS]
 
 
 def bar_chart(

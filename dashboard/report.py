@@ -22,6 +22,7 @@ from core.pdf import Seal, font_name, para
 from core.timeutil import today
 
 from .board import STATUS_LABELS, Board, build, shown
+from .charts import BARS, furthest_behind
 from .indicators import BEHIND, INDICATORS
 
 REPORT = "dashboard.report"
@@ -76,11 +77,13 @@ def grid(rows: list[list[str]], widths: list[float], behind: set[tuple[int, int]
 
 
 def _chart(board: Board, key: str) -> Drawing | None:
-    """The first indicator's value for each county or school, against the target line."""
+    """The first indicator's value for each county or school, against the target line; of a
+    province's hundreds, those furthest behind (the table below lists them all): a page holds
+    `charts.BARS` bars with the heading."""
     if not board.children:
         return None
-    figures = [(child.name, figs[key]) for child, figs in board.children]
-    values = [float(f.value) * 100 for _n, f in figures]
+    figures = furthest_behind([(child.name, figs[key]) for child, figs in board.children])
+    values = [float(value) * 100 for _n, value in figures]
     target = board.figures[key].target
     height = 18 * len(values) + 40
     drawing = Drawing(250 * mm, height)
@@ -168,6 +171,9 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
     chart = _chart(board, "dual_qualified_ratio")
     if chart is not None:  # the heading never stays behind on the page before its chart
         heading = _("Dual-qualified share by %(what)s", what=_level(board))
+        if len(board.children) > BARS:
+            heading = _("Dual-qualified share: the %(n)d %(what)s furthest behind",
+                        n=BARS, what=_level(board))  # fmt: skip
         story.append(KeepTogether([para(heading, style=s["h2"]), chart]))
     tables = [(_level(board), board.children)]
     if board.schools:  # a plan's final report assesses each school as well

@@ -43,13 +43,20 @@ def index():  # type: ignore[no-untyped-def]
     children = board.children
     if sort in KEYS:
         children = sorted(children, key=lambda c: c[1][sort].value)
+    # A province's hundreds of counties (or a county's many schools) a page at a time; every
+    # row is in the Excel, and sorting by a figure brings who is furthest behind to page 1.
+    rows = ChildPage(children, request.args.get("page", 1, type=int))
     ids = None if board.scope.kind == "city" else list(board.scope.school_ids)
     trends = snapshots.trend(board.scope.key, KEYS, ids)
     return render_template(
         "dashboard/index.html",
         board=board,
-        children=children,
-        bars={k: [(c.name, figs[k].value) for c, figs in board.children] for k in KEYS},
+        children=rows.items,
+        children_page=rows,
+        bars={
+            k: charts.furthest_behind([(c.name, figs[k]) for c, figs in board.children])
+            for k in KEYS
+        },  # fmt: skip
         sort=sort,
         keys=KEYS,
         headline=HEADLINE,
@@ -64,6 +71,22 @@ def index():  # type: ignore[no-untyped-def]
         drills=DRILLS,
         overdue=_overdue(board),
     )
+
+
+class ChildPage:
+    """A page of the counties or schools below the cards (the pager macro's interface)."""
+
+    per_page = 50
+    capped = False
+
+    def __init__(self, children: list, page: int) -> None:  # type: ignore[type-arg]
+        self.total = len(children)
+        self.pages = max(1, math.ceil(self.total / self.per_page))
+        self.page = min(max(1, page), self.pages)
+        start = (self.page - 1) * self.per_page
+        self.items = children[start : start + self.per_page]
+        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
+        self.prev_num, self.next_num = self.page - 1, self.page + 1
 
 
 def _overdue(board: Board) -> list:  # type: ignore[type-arg]

@@ -173,3 +173,26 @@ def test_home_pages_show_where_each_stands(city, login_as, make_user):  # noqa: 
     assert "我的发展进度" in page and "须于 2028-05-01 前复核" in page
     other = login_as(make_user(Role.TEACHER, teacher=city["ta"][3])).get("/").get_data(as_text=True)
     assert "尚未认定" in other
+
+
+def test_a_board_of_many_counties_or_schools_pages_them_and_charts_the_furthest_behind(
+    monkeypatch, make_school, make_user, login_as
+):  # type: ignore[no-untyped-def]
+    """A province's hundreds of counties: the table a page at a time, the charts (page and PDF)
+    the furthest behind (a PDF chart of every county ran off its page)."""
+    from dashboard import charts, report, views
+    from dashboard.board import build
+
+    for n in range(4):
+        make_school(county="330302", name=f"多校{n}")
+    monkeypatch.setattr(views.ChildPage, "per_page", 3)
+    monkeypatch.setattr(charts, "BARS", 2)
+    monkeypatch.setattr(report, "BARS", 2)
+    bureau = make_user(Role.BUREAU)
+    c = login_as(bureau)
+    first = c.get("/dashboard?scope=county:330302").get_data(as_text=True)
+    assert 'id="children-paged"' in first and "page=2" in first and "最落后的 2 个" in first
+    second = c.get("/dashboard?scope=county:330302&page=2").get_data(as_text=True)
+    assert second.count('<tr><td data-label="学校">') == 1
+    pdf = report.render(build(bureau, "county:330302", None))
+    assert not pdftext.shows(pdf, "“双师型”教师占比：最落后的 2 个学校")

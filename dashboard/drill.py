@@ -52,6 +52,9 @@ class Drill:
     # the list is exactly the figure's gap: no second count of a province's teachers.
     counted: Callable[[Any], int] | None = None
     figure: str = ""  # the indicator whose figure `counted` reads, when not the list's own key
+    # A page of the list (offset, limit) where one ordered query would sort a province's rows
+    # first: the list read as its parts, each in index order.
+    page: Callable[[Period, tuple[int, ...], int, int], list[Any]] | None = None
 
 
 WHO = [_l("Teacher"), _l("Staff number")]  # a list of teachers names each with their 工号
@@ -89,6 +92,28 @@ def _professional_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
         .where(Teacher.school_id.in_(ids), active_professional_on(period.at))
         .order_by(counted, Teacher.school_id, Teacher.staff_no)
     )
+
+
+def _professional_page(period: Period, ids: tuple[int, ...], offset: int, limit: int) -> list[Any]:
+    """A page of `_professional_query` without sorting every teacher by "counted" first: those
+    not yet dual-qualified (in school and staff-number order, an index's), then the others. How
+    many come first is counted only for a page that lies wholly past them."""
+    counted = recognition_stats.is_dual_qualified(period.at)
+    base = (
+        select(Teacher)
+        .where(Teacher.school_id.in_(ids), active_professional_on(period.at))
+        .order_by(Teacher.school_id, Teacher.staff_no)
+    )
+    first = db.session.scalars(base.where(~counted).offset(offset).limit(limit)).all()
+    rows: list[Any] = [(t, False) for t in first]
+    if len(rows) == limit:
+        return rows
+    skip = 0  # a page holding the last of the first part goes on with the first of the rest
+    if not first:
+        before = select(func.count()).select_from(base.where(~counted).order_by(None).subquery())
+        skip = offset - int(db.session.scalar(before) or 0)
+    rest = db.session.scalars(base.where(counted).offset(skip).limit(limit - len(rows))).all()
+    return rows + [(t, True) for t in rest]
 
 
 def _professional_rows(rows: list[Any], period: Period) -> list[list[Any]]:
@@ -329,6 +354,7 @@ DRILLS: dict[str, Drill] = {
         _professional_query,
         _professional_rows,
         counted=lambda figure: figure.denominator or 0,
+        page=_professional_page,
     ),
     "dual_qualified_missing": Drill(
         _l("Professional teachers not yet dual-qualified"),
@@ -402,6 +428,8 @@ def page_items(  # type: ignore[no-untyped-def]
         # Counted over the list's own tables, without the page's columns (see core.db).
         counted = query.with_only_columns(func.count(), maintain_column_froms=True)
         total = int(db.session.scalar(counted.order_by(None)) or 0)
+    if drill.page is not None:
+        return drill.page(period, ids, (page - 1) * per_page, per_page), total
     result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
     items = result.scalars().all() if len(query.column_descriptions) == 1 else result.all()
     return items, total

@@ -276,3 +276,27 @@ def test_a_list_read_off_its_figure_holds_exactly_the_figures_gap(city):
             listed = db.session.scalars(drill.query(period, school_ids)).all()
             figure = results.figure("dual_qualified_ratio", ids)
             assert drill.counted(figure) == len(listed), (period_text, ids)
+
+
+def test_the_ratios_list_pages_through_its_parts_as_the_one_ordered_query(
+    make_school, make_teacher
+):  # type: ignore[no-untyped-def]
+    """The list behind the dual-qualified share, read a page at a time from its two parts (not
+    yet dual-qualified, then the others), is the one ordered query's list: no row twice, none
+    lost at the boundary, on every page size."""
+    from dashboard.drill import _professional_page, _professional_query
+    from dashboard.periods import parse_period
+
+    a, b = make_school(), make_school()
+    teachers = [make_teacher(school=s) for s in (a, b, a, b, a, a, b)]
+    for t in teachers[1::3]:
+        recognise(t, date(2024, 5, 1))
+    period = parse_period(None)
+    ids = (a.id, b.id)
+    whole = [(t.id, bool(c)) for t, c in db.session.execute(_professional_query(period, ids))]
+    assert sum(c for _t, c in whole) == 2 and len(whole) == 7
+    for size in (1, 2, 3, 5, 7, 10):
+        paged = []
+        for offset in range(0, 12, size):
+            paged += [(t.id, c) for t, c in _professional_page(period, ids, offset, size)]
+        assert paged == whole, size

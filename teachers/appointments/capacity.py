@@ -122,20 +122,27 @@ def _capacity_statement(some_schools: bool) -> Select[Any]:
     """Every school's capacity figures, built once with `on` (and `school_ids`) bound: building
     the statement took longer than SQLite takes to run it."""
     on = bindparam("on", type_=Date)
-    professional = _professional_per_school(on)
+    # Of some schools: each count inside its own grouping (a filter on the outer join alone would
+    # still count every school of a province, then drop all but these).
+    chosen = bindparam("school_ids", expanding=True) if some_schools else None
+    professional = _professional_per_school(on, chosen)
     active = (
         select(
             Appointment.school_id,
             func.count(Appointment.id).label("n"),
             func.sum(term_pay()).label("pay"),
         )
-        .where(*_holding_a_place(on))
+        .where(*_holding_a_place(on), *_of(Appointment.school_id, chosen))
         .group_by(Appointment.school_id)
         .subquery()
     )
     upcoming = (
         select(Appointment.school_id, func.count(Appointment.id).label("n"))
-        .where(Appointment.status == AppointmentStatus.APPROVED, Appointment.term_start > on)
+        .where(
+            Appointment.status == AppointmentStatus.APPROVED,
+            Appointment.term_start > on,
+            *_of(Appointment.school_id, chosen),
+        )
         .group_by(Appointment.school_id)
         .subquery()
     )
@@ -153,9 +160,13 @@ def _capacity_statement(some_schools: bool) -> Select[Any]:
         .outerjoin(upcoming, upcoming.c.school_id == School.id)
         .outerjoin(CountyPartTimePolicy, CountyPartTimePolicy.county_id == School.county_id)
     )
-    if some_schools:
-        query = query.where(School.id.in_(bindparam("school_ids", expanding=True)))
+    if chosen is not None:
+        query = query.where(School.id.in_(chosen))
     return query
+
+
+def _of(column: Any, chosen: Any) -> tuple[Any, ...]:
+    return (column.in_(chosen),) if chosen is not None else ()
 
 
 def capacities(school_ids: list[int] | None = None, on: date | None = None) -> dict[int, Capacity]:

@@ -260,7 +260,7 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
         from dashboard import report
         from dashboard.board import build
 
-        board = build(find_user("bureau"), "city", "2023-2025")
+        board = build(find_user("bureau"), "city", "2023-2025", each_school=True)
         start = time.perf_counter()
         data = report.render(board)
         print(f"{'city PDF report (worker)':<45} {(time.perf_counter() - start) * 1000:>8.1f} ms, "

@@ -108,6 +108,7 @@ def run(app: Flask, url: str, folder: str) -> None:
         "UPLOAD_FOLDER": folder,
         "TASK_QUEUE_FILE": str(Path(folder) / "queue.db"),
         "RATELIMIT_ENABLED": "0",
+        "LOG_LEVEL": "WARNING",  # a request log line each would bury the figures
     }
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-w", str(WORKERS), "-b",

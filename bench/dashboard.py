@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event, select, text
 
+from bench import record
 from bench.aggregates import medians_ms
 from core.extensions import db
 from dashboard import kept
@@ -155,6 +156,8 @@ def _recompute_after_a_change(app: Flask, runs: int = 5) -> None:
                 times.append((time.perf_counter() - start) * 1000)
         ms = statistics.median(times)
         verdict = "" if ms < 50 else "  NOT MET"
+        record(f"kept figures of {key or 'this year'} recomputed after one teacher's change",
+               f"{ms:.1f} ms", "< 50 ms", ms < 50)  # fmt: skip
         print(f"kept figures of {key or 'this year'} recomputed after one teacher's change at the "
               f"largest school: {ms:.1f} ms (goal < 50 ms){verdict}")  # fmt: skip
 
@@ -192,6 +195,11 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
                 else f"ERROR {len(differ)} schools differ, e.g. {differ[0]}: "
                 f"app {app_answer.get(differ[0])} != SQL {raw_answer.get(differ[0])}"
             )
+            ratio = app_ms / max(raw_ms, 0.01)
+            record(f"indicator: {key}", f"{ratio:.2f}×", "≤ 1.5× its SQL, or within 5 ms",
+                   ratio <= 1.5 or (raw_ms <= 2 and app_ms - raw_ms <= 5))  # fmt: skip
+            record(f"indicator answers: {key}", "same" if not differ else "differ", "same",
+                   not differ)  # fmt: skip
             app_total += app_ms
             raw_total += raw_ms
             print(f"{key:<45} {app_ms:>8.1f} {raw_ms:>8.1f} {app_ms / max(raw_ms, 0.01):>6.2f}  "
@@ -251,6 +259,7 @@ def run(app: Flask, clients: dict[str, Any], api_headers: dict[str, str]) -> Non
         event.remove(engine, "before_cursor_execute", count)
         median, p95, _r = _median_ms(call, runs)
         mark = "met" if median <= 100 else "OVER"
+        record(f"dashboard: {name}", f"{median:.0f} ms", "median ≤ 100 ms", median <= 100)
         print(f"{name:<41} {fresh:>11.1f} {after:>14.1f} {median:>7.1f} {p95:>6.1f} "
               f"{statements:>4} {status:>4}  {mark}")  # fmt: skip
     _recompute_after_a_change(app)

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from core import audit, handover, rules
@@ -89,11 +90,16 @@ def county_by_code(code: str) -> County:
 
 
 def _own(year: int) -> CountyAssessment:
+    """The year's row, made on first use (by whichever of two people comes first)."""
     row = assessment(year)
     if row is None:
-        row = CountyAssessment(year=year, status=A.DRAFT)
-        db.session.add(row)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                row = CountyAssessment(year=year, status=A.DRAFT)
+                db.session.add(row)
+        except IntegrityError:  # made at the same moment by someone else: theirs stands
+            row = assessment(year)
+    assert row is not None
     return row
 
 
@@ -145,15 +151,23 @@ def enter_figure(year: int, county: County, key: str, value: Any, evidence: File
             raise RuleViolated({"evidence": str(err)}) from None
     _own(year)
     action = "assessment_figure_corrected" if figure is not None else "assessment_figure_entered"
+    entered: dict[str, list[Any]] = {}
     if figure is None:
-        figure = ManualFigure(year=year, county_id=county.id, item=key)
-        db.session.add(figure)
+        entered = {"value": [None, str(number)]}  # the row is written at once (below)
+        try:
+            with db.session.begin_nested():
+                figure = ManualFigure(year=year, county_id=county.id, item=key, value=number,
+                                      entered_by_id=by.id)  # fmt: skip
+                db.session.add(figure)
+        except IntegrityError:  # entered at the same moment by a colleague: this corrects it
+            figure = figures(year)[(county.id, key)]
+            action, entered = "assessment_figure_corrected", {}
     figure.value = number
     figure.note = (note or "").strip()[:200]
     figure.entered_by_id = by.id
     if upload is not None:
         figure.evidence_id = upload.id
-    changes = audit.pending_changes(figure)
+    changes = {**entered, **audit.pending_changes(figure)}
     if action == "assessment_figure_corrected" and not changes:
         return figure  # the same figure again: nothing to record
     db.session.flush()

@@ -15,6 +15,7 @@ from competitions import services as competitions
 from competitions.services import EntryPeople
 from core.extensions import db
 from core.models import Role
+from core.timeutil import today
 from recognition.models import Recognition
 from tests.browser.test_roster_in_browser import sign_in
 
@@ -84,7 +85,7 @@ def test_bureau_confirms_d_class_and_a_teacher_is_recognised(
     expect(page.locator(".next-step")).to_contain_text("公示至")
     db.session.rollback()
     r = db.session.query(Recognition).filter_by(kind="dual_qualified").one()
-    r.notice_until = date.today() - timedelta(days=1)  # the five working days have passed
+    r.notice_until = today() - timedelta(days=1)  # the five working days have passed
     db.session.commit()
     page.reload()
     page.get_by_role("button", name="认定", exact=True).click()

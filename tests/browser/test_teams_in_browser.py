@@ -3,13 +3,14 @@ backbone teachers are nominated, selected, travel and file reports; the counts f
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from core.extensions import db
 from core.models import Role
+from core.timeutil import today
 from teachers.teams import stats
 from teachers.teams.models import OverseasBatch
 from tests.browser.test_roster_in_browser import sign_in
@@ -60,8 +61,8 @@ def test_team_to_germany_and_back(
     page.goto("/overseas/new")
     page.locator("#theme").fill("双元制职业教育研修")
     page.locator("#country").fill("德国")
-    page.locator("#start_date").fill((date.today() + timedelta(days=30)).isoformat())
-    page.locator("#end_date").fill((date.today() + timedelta(days=50)).isoformat())
+    page.locator("#start_date").fill((today() + timedelta(days=30)).isoformat())
+    page.locator("#end_date").fill((today() + timedelta(days=50)).isoformat())
     page.locator("#capacity").fill("10")
     page.get_by_label("智能制造教学创新团队").check()
     page.get_by_role("button", name="创建批次").click()
@@ -88,8 +89,8 @@ def test_team_to_germany_and_back(
     db.session.rollback()
     batch = db.session.query(OverseasBatch).one()
     batch.start_date, batch.end_date = (
-        date.today() - timedelta(days=25),
-        date.today() - timedelta(days=5),
+        today() - timedelta(days=25),
+        today() - timedelta(days=5),
     )
     db.session.commit()
     report = tmp_path / "研修报告.pdf"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from competitions.services import EntryPeople
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.models import Role
+from core.timeutil import today
 
 
 def messages(err) -> str:  # type: ignore[no-untyped-def]
@@ -81,15 +82,15 @@ def test_quota_and_registration_window_and_who_may_register(
     app, make_competition, make_event, make_school, make_user, organizer
 ):
     competition = make_competition(
-        registration_opens=date.today() - timedelta(days=30),
-        registration_closes=date.today() - timedelta(days=1),
+        registration_opens=today() - timedelta(days=30),
+        registration_closes=today() - timedelta(days=1),
     )
     event = make_event(competition, team=False, quota_per_school=1)
     school, other = make_school(), make_school()
     hr = make_user(Role.SCHOOL_HR, school=school)
     with pytest.raises(Conflict, match="报名时间"):
         services.register_entry(event, school, EntryPeople(students=[("1", "甲")]), hr)
-    competition.registration_closes = date.today() + timedelta(days=5)
+    competition.registration_closes = today() + timedelta(days=5)
     db.session.commit()
     with pytest.raises(PermissionDenied):
         services.register_entry(event, other, EntryPeople(students=[("1", "甲")]), hr)

@@ -16,6 +16,7 @@ from competitions.services import EntryPeople
 from competitions.signals import results_changed
 from core.errors import Conflict, ValidationFailed
 from core.extensions import db
+from core.timeutil import today
 
 
 @pytest.fixture
@@ -239,7 +240,6 @@ def test_publishing_early_needs_a_stated_reason_and_the_confirmation_counts_resu
     from datetime import timedelta
 
     from core.models import AuditEntry
-    from core.timeutil import today
 
     competition = make_competition(
         scheme="medals", registration_opens=today() - timedelta(days=10),

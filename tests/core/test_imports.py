@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from core import imports
 from core.extensions import db
 from core.models import AuditEntry, ImportBatch, Role
+from core.timeutil import today
 from placements.models import Placement, PlacementStatus
 from teachers.models import Teacher, Title
 from tests.placements.conftest import valid_code
@@ -111,7 +112,7 @@ def test_the_preview_writes_nothing_the_confirmation_all_and_a_second_import_not
 def test_one_bad_row_writes_nothing_and_every_problem_is_named(school_hr, make_teacher):
     school, teacher, hr = school_hr
     rows = placement_rows("W001", "王老师")
-    ahead = date.today() + timedelta(days=40)
+    ahead = today() + timedelta(days=40)
     rows += [
         ["W999", "", "", CODE, "x", "考察观摩", "2023-01-01", "2023-01-02", 1, None, "", "", ""],
         ["W001", "李老师", "", CODE, "x", "考察观摩", "2022-01-01", "2022-01-02", 1, None, "",
@@ -169,9 +170,9 @@ def test_imported_practice_counts_in_the_ledger_and_the_title_review(school_hr, 
     from placements import ledger, title_review
 
     school, teacher, hr = school_hr
-    title_review.declare(teacher, date.today().year, make_user(Role.SCHOOL_HR, school=school))
+    title_review.declare(teacher, today().year, make_user(Role.SCHOOL_HR, school=school))
     db.session.commit()
-    on = date.today()
+    on = today()
     assert title_review.count(title_review.short_of_practice(school.id, on)) == 1
     import_file(hr, "placements", placements_sheet(placement_rows("W001", "王老师")))
     assert ledger.summary(teacher).days_in_window == 50
@@ -287,7 +288,7 @@ def test_an_imported_record_says_so_where_people_read_it(school_hr, make_user, l
     import_file(hr, "placements", placements_sheet(placement_rows("W001", "王老师")))
     placement = db.session.scalars(select(Placement)).first()
     page = hr.get(f"/placements/{placement.id}").get_data(as_text=True)
-    assert "导入的历史记录 · " in page and date.today().isoformat() in page
+    assert "导入的历史记录 · " in page and today().isoformat() in page
     assert "企业确认以学校原台账为准" in page
     other = db.session.get(Teacher, teacher.id)
     assert "导入的历史记录" not in hr.get(f"/teachers/{other.id}").get_data(as_text=True)

@@ -90,6 +90,15 @@ def test_a_year_computed_ranked_published_and_frozen(  # type: ignore[no-untyped
     for county, funding, share in (("330302", "90", "45"), ("330303", "100", "55")):
         assert enter(c, county, "funding", funding).status_code == 303
         assert enter(c, county, "vocational_share", share).status_code == 303
+    entered = db.session.scalars(select(AuditEntry).filter_by(action="assessment_figure_entered"))
+    assert sorted(e.changes["value"][1] for e in entered) == [
+        "0.4500", "0.5500", "0.9000", "1.0000"]  # fmt: skip
+    assert enter(c, "330302", "funding", "92", file=False).status_code == 303  # kept evidence
+    corrected = db.session.scalars(
+        select(AuditEntry).filter_by(action="assessment_figure_corrected")
+    )
+    assert [e.changes["value"] for e in corrected] == [["0.9000", "0.9200"]]
+    assert enter(c, "330302", "funding", "90", file=False).status_code == 303  # back, for the sums
 
     def items(body, code):  # type: ignore[no-untyped-def]
         county = next(x for x in body["counties"] if x["county"] == code)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from core import imports
 from core.extensions import db
 from core.models import Role
+from core.timeutil import today
 from dashboard.indicators import Results
 from dashboard.periods import parse_period
 from placements import ledger
@@ -187,7 +188,7 @@ def test_a_city_goes_live_with_its_history(city):
     teachers = {t.staff_no: t for t in db.session.scalars(select(Teacher))}
     assert len(teachers) == 20
     assert (teachers["A01"].title, teachers["A01"].title_name) == ("associate_senior", "高级讲师")
-    on = date.today()
+    on = today()
     assert ledger.summary(teachers["A00"], on).days_in_window == 150
     assert ledger.summary(teachers["A02"], on).days_in_window == 0  # 2021: out of the window
     # Imported appointments count as they are: WZA is over its cap, and stays blocked.

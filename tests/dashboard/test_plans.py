@@ -4,13 +4,12 @@ one click and judges the city, each county and each school."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import g
 from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Role, Task
+from core.timeutil import today
 from dashboard.indicators import Results
 from dashboard.periods import parse_period
 from tests.pdftext import shows
@@ -21,7 +20,7 @@ def test_a_year_after_the_plan_has_no_targets_until_the_next_plan_is_entered(
 ):
     school = make_school()
     make_teacher(school=school)
-    year = date.today().year
+    year = today().year
     assert year > 2025  # the shipped plan has ended
     results = Results(parse_period(str(year)))
     assert results.plan is None and results.figure("dual_qualified_ratio").target is None

@@ -10,6 +10,7 @@ import pytest
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.models import Role
+from core.timeutil import today
 from recognition import dual, services, stats
 from recognition.models import Recognition
 from teachers.models import SkillCertificate
@@ -35,7 +36,7 @@ def applicant(make_teacher, make_user, make_placement):  # type: ignore[no-untyp
 
 def test_evidence_is_gathered_and_assessed_per_criterion(app, applicant):
     teacher, _user = applicant
-    evidence = dual.gather(teacher, date.today())
+    evidence = dual.gather(teacher, today())
     assert evidence["practice_days"] == 65.0 and evidence["skill_level"] == "level3"
     assert dual.highest_supported(evidence) == "intermediate"
     senior = {c["criterion"]: c["met"] for c in dual.assess(evidence, "senior")}
@@ -61,18 +62,18 @@ def test_the_whole_path_to_recognised_moves_the_ratio(app, applicant, make_user,
     services.resubmit(r, user)
     services.school_review(r, True, "", hr)
     services.confirm(r, bureau)
-    assert r.status == "notice" and r.notice_until > date.today()
+    assert r.status == "notice" and r.notice_until > today()
     services.record_objection(r, "无异议（测试）", bureau)
     with pytest.raises(Conflict):
         services.finalize(r, bureau)
-    r.notice_until = date.today() - timedelta(days=1)
+    r.notice_until = today() - timedelta(days=1)
     services.finalize(r, bureau)
     db.session.commit()
     assert r.status == "confirmed" and r.certificate_no.startswith("WZSS")
-    assert r.recheck_due.year == date.today().year + 5
+    assert r.recheck_due.year == today().year + 5
     after = stats.dual_qualified_ratio(by="school")[teacher.school_id]
     assert after[0] == before[0] + 1 and after[2] > before[2]
-    assert stats.recognised_between(date(2023, 1, 1), date.today())["city"] == 1
+    assert stats.recognised_between(date(2023, 1, 1), today())["city"] == 1
     page = login_as(user).get(f"/recognitions/{r.id}").get_data(as_text=True)
     assert "近 5 年企业实践天数" in page and "已认定" in page
 
@@ -93,12 +94,12 @@ def test_an_ethics_failure_revokes_and_bars(app, applicant, make_user):
     r = services.apply(teacher, "junior", user)
     services.school_review(r, True, "", hr)
     services.confirm(r, bureau)
-    r.notice_until = date.today() - timedelta(days=1)
+    r.notice_until = today() - timedelta(days=1)
     services.finalize(r, bureau)
     with pytest.raises(ValidationFailed):
-        services.record_ethics(teacher, date.today().year, False, None, "", hr)
+        services.record_ethics(teacher, today().year, False, None, "", hr)
     services.record_ethics(
-        teacher, date.today().year, False, date.today() + timedelta(days=365), "违反师德", hr
+        teacher, today().year, False, today() + timedelta(days=365), "违反师德", hr
     )
     assert r.status == "revoked"
     with pytest.raises(Conflict):
@@ -173,8 +174,8 @@ def test_the_next_step_names_who_acts_for_every_state(app, applicant, make_user,
 
     teacher, user = applicant
     r = services.apply(teacher, "junior", user)
-    r.recheck_due = date.today()
-    r.notice_until = date.today()
+    r.recheck_due = today()
+    r.notice_until = today()
     with app.test_request_context():
         for status in Status:
             r.status = status

@@ -10,6 +10,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .indicators import CAP
+
 OK, BAD, NEUTRAL, TARGET = "#1f7a4d", "#b3261e", "#3b6fb6", "#8a5a00"
 
 
@@ -26,7 +28,7 @@ def furthest_behind(figures: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]
     bars = [(name, f.value) for name, f in figures]
     if len(bars) <= BARS:
         return bars
-    cap = bool(figures) and figures[0][1].indicator.kind == "cap"
+    cap = bool(figures) and figures[0][1].indicator.kind == CAP
     return sorted(bars, key=lambda bar: bar[1], reverse=cap)[:BARS]
 
 

@@ -175,10 +175,7 @@ class InterviewCommitmentOut(ApiSchema):
     due_on = fields.Date(required=True)
     action = fields.String(required=True)
     done_on = fields.Date(required=True, allow_none=True)
-    overdue = fields.Function(
-        lambda c: c.done_on is None and c.due_on < today() and c.interview.status != "closed",
-        required=True,
-    )
+    overdue = fields.Boolean(required=True)
 
 
 class InterviewOut(ApiSchema):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models import County, Upload, User
-from core.timeutil import utcnow
+from core.timeutil import today, utcnow
 
 
 class AssessmentStatus(StrEnum):
@@ -112,6 +112,13 @@ class Commitment(db.Model):
     done_on: Mapped[date | None]
 
     interview: Mapped[Interview] = relationship(back_populates="commitments")
+
+    @property
+    def overdue(self) -> bool:
+        """Past its day with nothing done while the interview is open (`services.overdue` is the
+        same rule as a query, for the boards)."""
+        return (self.done_on is None and self.due_on < today()
+                and self.interview.status != InterviewStatus.CLOSED)  # fmt: skip
 
     def __str__(self) -> str:
         return self.text[:60]

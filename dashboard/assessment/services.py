@@ -24,6 +24,7 @@ from core.workflow import Step, Workflow, lock
 
 from . import compute
 from .compute import Table
+from .items import Item
 from .models import AssessmentStatus as A
 from .models import Commitment, CountyAssessment, Interview, ManualFigure
 from .models import InterviewStatus as I
@@ -135,7 +136,7 @@ def enter_figure(year: int, county: County, key: str, value: Any, evidence: File
         raise PermissionDenied(_("Only the city bureau enters the assessment's figures."))
     check_year(year)
     _unpublished(year)
-    item = next((i for i in compute.items_of(year) if i.key == key and i.manual), None)
+    item = manual_item(year, key)
     if item is None:
         raise RuleViolated({"item": _("Choose an item the bureau enters.")})
     number = parse_value(value, item.unit)
@@ -175,6 +176,11 @@ def enter_figure(year: int, county: County, key: str, value: Any, evidence: File
                  label=f"{year} {county.name} {item.label}")  # fmt: skip
     db.session.flush()
     return figure
+
+
+def manual_item(year: int, key: str) -> Item | None:
+    """The item `key` of `year` when it is one the bureau enters."""
+    return next((i for i in compute.items_of(year) if i.key == key and i.manual), None)
 
 
 def figures(year: int) -> dict[tuple[int, str], ManualFigure]:

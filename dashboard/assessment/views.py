@@ -147,8 +147,8 @@ def enter_figure(year: int, code: str):  # type: ignore[no-untyped-def]
     year = _year(year)
     county = _county(year, code)
     key = request.form.get("item", "")
-    unit = next((i.unit for i in services.compute.items_of(year) if i.key == key), RATIO_UNIT)
-    value = _percent_or_number(request.form.get("value", ""), unit)
+    item = services.manual_item(year, key)
+    value = _percent_or_number(request.form.get("value", ""), item.unit if item else RATIO_UNIT)
     try:
         services.enter_figure(year, county, key, value, request.files.get("evidence"),
                               request.form.get("note", ""), current_user)  # fmt: skip
@@ -228,13 +228,14 @@ def interview_page(interview_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("assessment.interview_page", interview_id=interview.id)), 303
         else:
             return redirect(url_for("assessment.interview_page", interview_id=interview.id)), 303
+    allowed = services.INTERVIEW_WORKFLOW.allowed_actions(interview, current_user)
     return render_template(
         "dashboard/assessment/interview.html",
         interview=interview,
         errors=errors,
         form=request.form,
-        reports=is_county_of(current_user, interview.county_id) and interview.status == "open",
-        reviews=is_city(current_user) and interview.status == "reported",
+        reports="report" in allowed,
+        reviews="close" in allowed,
         today=today(),
     ), (400 if errors else 200)
 

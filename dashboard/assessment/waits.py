@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, true
 
+from core import handover
 from core.extensions import db
 from core.models import Role, User
 from core.timeutil import today
@@ -25,17 +26,16 @@ def is_county_of(user: User | None, county_id: int) -> bool:
     return user is not None and user.role == Role.BUREAU and user.county_id == county_id
 
 
-def _bureau(reach) -> list[int]:  # type: ignore[no-untyped-def]
-    query = select(User.id).where(User.role == Role.BUREAU, User.enabled.is_(True), reach)
-    return list(db.session.scalars(query))
-
-
 def city_bureau() -> list[int]:
-    return _bureau(User.county_id.is_(None))
+    return handover.bureau_for()  # with no school named: the city's alone
 
 
 def county_bureau(county_id: int) -> list[int]:
-    return _bureau(User.county_id == county_id)
+    """The bureau accounts of one county (not the city's, whom `handover.bureau_for` adds)."""
+    query = select(User.id).where(
+        User.role == Role.BUREAU, User.enabled.is_(True), User.county_id == county_id
+    )
+    return list(db.session.scalars(query))
 
 
 def _city(user: User):  # type: ignore[no-untyped-def]

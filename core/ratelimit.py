@@ -1,5 +1,7 @@
 """Rate limits that hold across every web machine: counted in Redis when `REDIS_URL` is set,
-otherwise in the database all machines share (fixed windows; a counter per key and window).
+otherwise in the database all machines share (a counter per key and fixed window, read as a
+sliding window: the previous window's count weighs what is left of it, so "ten tries in ten
+minutes" holds across a window's end instead of allowing twenty at the turn).
 
 Limits are checked before the request touches its own database session, so the counter is
 written in its own short transaction and counts even when the request fails.
@@ -15,7 +17,7 @@ from functools import cache
 
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -75,23 +77,27 @@ def hit(limit: Limit, subject: str) -> None:
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
     limit = configured(limit)
-    now = int(time.time())
-    window = now - now % limit.per_seconds
+    now = time.time()
+    window = int(now) - int(now) % limit.per_seconds
     digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
     key = f"shuangshi:rl:{limit.name}:{digest}"
     url = current_app.config.get("REDIS_URL")
     if url:
         pipe = redis_client(url).pipeline()
         pipe.incr(f"{key}:{window}")
-        pipe.expire(f"{key}:{window}", limit.per_seconds + 5)
-        count = int(pipe.execute()[0])
+        pipe.expire(f"{key}:{window}", 2 * limit.per_seconds + 5)
+        pipe.get(f"{key}:{window - limit.per_seconds}")
+        current, _expire, previous = pipe.execute()
+        count, before = int(current), int(previous or 0)
     else:
-        count = _count_in_database(key, window)
-    if count > limit.hits:
-        raise RateLimited(window + limit.per_seconds - now)
+        count, before = _count_in_database(key, window, window - limit.per_seconds)
+    left_of_previous = 1 - (now - window) / limit.per_seconds
+    if count + before * left_of_previous > limit.hits:
+        raise RateLimited(max(1, math.ceil(window + limit.per_seconds - now)))
 
 
-def _count_in_database(key: str, window: int) -> int:
+def _count_in_database(key: str, window: int, previous: int) -> tuple[int, int]:
+    """Count one hit in `window` and read the `previous` window's count, in one transaction."""
     upsert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = (
         upsert(RateLimitCounter)
@@ -102,8 +108,12 @@ def _count_in_database(key: str, window: int) -> int:
         )
         .returning(RateLimitCounter.hits)
     )
+    earlier = select(RateLimitCounter.hits).where(
+        RateLimitCounter.key == key, RateLimitCounter.window_start == previous
+    )
     with db.engine.begin() as conn:
-        return int(conn.execute(statement).scalar_one())
+        count = int(conn.execute(statement).scalar_one())
+        return count, int(conn.execute(earlier).scalar() or 0)
 
 
 def forget_old_windows(before_epoch: int) -> int:

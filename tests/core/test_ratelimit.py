@@ -48,6 +48,22 @@ def test_an_account_gets_a_few_tries_then_waits_with_a_clear_message(limited, cl
     assert sign_in(client, other.username, PASSWORD).status_code == 302
 
 
+def test_the_turn_of_a_window_does_not_give_a_fresh_set_of_tries(limited, client, monkeypatch):
+    """Three tries in the last seconds of one ten-minute window, then one just after it turns:
+    still three tries in ten minutes, so the fourth waits (a fixed window would let it in)."""
+    clock = [1_800_000_000 - 5.0]  # five seconds before a window of 600 s ends
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
+    for _ in range(3):
+        assert sign_in(client, "window-turn").status_code == 200
+    clock[0] += 10
+    refused = sign_in(client, "window-turn")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 600
+    # Once the earlier tries are ten minutes old, the account may try again.
+    clock[0] += 600
+    assert sign_in(client, "window-turn").status_code == 200
+
+
 def test_one_address_trying_many_accounts_is_slowed_down(limited, client):
     for n in range(5):
         assert sign_in(client, f"nobody{n}").status_code == 200

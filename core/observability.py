@@ -22,7 +22,6 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
-from flask_login import current_user
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -32,7 +31,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from pythonjsonlogger.json import JsonFormatter
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from .extensions import db
 
@@ -80,6 +79,13 @@ def _start() -> None:
     g.request_id = incoming if incoming.replace("-", "").isalnum() else uuid.uuid4().hex
 
 
+def _user_id() -> int | None:
+    """Who made the request, if anyone signed in, read from the identity Flask-Login loaded:
+    the request's commit has expired the user, and `current_user.id` would load them again."""
+    state = inspect(g.get("_login_user"), raiseerr=False)
+    return state.identity[0] if state is not None and state.identity else None
+
+
 def _finish(response: Response) -> Response:
     started = g.pop("request_started", None)
     if started is None:
@@ -89,11 +95,10 @@ def _finish(response: Response) -> Response:
     REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
     LATENCY.labels(endpoint).observe(seconds)
     response.headers["X-Request-ID"] = g.request_id
-    if endpoint != "static":
-        user = getattr(current_user, "id", None) if current_user else None
+    if endpoint != "static" and log.isEnabledFor(logging.INFO):
         log.info(
             "%s %s %s", request.method, request.path, response.status_code,
-            extra={"request_id": g.request_id, "user_id": user, "route": endpoint,
+            extra={"request_id": g.request_id, "user_id": _user_id(), "route": endpoint,
                    "method": request.method, "status": response.status_code,
                    "duration_ms": round(seconds * 1000, 1)},
         )  # fmt: skip

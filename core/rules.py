@@ -95,20 +95,30 @@ def get_rule(key: str, on: date | None = None) -> Any:
     """The value of rule `key` in force on `on` (today by default)."""
     rule = REGISTRY[key]
     on = on or today()
-    # Cached for the request, job or command at hand (its app context): a job that reads a rule
-    # for each of 45 schools asks the database once.
-    cache = g.setdefault("_rule_cache", {}) if has_app_context() else {}
-    if (key, on) in cache:
-        return cache[(key, on)]
-    raw = db.session.scalar(
-        select(RuleVersion.value)
-        .where(RuleVersion.key == key, RuleVersion.valid_from <= on)
-        .order_by(RuleVersion.valid_from.desc())
-        .limit(1)
+    # Every version is read once for the request, job or command at hand (its app context): the
+    # table is a few dozen rows, and a page reading three rules, or a job reading one for each of
+    # 45 schools, asks the database once.
+    if has_app_context():
+        held = g.get("_rule_versions")
+        if held is None:
+            held = g._rule_versions = _all_versions()
+    else:
+        held = _all_versions()
+    raw = next((value for valid_from, value in held.get(key, ()) if valid_from <= on), None)
+    return _typed(rule, rule.default if raw is None else raw)
+
+
+def _all_versions() -> dict[str, list[tuple[date, Any]]]:
+    """{rule key: [(valid from, value)], newest first}."""
+    held: dict[str, list[tuple[date, Any]]] = {}
+    rows = db.session.execute(
+        select(RuleVersion.key, RuleVersion.valid_from, RuleVersion.value).order_by(
+            RuleVersion.key, RuleVersion.valid_from.desc()
+        )
     )
-    value = _typed(rule, rule.default if raw is None else raw)
-    cache[(key, on)] = value
-    return value
+    for key, valid_from, value in rows:
+        held.setdefault(key, []).append((valid_from, value))
+    return held
 
 
 def versions(key: str) -> list[RuleVersion]:
@@ -191,5 +201,5 @@ def add_version(
     )
     db.session.flush()
     if has_app_context():
-        g.pop("_rule_cache", None)
+        g.pop("_rule_versions", None)
     return version

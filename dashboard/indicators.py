@@ -277,13 +277,27 @@ def schools() -> list[SchoolRow]:
     return [SchoolRow(*row) for row in rows]
 
 
-# {indicator: {school: (numerator, denominator)}} as JSON, for the copy other processes share.
-PER_SCHOOL = kept.Codec(
-    dump=lambda value: {
-        key: [[s, n, d] for s, (n, d) in rows.items()] for key, rows in value.items()
-    },
-    load=lambda data: {key: {s: (n, d) for s, n, d in rows} for key, rows in data.items()},
-)
+def _split(value: dict[str, PerSchool], changes: freshness.Changes) -> dict[str, Any]:
+    """{indicator: {school: (n, d)}} as one part per school ({indicator: [n, d]}) and the list
+    of indicators; after a change, only the parts of the schools it touched."""
+    schools = set().union(*value.values()) if changes is None else set(changes)
+    parts: dict[str, Any] = {"keys": list(value)} if changes is None else {}
+    for school in schools:
+        part = {key: rows[school] for key, rows in value.items() if school in rows}
+        parts[str(school)] = part or None  # a school with nothing left drops out
+    return parts
+
+
+def _join(parts: dict[str, Any]) -> dict[str, PerSchool]:
+    value: dict[str, PerSchool] = {key: {} for key in parts.pop("keys")}
+    for school, part in parts.items():
+        for key, (n, d) in part.items():
+            value[key][int(school)] = (n, d)
+    return value
+
+
+# The copy other processes share (Redis), a part per school.
+PER_SCHOOL = kept.Codec(split=_split, join=_join)
 
 
 def _per_school(period: Period, keys: tuple[str, ...]) -> tuple[tuple[Any, ...], kept.Refresh]:

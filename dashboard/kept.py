@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from redis.exceptions import WatchError
 
 from core.extensions import db
 from core.ratelimit import redis_client
@@ -34,10 +35,14 @@ Refresh = Callable[[Any, freshness.Changes], Any]
 
 @dataclass(frozen=True)
 class Codec:
-    """How a value is written to the shared copy (JSON) and read back."""
+    """How a value is shared: as parts (one JSON field each of a Redis hash), so that after a
+    change only the parts it touched are written again: one school's figures, not a province's
+    (half a megabyte of JSON, most of a recompute's time)."""
 
-    dump: Callable[[Any], Any]
-    load: Callable[[Any], Any]
+    # split(value, changes): the parts of `value` — all of them when `changes` is None, else
+    # those the changes touched (None for a part that no longer exists).
+    split: Callable[[Any, freshness.Changes], dict[str, Any]]
+    join: Callable[[dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class _Kept:
 
 _local: dict[tuple[str, str], _Kept] = {}
 _local_lock = threading.Lock()
+_HEAD = "_mark"  # the hash's field holding the mark; the others are the codec's parts
 
 
 def _name(key: tuple[Any, ...]) -> str:
@@ -60,38 +66,82 @@ def _redis_key(name: str) -> str:
     return f"shuangshi:dashboard:{database}:{name}"
 
 
+def _head(mark: freshness.Mark, full_at: float) -> str:
+    return json.dumps(
+        {
+            "top": mark.top,
+            "top_at": mark.top_at.isoformat() if mark.top_at else None,
+            "unseen": sorted(mark.unseen),
+            "full_at": full_at,
+        }
+    )
+
+
+def _read_head(raw: bytes | str) -> tuple[freshness.Mark, float]:
+    data = json.loads(raw)
+    top_at = datetime.fromisoformat(data["top_at"]) if data["top_at"] else None
+    return freshness.Mark(data["top"], top_at, frozenset(data["unseen"])), data["full_at"]
+
+
 def _load_shared(name: str, codec: Codec) -> _Kept | None:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
     try:
-        raw = redis_client(url).get(_redis_key(name))
+        fields = redis_client(url).hgetall(_redis_key(name))
     except Exception:  # a shared copy is an optimisation: without Redis, count here
         log.warning("dashboard: the shared figures could not be read", exc_info=True)
         return None
-    if raw is None:
+    head = fields.pop(_HEAD.encode(), None)
+    if head is None:
         return None
-    data = json.loads(raw)
-    top_at = datetime.fromisoformat(data["top_at"]) if data["top_at"] else None
-    mark = freshness.Mark(data["top"], top_at, frozenset(data["unseen"]))
-    return _Kept(mark, data["full_at"], codec.load(data["value"]))
+    mark, full_at = _read_head(head)
+    parts = {part.decode(): json.loads(raw) for part, raw in fields.items()}
+    return _Kept(mark, full_at, codec.join(parts))
 
 
-def _save_shared(name: str, kept: _Kept, codec: Codec, seconds: int) -> None:
+def _save_shared(
+    name: str, kept: _Kept, codec: Codec, seconds: int, base: _Kept | None = None,
+    changes: freshness.Changes = None,
+) -> None:  # fmt: skip
+    """Write `kept` to the shared copy: in full after a full computation (`base` None), else
+    only the parts changed since the copy's own mark (`changes` when that is `base`'s mark).
+    A copy newer than `kept`, or written by another process meanwhile, is left as it is: every
+    copy is true for its mark."""
     url = current_app.config.get("REDIS_URL")
     if not url:
         return
-    data = {
-        "top": kept.mark.top,
-        "top_at": kept.mark.top_at.isoformat() if kept.mark.top_at else None,
-        "unseen": sorted(kept.mark.unseen),
-        "full_at": kept.full_at,
-        "value": codec.dump(kept.value),
-    }
+    key = _redis_key(name)
     try:
-        # An older copy written over a newer one is still true for its mark: the next reader
-        # recomputes a few more schools, never fewer.
-        redis_client(url).set(_redis_key(name), json.dumps(data), ex=seconds)
+        with redis_client(url).pipeline() as pipe:
+            parts = None
+            if base is not None:
+                pipe.watch(key)
+                head = pipe.hget(key, _HEAD)
+                if head is not None:
+                    stored, stored_full_at = _read_head(head)
+                    if stored.top > kept.mark.top or stored == kept.mark:
+                        return  # as new as this, or newer
+                    if stored != base.mark:
+                        _now, changes = freshness.since(stored)
+                    if changes is not None:
+                        parts = codec.split(kept.value, changes)
+                        kept = _Kept(kept.mark, min(kept.full_at, stored_full_at), kept.value)
+                pipe.multi()
+            if parts is None:
+                parts = codec.split(kept.value, None)
+                pipe.delete(key)
+            gone = [part for part, value in parts.items() if value is None]
+            written = {
+                part: json.dumps(value) for part, value in parts.items() if value is not None
+            }
+            if gone:
+                pipe.hdel(key, *gone)
+            pipe.hset(key, mapping={**written, _HEAD: _head(kept.mark, kept.full_at)})
+            pipe.expire(key, seconds)
+            pipe.execute()
+    except WatchError:
+        return  # another process wrote its copy meanwhile
     except Exception:
         log.warning("dashboard: the shared figures could not be written", exc_info=True)
 
@@ -114,6 +164,7 @@ def keep(key: tuple[Any, ...], refresh: Refresh, codec: Codec | None = None) -> 
         if shared is not None and (kept is None or shared.full_at > kept.full_at):
             kept, from_shared = shared, True
     moved = True  # the kept value is newer than the shared copy
+    base, changes = None, None
     if kept is None or kept.full_at + seconds <= now:
         mark = freshness.mark()  # read before the data, so no change falls between
         kept = _Kept(mark, now, refresh(None, None))
@@ -124,13 +175,13 @@ def keep(key: tuple[Any, ...], refresh: Refresh, codec: Codec | None = None) -> 
             return kept.value
         if moved:
             value = kept.value if changes == {} else refresh(kept.value, changes)
-            kept = _Kept(mark, kept.full_at, value)
+            base, kept = kept, _Kept(mark, kept.full_at, value)
     with _local_lock:
         for stale in [k for k, held in _local.items() if held.full_at + seconds <= now]:
             del _local[stale]
         _local[local_key] = kept
     if codec is not None and moved:
-        _save_shared(name, kept, codec, seconds)
+        _save_shared(name, kept, codec, seconds, base, changes)
     return kept.value
 
 

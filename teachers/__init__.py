@@ -218,13 +218,18 @@ def init_app(app: Flask) -> None:
 
 def teams_section(teacher, user):  # type: ignore[no-untyped-def]
     from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
 
     from core.extensions import db
 
     from .teams.models import Nomination, TeamMember
 
     memberships = list(
-        db.session.scalars(select(TeamMember).where(TeamMember.teacher_id == teacher.id))
+        db.session.scalars(
+            select(TeamMember)
+            .where(TeamMember.teacher_id == teacher.id)
+            .options(joinedload(TeamMember.team))  # each line names its team
+        )
     )
     visits = list(db.session.scalars(select(Nomination).where(Nomination.teacher_id == teacher.id)))
     return "teachers/teams/_profile.html", {"memberships": memberships, "visits": visits}

@@ -3,10 +3,13 @@ certificates, and the Excel template, import and export."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from core import org
 from core.db import paginate
@@ -40,8 +43,8 @@ def _labels():  # type: ignore[no-untyped-def]
     return {"labels": LABELS}
 
 
-def _teacher(teacher_id: int) -> Teacher:
-    teacher = db.get_or_404(Teacher, teacher_id)
+def _teacher(teacher_id: int, *options: Any) -> Teacher:
+    teacher = db.get_or_404(Teacher, teacher_id, options=options)
     require(can_view(current_user, teacher))
     return teacher
 
@@ -122,7 +125,7 @@ def new():  # type: ignore[no-untyped-def]
 @bp.get("/teachers/<int:teacher_id>")
 @login_required
 def profile(teacher_id: int):  # type: ignore[no-untyped-def]
-    teacher = _teacher(teacher_id)
+    teacher = _teacher(teacher_id, joinedload(Teacher.school))  # the page names the school
     return render_template(
         "teachers/profile.html",
         teacher=teacher,

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from core import audit
 from core.errors import PermissionDenied, ValidationFailed
@@ -225,6 +226,7 @@ def history(teacher: Teacher) -> list[LiteracyResult]:
         db.session.scalars(
             select(LiteracyResult)
             .where(LiteracyResult.teacher_id == teacher.id)
+            .options(joinedload(LiteracyResult.round))  # each line names its round
             .order_by(LiteracyResult.recorded_at.desc(), LiteracyResult.id.desc())
         )
     )

@@ -66,7 +66,7 @@ def test_a_job_reads_a_rule_once_however_often_it_asks(app):
     from core.extensions import db
     from core.rules import get_rule
 
-    g.pop("_rule_cache", None)
+    g.pop("_rule_versions", None)
     statements: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]

@@ -202,3 +202,62 @@ def test_without_redis_the_figures_are_still_counted_here(city, kept, app, monke
     period = parse_period("2023-2025")
     assert Results(period).per_school == from_scratch(period)
     assert jobs.keep_figures() == {"periods": 2}
+
+
+def test_after_a_change_the_shared_copy_is_rewritten_for_that_school_alone(
+    city,  # noqa: F811
+    shared,
+    make_user,
+    make_teacher,  # noqa: F811
+):
+    """A change at one school writes that school's part of the copy the processes share, not a
+    province's figures; a process a change behind the copy adds what changed since the copy's
+    mark; whoever reads the copy reads a count from scratch."""
+    from teachers.services import mark_left
+
+    client = redis_client(os.environ["TEST_REDIS_URL"])
+    a, b = city["A"], city["B"]
+
+    staff = {a.id: list(city["ta"]), b.id: list(city["tb"])}
+
+    def leaves(school):  # type: ignore[no-untyped-def]
+        """One of the school's teachers leaves: the school's count of teachers moves."""
+        teacher = staff[school.id].pop()
+        mark_left(teacher, today(), "调离", make_user(Role.SCHOOL_HR, school=school))
+        db.session.commit()
+
+    period = parse_period(str(today().year))
+    Results(period)  # the first process counts every school and shares them
+    (key,) = client.scan_iter("shuangshi:dashboard:*")
+    b_part = client.hget(key, str(b.id))
+    client.hset(key, str(b.id), b"{}")  # a marker in B's part: a full rewrite would replace it
+
+    leaves(a)
+    Results(period)  # this process counts A again and writes A's part alone
+    assert client.hget(key, str(b.id)) == b"{}"
+    client.hset(key, str(b.id), b_part)
+    dashboard_kept._local.clear()  # a new process reads the copy
+    assert Results(period).per_school == from_scratch(period)
+
+    behind = dict(dashboard_kept._local)  # this process as it is now
+    leaves(a)
+    Results(period)  # another process counts A again: the copy is a change ahead of `behind`
+    dashboard_kept._local.clear()
+    dashboard_kept._local.update(behind)
+    leaves(b)
+    Results(period)  # `behind` counts A and B, and writes what changed since the copy's mark
+    dashboard_kept._local.clear()
+    assert Results(period).per_school == from_scratch(period)
+
+    # The copy a change behind this process (a write that did not reach Redis): the next write
+    # adds what changed since the copy's mark, not only since this process's own.
+    Results(period)
+    before = client.hgetall(key)
+    leaves(a)
+    Results(period)
+    client.delete(key)
+    client.hset(key, mapping=before)  # as if this process's last write was lost
+    leaves(b)
+    Results(period)
+    dashboard_kept._local.clear()
+    assert Results(period).per_school == from_scratch(period)

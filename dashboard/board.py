@@ -64,9 +64,8 @@ def build(
     if not scopes.may_see(user, scope, rows):
         raise Forbidden()
     results = Results(period)
-    children = [
-        (child, results.figures(child.school_ids)) for child in scopes.children(scope, rows)
-    ]
+    below = scopes.children(scope, rows)
+    children = list(zip(below, results.figures_of([c.school_ids for c in below]), strict=True))
     parent = None
     if scope.kind == "school" and scopes.may_see(
         user, _county(scope.county_code, user, rows), rows
@@ -77,11 +76,10 @@ def build(
     whole = scope.kind == "city"
     schools_below = []
     if each_school and whole and period.is_plan and period.finished:
-        schools_below = [
-            (school, results.figures(school.school_ids))
-            for county in children
-            for school in scopes.children(county[0], rows)
-        ]
+        each = [school for county, _f in children for school in scopes.children(county, rows)]
+        schools_below = list(
+            zip(each, results.figures_of([s.school_ids for s in each]), strict=True)
+        )
     return Board(
         scope, period, results.figures(None if whole else scope.school_ids), children, parent,
         schools_below,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
+from core.db import among
 from core.extensions import db
 from core.models import School
 from core.rules import get_rule
@@ -71,7 +72,7 @@ def _not_dual_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
     return (
         select(Teacher)
         .where(
-            Teacher.school_id.in_(ids),
+            among(Teacher.school_id, ids),
             active_professional_on(period.at),
             ~recognition_stats.is_dual_qualified(period.at),
         )
@@ -89,7 +90,7 @@ def _professional_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
     counted = recognition_stats.is_dual_qualified(period.at)
     return (
         select(Teacher, counted.label("counted"))
-        .where(Teacher.school_id.in_(ids), active_professional_on(period.at))
+        .where(among(Teacher.school_id, ids), active_professional_on(period.at))
         .order_by(counted, Teacher.school_id, Teacher.staff_no)
     )
 
@@ -101,7 +102,7 @@ def _professional_page(period: Period, ids: tuple[int, ...], offset: int, limit:
     counted = recognition_stats.is_dual_qualified(period.at)
     base = (
         select(Teacher)
-        .where(Teacher.school_id.in_(ids), active_professional_on(period.at))
+        .where(among(Teacher.school_id, ids), active_professional_on(period.at))
         .order_by(Teacher.school_id, Teacher.staff_no)
     )
     first = db.session.scalars(base.where(~counted).offset(offset).limit(limit)).all()
@@ -150,14 +151,14 @@ def _professional_rows(rows: list[Any], period: Period) -> list[list[Any]]:
 
 def _short_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
     window = Window.ending(period.at)
-    of_scope = select(Teacher.id).where(Teacher.school_id.in_(ids))
+    of_scope = select(Teacher.id).where(among(Teacher.school_id, ids))
     days = days_by_teacher(window, of_scope).subquery()
     required = get_rule("practice_days_required", period.at)
     return (
         select(Teacher)
         .outerjoin(days, days.c.teacher_id == Teacher.id)
         .where(
-            Teacher.school_id.in_(ids),
+            among(Teacher.school_id, ids),
             active_professional_on(period.at),
             func.coalesce(days.c[1], 0) < required,
         )
@@ -294,7 +295,7 @@ def _result(current: tuple[Any, bool] | None) -> str:
 
 
 def _schools_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
-    return select(School).where(School.id.in_(ids)).order_by(School.code)
+    return select(School).where(among(School.id, ids)).order_by(School.code)
 
 
 def _part_time_rows(schools: list[School], period: Period) -> list[list[Any]]:

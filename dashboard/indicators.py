@@ -8,9 +8,11 @@ the same number of queries whatever the scope and however large the city.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+import threading
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -216,7 +218,7 @@ class Figure:
     # are full: a cap is read as places left, never as a target met.
     places: Places | None = None
 
-    @property
+    @cached_property  # read for the sort, the status and the cell of each of 1,170 counties
     def value(self) -> Decimal | int:
         if self.denominator is None:
             return self.numerator
@@ -269,6 +271,12 @@ class SchoolRow:
 
 
 def schools() -> list[SchoolRow]:
+    """Every school with its county, in the boards' order (kept until a school or a county
+    changes: a province's 4,050 rows are read on every board otherwise). Shared: read only."""
+    return kept.remembered(("school-rows",), _school_rows, reads=("School",))
+
+
+def _school_rows() -> list[SchoolRow]:
     rows = db.session.execute(
         select(School.id, School.code, School.name, County.id, County.code, County.name)
         .join(County, School.county_id == County.id)
@@ -324,6 +332,14 @@ def recompute(period: Period) -> None:
     kept.recompute(*_per_school(period, tuple(KEYS)), PER_SCHOOL)
 
 
+# Groups' sums kept per process, with the per-school figures they were summed from: {period:
+# (per-school figures, {groups: sums})} for the most recent periods, and for each the most
+# recent sets of groups (the city's counties, a county's schools …).
+SUMMED_PERIODS, SUMMED_GROUPS = 8, 64
+_summed: dict[tuple[Any, ...], tuple[Any, dict[tuple[Any, ...], Any]]] = {}
+_summed_lock = threading.Lock()
+
+
 class Results:
     """Every indicator of a period for every school, and their sums for any set of schools,
     kept per period and shared by every board; after a change only the schools it touched are
@@ -333,38 +349,97 @@ class Results:
         self.period = period
         self.plan = period.plan_in_force()  # None: the figures stand without targets
         self.per_school = kept.keep(*_per_school(period, tuple(keys)), PER_SCHOOL)
+        self._targets: dict[tuple[str, bool], Decimal | None] = {}
+        self._cap_ratio: Decimal | None = None
 
     def figure(self, key: str, school_ids: Iterable[int] | None = None) -> Figure:
         """The figure of the schools `school_ids` (the whole city when None). Ratio and cap
         targets hold for every county and school; the plan's counts (of teachers, person-times …)
         are the city's, so a part of the city has no count target."""
+        if school_ids is None:
+            return self._figure(key, self.per_school[key].values(), self._target(key, False))
+        return self.figures_of([list(school_ids)], [key])[0][key]
+
+    def figures(self, school_ids: Iterable[int] | None = None) -> dict[str, Figure]:
+        """Figures of the schools `school_ids`, or of the whole city when None."""
+        if school_ids is None:
+            return self._summed(
+                ("city",), lambda: {key: self.figure(key) for key in self.per_school}
+            )
+        return self.figures_of([list(school_ids)])[0]
+
+    def figures_of(
+        self, groups: Sequence[Collection[int]], keys: Iterable[str] | None = None
+    ) -> list[dict[str, Figure]]:
+        """The figures of each group of schools (every county of a province at once: a board
+        sums 1,170 of them for its sort and its behind-counts). Kept with the per-school figures
+        they were summed from, so the next request for the same groups reads them until a change
+        moves those (`kept`)."""
+        keys = tuple(self.per_school if keys is None else keys)
+
+        def summed() -> list[dict[str, Figure]]:
+            out: list[dict[str, Figure]] = [{} for _ in groups]
+            for key in keys:
+                rows, target = self.per_school[key], self._target(key, True)
+                for figures, ids in zip(out, groups, strict=True):
+                    figures[key] = self._figure(key, [rows.get(s, (0, 0)) for s in ids], target)
+            return out
+
+        return self._summed((keys, tuple(tuple(ids) for ids in groups)), summed)
+
+    def _summed(self, what: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()`, kept in this process with the per-school figures it sums (read again
+        until a change replaces those)."""
+        period = (self.period.key, self.period.start, self.period.at)
+        with _summed_lock:
+            held = _summed.pop(period, None)
+            if held is None or held[0] is not self.per_school:  # figures moved: sums are stale
+                held = (self.per_school, {})
+            _summed[period] = held  # the most recently read period last
+            while len(_summed) > SUMMED_PERIODS:
+                del _summed[next(iter(_summed))]
+            if what in held[1]:
+                return held[1][what]
+        value = compute()
+        with _summed_lock:
+            sums = held[1]
+            sums[what] = value
+            while len(sums) > SUMMED_GROUPS:
+                del sums[next(iter(sums))]  # the first summed
+        return value
+
+    def _figure(
+        self, key: str, chosen: Collection[tuple[int, int | None]], target: Decimal | None
+    ) -> Figure:
         indicator = BY_KEY[key]
-        rows = self.per_school[key]
-        chosen = rows.values() if school_ids is None else [rows.get(s, (0, 0)) for s in school_ids]
         numerator = sum(n for n, _d in chosen)
         denominator = None if indicator.kind in (COUNT, TALLY) else sum(d or 0 for _n, d in chosen)
-        target = target_for(indicator, self.period, self.plan) if self.plan else None
-        if indicator.target_rule is not None:
-            target = Decimal(str(get_rule(indicator.target_rule, self.period.at)))
-        if indicator.kind == COUNT and school_ids is not None:
-            target = None
-        places = self._places(list(chosen)) if indicator.kind == CAP else None
+        places = self._places(chosen) if indicator.kind == CAP else None
         return Figure(indicator, numerator, denominator, target, self.plan, places)
 
-    def _places(self, chosen: list[tuple[int, int | None]]) -> Places:
-        ratio = get_rule("part_time_cap_ratio", self.period.at)
-        caps = [(n, cap_for(d or 0, ratio=ratio)) for n, d in chosen]
+    def _target(self, key: str, part: bool) -> Decimal | None:
+        """The target of `key` for the whole city, or for a part of it (`part`): worked out
+        once per board, not for each of its counties."""
+        if (key, part) not in self._targets:
+            indicator = BY_KEY[key]
+            target = target_for(indicator, self.period, self.plan) if self.plan else None
+            if indicator.target_rule is not None:
+                target = Decimal(str(get_rule(indicator.target_rule, self.period.at)))
+            if indicator.kind == COUNT and part:
+                target = None
+            self._targets[(key, part)] = target
+        return self._targets[(key, part)]
+
+    def _places(self, chosen: Collection[tuple[int, int | None]]) -> Places:
+        if self._cap_ratio is None:
+            self._cap_ratio = get_rule("part_time_cap_ratio", self.period.at)
+        caps = [(n, cap_for(d or 0, ratio=self._cap_ratio)) for n, d in chosen]
         return Places(
             in_use=sum(n for n, _c in caps),
             cap=sum(c for _n, c in caps),
             full=sum(1 for n, c in caps if n >= c and (c or n)),
             schools=len(caps),
         )
-
-    def figures(self, school_ids: Iterable[int] | None = None) -> dict[str, Figure]:
-        """Figures of the schools `school_ids`, or of the whole city when None."""
-        ids = list(school_ids) if school_ids is not None else None
-        return {key: self.figure(key, ids) for key in self.per_school}
 
 
 def describe_plan(plan: dict[str, Any]) -> list[str]:

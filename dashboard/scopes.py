@@ -62,7 +62,8 @@ def may_see(user: User, scope: Scope, schools: list[SchoolRow]) -> bool:
     if user.role == Role.ADMIN or user.is_city_bureau:
         return True
     if user.role == Role.BUREAU and user.county is not None:
-        county_ids = {s.id for s in schools if s.county_id == user.county_id}
+        county = user.county_id  # once: `user` may be current_user, a proxy, and a province
+        county_ids = {s.id for s in schools if s.county_id == county}  # has 4,050 schools
         return scope.kind != "city" and set(scope.school_ids) <= county_ids
     if user.role == Role.SCHOOL_HR:
         return scope.kind == "school" and scope.school_ids == (user.school_id,)

@@ -23,7 +23,7 @@ from . import charts, exports, periods, plans, report, snapshots
 from .assessment import services as assessment_services
 from .board import HEADLINE, STATUS_CLASSES, STATUS_LABELS, Board, build, shown
 from .drill import DRILLS, page_items
-from .indicators import CAP, KEYS, RATIO
+from .indicators import BY_KEY, CAP, KEYS, RATIO
 from .kept import remembered
 from .scopes import DASHBOARD_ROLES
 
@@ -69,6 +69,8 @@ def index():  # type: ignore[no-untyped-def]
         status_labels=STATUS_LABELS,
         status_classes=STATUS_CLASSES,
         drills=DRILLS,
+        drill_links={key: url_for("dashboard.drill", key=key) for key in KEYS},
+        column_labels={key: str(BY_KEY[key].label) for key in KEYS},
         overdue=_overdue(board),
     )
 

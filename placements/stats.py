@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, distinct, func, literal, select
 
+from core.db import among
 from core.extensions import db
 from core.models import School
 from teachers.models import Teacher
@@ -72,7 +73,7 @@ def counted_rows(start: date, end: date, schools: Collection[int]) -> Select[tup
     return (
         select(Placement)
         .join(Teacher, Placement.teacher_id == Teacher.id)
-        .where(Teacher.school_id.in_(schools), counted(start, end))
+        .where(among(Teacher.school_id, schools), counted(start, end))
     )
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, literal, select
 
+from core.db import among
 from core.extensions import db
 from core.models import School
 from core.timeutil import today
@@ -88,13 +89,13 @@ def recognised_rows(
     query = (
         select(Recognition)
         .join(Teacher, Recognition.teacher_id == Teacher.id)
-        .where(Teacher.school_id.in_(schools), recognised_in(start, end, kind))
+        .where(among(Teacher.school_id, schools), recognised_in(start, end, kind))
     )
     if kind == Kind.DUAL_QUALIFIED:
         latest = (
             select(func.max(Recognition.id))
             .join(Teacher, Recognition.teacher_id == Teacher.id)
-            .where(Teacher.school_id.in_(schools), recognised_in(start, end, kind))
+            .where(among(Teacher.school_id, schools), recognised_in(start, end, kind))
             .group_by(Recognition.teacher_id)
         )
         query = query.where(Recognition.id.in_(latest))

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
 
+from core.db import among
 from core.extensions import db
 from teachers.models import Teacher
 from teachers.queries import active_professional_on, in_post_on
@@ -106,7 +107,7 @@ def not_passed(year: int, on: date, schools: Collection[int]):  # type: ignore[n
     """The teachers behind the gap: of those who were to take the year's round, who has not
     passed (no result yet, or a result below the line), by school and staff number."""
     conditions = [
-        and_(Teacher.school_id.in_([s for s, k in bases(year, schools).items() if k == kind]),
+        and_(among(Teacher.school_id, [s for s, k in bases(year, schools).items() if k == kind]),
              _base(kind, on))
         for kind in ("professional", IN_POST)
     ]  # fmt: skip

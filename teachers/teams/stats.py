@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, distinct, func, literal, select
 
+from core.db import among
 from core.extensions import db
 from core.models import School
 from teachers.models import Teacher
@@ -36,7 +37,7 @@ def counted_teams(on: date | None = None) -> ColumnElement[bool]:
 
 def team_rows(on: date, schools: Collection[int]) -> Select[tuple[InnovationTeam]]:
     """The rows `team_counts` counts on `on`, of `schools` (the list behind the figure)."""
-    return select(InnovationTeam).where(InnovationTeam.school_id.in_(schools), counted_teams(on))
+    return select(InnovationTeam).where(among(InnovationTeam.school_id, schools), counted_teams(on))
 
 
 def team_counts(
@@ -99,7 +100,7 @@ def returned_rows(start: date, end: date, schools: Collection[int]) -> Select[tu
         select(Nomination.id)
         .join(Teacher, Nomination.teacher_id == Teacher.id)
         .join(OverseasBatch, Nomination.batch_id == OverseasBatch.id)
-        .where(Teacher.school_id.in_(schools), returned(start, end))
+        .where(among(Teacher.school_id, schools), returned(start, end))
     )
     latest = found.with_only_columns(func.max(Nomination.id)).group_by(Nomination.teacher_id)
     return select(Nomination).where(Nomination.id.in_(latest))

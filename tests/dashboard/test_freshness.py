@@ -261,3 +261,19 @@ def test_after_a_change_the_shared_copy_is_rewritten_for_that_school_alone(
     Results(period)
     dashboard_kept._local.clear()
     assert Results(period).per_school == from_scratch(period)
+
+
+def test_the_sums_a_board_keeps_move_with_its_figures(city, kept, app, make_user):  # noqa: F811
+    """A board's per-county (per-school) sums are kept with the figures they sum: after a change
+    the next board sums again, and reads what a board without anything kept reads."""
+    from teachers.services import mark_left
+
+    period = parse_period(str(today().year))
+    groups = [[city["A"].id], [city["B"].id, city["C"].id]]
+    before = Results(period).figures_of(groups)
+    assert Results(period).figures_of(groups) is before  # kept: not summed again
+    mark_left(city["ta"][0], today(), "调离", make_user(Role.SCHOOL_HR, school=city["A"]))
+    db.session.commit()
+    after = Results(period).figures_of(groups)
+    app.config["DASHBOARD_CACHE_SECONDS"] = 0
+    assert after == Results(period).figures_of(groups) != before

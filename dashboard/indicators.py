@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from competitions import stats as competition_stats
+from core.db import serial_statements
 from core.extensions import db
 from core.models import County, School
 from core.rules import get_rule
@@ -314,13 +315,17 @@ def _per_school(period: Period, keys: tuple[str, ...]) -> tuple[tuple[Any, ...],
             return {key: BY_KEY[key].compute(period, None) for key in keys}
         # Only the schools where something it reads changed: one with nothing left drops out.
         fresh = {}
-        for key in keys:
-            changed = freshness.schools_reading(changes, BY_KEY[key].reads)
-            if not changed:
-                fresh[key] = old[key]
-                continue
-            others = {s: pair for s, pair in old[key].items() if s not in changed}
-            fresh[key] = {**others, **BY_KEY[key].compute(period, changed)}
+        with serial_statements():  # one school's statements: no parallel workers to start
+            for key in keys:
+                changed = freshness.schools_reading(changes, BY_KEY[key].reads)
+                if not changed:
+                    fresh[key] = old[key]
+                    continue
+                rows = dict(old[key])  # a copy (at C speed) without the changed schools
+                for school in changed:
+                    rows.pop(school, None)
+                rows.update(BY_KEY[key].compute(period, changed))
+                fresh[key] = rows
         return fresh
 
     return ("indicators", period.key, period.start, period.at, *keys), refresh

@@ -125,13 +125,15 @@ def new():  # type: ignore[no-untyped-def]
 @bp.get("/teachers/<int:teacher_id>")
 @login_required
 def profile(teacher_id: int):  # type: ignore[no-untyped-def]
-    teacher = _teacher(teacher_id, joinedload(Teacher.school))  # the page names the school
+    # The page names the school and lists the certificates: read with the teacher.
+    teacher = _teacher(teacher_id, joinedload(Teacher.school), joinedload(Teacher.certificates))
+    editable = can_edit(current_user, teacher)
     return render_template(
         "teachers/profile.html",
         teacher=teacher,
-        can_edit=can_edit(current_user, teacher),
+        can_edit=editable,
         can_edit_contact=can_edit_contact(current_user, teacher),
-        leave_form=LeaveForm(),
+        leave_form=LeaveForm() if editable else None,  # only who may record a leave sees it
         sections=sections_for(teacher, current_user),
     )
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import url_for
-from flask_babel import format_date, format_datetime
+from flask import g, has_request_context, url_for
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
@@ -239,9 +239,24 @@ def register_core() -> None:
 
 
 def _lookup(mapping: Mapping[Any, Any], value: Any) -> str | None:
-    """The label of `value` in a label table keyed by enum members or plain codes."""
+    """The label of `value` in a label table keyed by enum members or plain codes; translated
+    once per request and language (an API page of 200 teachers reads a thousand labels)."""
     plain = value.value if isinstance(value, enum.Enum) else value
+    memo: dict[Any, tuple[Any, str | None]] = (
+        g.setdefault("_labels", {}) if has_request_context() else {}  # type: ignore[arg-type]
+    )
+    key: tuple[Any, ...] | None = (id(mapping), plain, str(get_locale()))
+    try:
+        held = memo.get(key)  # type: ignore[arg-type]
+    except TypeError:  # a value that cannot be a key (a list): looked up each time
+        key = held = None
+    if held is not None and held[0] is mapping:  # the same table, not one at a reused id
+        return held[1]
+    found = None
     for candidate, label in mapping.items():
         if (candidate.value if isinstance(candidate, enum.Enum) else candidate) == plain:
-            return str(label)
-    return None
+            found = str(label)
+            break
+    if key is not None:
+        memo[key] = (mapping, found)
+    return found

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 
 from core.api import ApiBlueprint, SyncQuery, get_visible, validate_json
 from core.bulk import BulkIn, OutcomesOut, outcomes_json
-from core.db import sync_order
+from core.db import newest_first, sync_order
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.models import Role, School
@@ -37,7 +37,13 @@ from teachers.permissions import can_view as can_view_teacher
 from . import labels, ledger, mentor, services
 from .forms import CorrectionForm, PlacementForm
 from .models import Enterprise, Placement, PlacementEvidence
-from .permissions import can_edit, can_log_for, can_view, is_school_hr, visible_placements
+from .permissions import (
+    can_edit,
+    can_log_for,
+    can_view,
+    is_school_hr,
+    visible_placements,
+)
 
 api = ApiBlueprint("placements_api", __name__)
 
@@ -176,7 +182,8 @@ def index(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     if query.get("status"):
         statement = statement.where(Placement.status == query["status"])
     if query.get("updated_since") is None:
-        statement = statement.order_by(Placement.id.desc())
+        narrowed = bool(query.get("teacher") or query.get("school"))
+        statement = newest_first(statement, Placement.id, current_user, narrowed)
     return sync_order(statement, Placement, query.get("updated_since"))
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.api import ApiBlueprint, SyncQuery, get_visible
 from core.api_v1 import TaskOut, task_json
 from core.bulk import BulkIn, OutcomesOut, outcomes_json
-from core.db import sync_order
+from core.db import newest_first, sync_order
 from core.errors import NotFound
 from core.extensions import db
 from core.models import Role, School
@@ -101,7 +101,8 @@ def index(query: dict[str, Any]):  # type: ignore[no-untyped-def]
             Teacher.school_id.in_(select(School.id).where(School.code == query["school"]))
         )
     if query.get("updated_since") is None:
-        statement = statement.order_by(Recognition.id.desc())
+        narrowed = bool(query.get("school"))
+        statement = newest_first(statement, Recognition.id, current_user, narrowed)
     return sync_order(statement, Recognition, query.get("updated_since"))
 
 

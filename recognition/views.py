@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core import nav
 from core.bulk import outcome_page, parse_ids
-from core.db import paginate
+from core.db import newest_first, paginate
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role, Upload
@@ -62,7 +62,7 @@ def index():  # type: ignore[no-untyped-def]
     require(current_user.role in (Role.TEACHER, Role.SCHOOL_HR, Role.BUREAU, Role.ADMIN))
     kind = request.args.get("kind", "")
     status = request.args.get("status", "")
-    query = services.visible(current_user).order_by(Recognition.id.desc())
+    query = newest_first(services.visible(current_user), Recognition.id, current_user)
     if kind in set(Kind):
         query = query.where(Recognition.kind == kind)
     if status in set(Status):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from core import qr
 from core.bulk import outcome_page, parse_ids
-from core.db import paginate
+from core.db import newest_first, paginate
 from core.errors import ServiceError, ValidationFailed
 from core.extensions import db
 from core.models import Role
@@ -21,7 +21,13 @@ from teachers.models import Teacher
 from .. import labels, mentor, services
 from ..forms import AssessmentUploadForm, CorrectionForm, EvidenceForm, PlacementForm, ReasonForm
 from ..models import Placement, PlacementEvidence, PlacementStatus
-from ..permissions import can_edit, can_log_for, can_view, is_school_hr, visible_placements
+from ..permissions import (
+    can_edit,
+    can_log_for,
+    can_view,
+    is_school_hr,
+    visible_placements,
+)
 from .blueprint import bp
 
 STATUS_FILTERS = [s.value for s in PlacementStatus]
@@ -40,8 +46,11 @@ def index():  # type: ignore[no-untyped-def]
     default = "submitted" if current_user.role == Role.SCHOOL_HR and not waiting else ""
     status = request.args.get("status", default)
     q = (request.args.get("q") or "").strip()
+    # The page's teachers, schools and enterprises read after its 25 rows are chosen: joined
+    # into the list, PostgreSQL would join every row of the school before sorting them.
     query = visible_placements(current_user).options(
-        joinedload(Placement.teacher).joinedload(Teacher.school), joinedload(Placement.enterprise)
+        selectinload(Placement.teacher).joinedload(Teacher.school),
+        selectinload(Placement.enterprise),
     )
     if status in STATUS_FILTERS:
         query = query.where(Placement.status == status)
@@ -49,7 +58,7 @@ def index():  # type: ignore[no-untyped-def]
         query = query.where(services.WORKFLOW.waiting_for(current_user))
     if q:
         query = query.where(Teacher.name.contains(q) | Teacher.staff_no.contains(q))
-    query = query.order_by(Placement.id.desc())  # newest first, by the primary key
+    query = newest_first(query, Placement.id, current_user)
     pagination = paginate(
         query, page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"]
     )

@@ -22,15 +22,21 @@ GOALS: list[Goal] = []
 WHY = {
     "ledger of every teacher of the city": "the app builds one practice summary object per "
     "teacher (1.35 M) where the statement returns bare tuples; borderline (1.40–1.53×)",
+    "API: teachers, 200 per page": "the API's exact `total` counts the whole country's 1.35 M "
+    "teachers (about 80 ms in PostgreSQL on the reference machine)",
+    "export the school's roster": "after the background section (run with --reuse) the largest "
+    "school holds 5,000 more teachers, all in the file",
     "city board": "the city's board sums every county's figures (1,170) for its sort, its charts "
     "and the behind-counts of its cards (kept between requests until a change), then renders 50",
     "not yet dual-qualified, city": "the list's first page is an anti-join over the whole "
     "country's professional teachers in school order (15–25 ms of SQL)",
     "recomputed after one teacher's change": "a teacher's change at the largest school counts "
     "its six indicators again, one statement after another (about 40 ms of SQL, a third of it "
-    "participation probing 5,363 students' entries), with the database on the same two cores",
+    "participation probing 5,363 students' entries), with the database on the same two cores "
+    "(after the background and import sections, run with --reuse, the school is larger still)",
     "teacher's page": "the teacher's page runs 11 statements (the minimal page 4) and renders "
-    "five sections: about 18 ms in process against 6.5, with the database on the same two cores",
+    "five sections: about 18 ms in process against 6.5 (half of it templates and ORM), with the "
+    "database on the same two cores; next step: the sections kept per teacher (README)",
 }
 
 

@@ -31,9 +31,10 @@ WHY = {
     "not yet dual-qualified, city": "the list's first page is an anti-join over the whole "
     "country's professional teachers in school order (15–25 ms of SQL)",
     "recomputed after one teacher's change": "a teacher's change at the largest school counts "
-    "its six indicators again, one statement after another (about 40 ms of SQL, a third of it "
-    "participation probing 5,363 students' entries), with the database on the same two cores "
-    "(after the background and import sections, run with --reuse, the school is larger still)",
+    "its six indicators again in three batches side by side (about 40 ms of the database's "
+    "time, a third of it participation probing 5,363 students' entries) on the two cores the "
+    "app shares with PostgreSQL: 35–57 ms across runs (after the background and import "
+    "sections, run with --reuse, the school is larger still)",
     "teacher's page": "the teacher's page runs 11 statements (the minimal page 4) and renders "
     "five sections: about 18 ms in process against 6.5 (half of it templates and ORM), with the "
     "database on the same two cores; next step: the sections kept per teacher (README)",

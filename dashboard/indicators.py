@@ -310,6 +310,9 @@ def _join(parts: dict[str, Any]) -> dict[str, PerSchool]:
 PER_SCHOOL = kept.Codec(split=_split, join=_join)
 
 
+RECOUNT_BATCHES = 3
+
+
 def _per_school(period: Period, keys: tuple[str, ...]) -> tuple[tuple[Any, ...], kept.Refresh]:
     def refresh(old: dict[str, PerSchool] | None, changes: freshness.Changes) -> Any:
         if old is None or changes is None:
@@ -319,16 +322,24 @@ def _per_school(period: Period, keys: tuple[str, ...]) -> tuple[tuple[Any, ...],
         todo = {key: freshness.schools_reading(changes, BY_KEY[key].reads) for key in keys}
         todo = {key: changed for key, changed in todo.items() if changed}
 
-        def count(key: str) -> Callable[[], PerSchool]:
-            def one() -> PerSchool:
+        def count(keys: list[str]) -> Callable[[], dict[str, PerSchool]]:
+            def some() -> dict[str, PerSchool]:
                 with serial_statements():  # a few schools: no PostgreSQL workers to start
-                    return BY_KEY[key].compute(period, todo[key])
+                    return {key: BY_KEY[key].compute(period, todo[key]) for key in keys}
 
-            return one
+            return some
 
-        # Each indicator's statement side by side (the database's two cores), not one by one.
-        counted = in_parallel(current_app._get_current_object(), [count(key) for key in todo])
-        for key, computed in zip(todo, counted, strict=True):
+        # The indicators' statements in three batches side by side (the database's two cores),
+        # not one by one.
+        batches = [list(todo)[n::RECOUNT_BATCHES] for n in range(RECOUNT_BATCHES)]
+        counted = {
+            key: rows
+            for part in in_parallel(
+                current_app._get_current_object(), [count(b) for b in batches if b]
+            )
+            for key, rows in part.items()
+        }
+        for key, computed in counted.items():
             rows = dict(old[key])  # a copy (at C speed) without the changed schools
             for school in todo[key]:
                 rows.pop(school, None)

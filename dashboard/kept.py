@@ -95,9 +95,13 @@ def _load_shared(name: str, codec: Codec) -> _Kept | None:
     head = fields.pop(_HEAD.encode(), None)
     if head is None:
         return None
-    mark, full_at = _read_head(head)
-    parts = {part.decode(): json.loads(raw) for part, raw in fields.items()}
-    return _Kept(mark, full_at, codec.join(parts))
+    try:
+        mark, full_at = _read_head(head)
+        value = codec.join({part.decode(): json.loads(raw) for part, raw in fields.items()})
+    except (KeyError, TypeError, ValueError):  # a copy cut short (expired between two writes)
+        log.warning("dashboard: the shared figures were incomplete", exc_info=True)
+        return None
+    return _Kept(mark, full_at, value)
 
 
 def _save_shared(

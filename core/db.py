@@ -303,18 +303,3 @@ def among(column: Any, ids: Collection[int]) -> Any:
     if len(ids) > MANY_IDS and db.engine.dialect.name == "postgresql":
         return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
     return column.in_(ids)
-
-
-def newest_first(
-    query: Select[Any], id_column: Any, user: Any, narrowed: bool = False
-) -> Select[Any]:
-    """`query` newest first (by `id_column`, its table's key). For a part of the city (a school's
-    HR, a county's bureau, a teacher, or a list `narrowed` to a school) by an expression no
-    index holds: by the key, PostgreSQL may walk a whole table backwards hoping to meet the
-    part's rows soon, and the first school's are the oldest (15 s over a nation's 10.8 M
-    placements). Read first, the part's rows are sorted in milliseconds; the whole city's list
-    keeps the index's order (its page 100 of placements: 85 ms)."""
-    from .models import Role
-
-    whole = (user.role == Role.ADMIN or user.is_city_bureau) and not narrowed
-    return query.order_by((id_column if whole else id_column + 0).desc())

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, Select, false, select, true
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from .errors import wants_json
@@ -65,9 +65,14 @@ def can_view_school(user: User, school: Any) -> bool:
 # --- the school hierarchy: HR their school, a county bureau its county, the city everything ---
 
 
+def reaches_whole_city(user: User) -> bool:
+    """The administrator and the city's bureau reach every school."""
+    return user.role == Role.ADMIN or user.is_city_bureau
+
+
 def in_school_scope(user: User, school: School) -> bool:
     """Whether `school`'s records are within `user`'s administrative reach."""
-    if user.role == Role.ADMIN or user.is_city_bureau:
+    if reaches_whole_city(user):
         return True
     if user.role == Role.BUREAU:
         return school.county_id == user.county_id
@@ -78,10 +83,23 @@ def in_school_scope(user: User, school: School) -> bool:
 
 def school_scope(user: User, school_id: ColumnElement[Any]) -> ColumnElement[bool]:
     """The same reach as a query condition on a column holding a school id."""
-    if user.role == Role.ADMIN or user.is_city_bureau:
+    if reaches_whole_city(user):
         return true()
     if user.role == Role.BUREAU:
         return school_id.in_(select(School.id).where(School.county_id == user.county_id))
     if user.role == Role.SCHOOL_HR:
         return school_id == user.school_id
     return false()
+
+
+def newest_first(
+    query: Select[Any], id_column: Any, user: User, narrowed: bool = False
+) -> Select[Any]:
+    """`query` newest first (by `id_column`, its table's key). For a part of the city (a school's
+    HR, a county's bureau, a teacher, or a list `narrowed` to a school) by an expression no
+    index holds: by the key, PostgreSQL may walk a whole table backwards hoping to meet the
+    part's rows soon, and the first school's are the oldest (15 s over a nation's 10.8 M
+    placements). Read first, the part's rows are sorted in milliseconds; the whole city's list
+    keeps the index's order (its page 100 of placements: 85 ms)."""
+    whole = reaches_whole_city(user) and not narrowed
+    return query.order_by((id_column if whole else id_column + 0).desc())

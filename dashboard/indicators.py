@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from flask import current_app
@@ -322,29 +322,22 @@ def _per_school(period: Period, keys: tuple[str, ...]) -> tuple[tuple[Any, ...],
         todo = {key: freshness.schools_reading(changes, BY_KEY[key].reads) for key in keys}
         todo = {key: changed for key, changed in todo.items() if changed}
 
-        def count(keys: list[str]) -> Callable[[], dict[str, PerSchool]]:
-            def some() -> dict[str, PerSchool]:
-                with serial_statements():  # a few schools: no PostgreSQL workers to start
-                    return {key: BY_KEY[key].compute(period, todo[key]) for key in keys}
-
-            return some
+        def recount(batch: list[str]) -> dict[str, PerSchool]:
+            with serial_statements():  # a few schools: no PostgreSQL workers to start
+                return {key: BY_KEY[key].compute(period, todo[key]) for key in batch}
 
         # The indicators' statements in three batches side by side (the database's two cores),
         # not one by one.
         batches = [list(todo)[n::RECOUNT_BATCHES] for n in range(RECOUNT_BATCHES)]
-        counted = {
-            key: rows
-            for part in in_parallel(
-                current_app._get_current_object(), [count(b) for b in batches if b]
-            )
-            for key, rows in part.items()
-        }
-        for key, computed in counted.items():
-            rows = dict(old[key])  # a copy (at C speed) without the changed schools
-            for school in todo[key]:
-                rows.pop(school, None)
-            rows.update(computed)
-            fresh[key] = rows
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        parts = in_parallel(app, [partial(recount, batch) for batch in batches if batch])
+        for counted in parts:
+            for key, computed in counted.items():
+                rows = dict(old[key])  # a copy (at C speed) without the changed schools
+                for school in todo[key]:
+                    rows.pop(school, None)
+                rows.update(computed)
+                fresh[key] = rows
         return fresh
 
     return ("indicators", period.key, period.start, period.at, *keys), refresh
@@ -380,9 +373,12 @@ class Results:
         """The figure of the schools `school_ids` (the whole city when None). Ratio and cap
         targets hold for every county and school; the plan's counts (of teachers, person-times …)
         are the city's, so a part of the city has no count target."""
+        rows = self.per_school[key]
         if school_ids is None:
-            return self._figure(key, self.per_school[key].values(), self._target(key, False))
-        return self.figures_of([list(school_ids)], [key])[0][key]
+            return self._figure(key, rows.values(), self._target(key, False))
+        # One figure is summed here, not kept: the assessment asks one for each county and item,
+        # and keeping them would push a board's sums out.
+        return self._figure(key, [rows.get(s, (0, 0)) for s in school_ids], self._target(key, True))
 
     def figures(self, school_ids: Iterable[int] | None = None) -> dict[str, Figure]:
         """Figures of the schools `school_ids`, or of the whole city when None."""

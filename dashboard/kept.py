@@ -105,13 +105,13 @@ def _load_shared(name: str, codec: Codec) -> _Kept | None:
 
 
 def _save_shared(
-    name: str, kept: _Kept, codec: Codec, seconds: int, base: _Kept | None = None,
+    name: str, kept: _Kept, codec: Codec, seconds: int, base: freshness.Mark | None = None,
     changes: freshness.Changes = None,
 ) -> None:  # fmt: skip
     """Write `kept` to the shared copy: in full after a full computation (`base` None), else
-    only the parts changed since the copy's own mark (`changes` when that is `base`'s mark).
-    A copy newer than `kept`, or written by another process meanwhile, is left as it is: every
-    copy is true for its mark."""
+    only the parts changed since the copy's own mark (`changes`, when the copy is at `base`, the
+    mark they were read from). A copy newer than `kept`, or written by another process
+    meanwhile, is left as it is: every copy is true for its mark."""
     url = current_app.config.get("REDIS_URL")
     if not url:
         return
@@ -126,7 +126,7 @@ def _save_shared(
                     stored, stored_full_at = _read_head(head)
                     if stored.top > kept.mark.top or stored == kept.mark:
                         return  # as new as this, or newer
-                    if stored != base.mark:
+                    if stored != base:
                         _now, changes = freshness.since(stored)
                     if changes is not None:
                         parts = codec.split(kept.value, changes)
@@ -179,7 +179,7 @@ def keep(key: tuple[Any, ...], refresh: Refresh, codec: Codec | None = None) -> 
             return kept.value
         if moved:
             value = kept.value if changes == {} else refresh(kept.value, changes)
-            base, kept = kept, _Kept(mark, kept.full_at, value)
+            base, kept = kept.mark, _Kept(mark, kept.full_at, value)
     with _local_lock:
         for stale in [k for k, held in _local.items() if held.full_at + seconds <= now]:
             del _local[stale]

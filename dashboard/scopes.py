@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from core.models import Role, User
+from core.permissions import reaches_whole_city
 
 from .indicators import SchoolRow
 
@@ -59,7 +60,7 @@ def find(text: str | None, user: User, schools: list[SchoolRow]) -> Scope | None
 
 
 def may_see(user: User, scope: Scope, schools: list[SchoolRow]) -> bool:
-    if user.role == Role.ADMIN or user.is_city_bureau:
+    if reaches_whole_city(user):
         return True
     if user.role == Role.BUREAU and user.county is not None:
         county = user.county_id  # once: `user` may be current_user, a proxy, and a province

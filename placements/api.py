@@ -11,11 +11,11 @@ from sqlalchemy import or_, select
 
 from core.api import ApiBlueprint, SyncQuery, get_visible, validate_json
 from core.bulk import BulkIn, OutcomesOut, outcomes_json
-from core.db import newest_first, sync_order
+from core.db import sync_order
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.models import Role, School
-from core.permissions import require
+from core.permissions import newest_first, require
 from core.schemas import (
     MAX_ID,
     ApiSchema,
@@ -37,13 +37,7 @@ from teachers.permissions import can_view as can_view_teacher
 from . import labels, ledger, mentor, services
 from .forms import CorrectionForm, PlacementForm
 from .models import Enterprise, Placement, PlacementEvidence
-from .permissions import (
-    can_edit,
-    can_log_for,
-    can_view,
-    is_school_hr,
-    visible_placements,
-)
+from .permissions import can_edit, can_log_for, can_view, is_school_hr, visible_placements
 
 api = ApiBlueprint("placements_api", __name__)
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from core.api import ApiBlueprint, SyncQuery, get_visible
 from core.api_v1 import TaskOut, task_json
 from core.bulk import BulkIn, OutcomesOut, outcomes_json
-from core.db import newest_first, sync_order
+from core.db import sync_order
 from core.errors import NotFound
 from core.extensions import db
 from core.models import Role, School
-from core.permissions import require
+from core.permissions import newest_first, require
 from core.schemas import ApiSchema, Boolean, Code, Id, Label, Timestamp, between, length, one_of
 from teachers.api import TeacherRefOut
 from teachers.models import Teacher

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from core import nav
 from core.bulk import outcome_page, parse_ids
-from core.db import newest_first, paginate
+from core.db import paginate
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import Role, Upload
-from core.permissions import login_required, require, roles_required
+from core.permissions import login_required, newest_first, require, roles_required
 from core.timeutil import today
 from core.uploads import send_upload
 from core.views.forms_util import flash_errors

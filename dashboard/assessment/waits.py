@@ -10,6 +10,7 @@ from sqlalchemy import select, true
 from core import handover
 from core.extensions import db
 from core.models import Role, User
+from core.permissions import reaches_whole_city
 from core.timeutil import today
 from core.workflow import Wait
 
@@ -19,7 +20,7 @@ from .models import InterviewStatus as I
 
 
 def is_city(user: User | None) -> bool:
-    return user is not None and (user.role == Role.ADMIN or user.is_city_bureau)
+    return user is not None and reaches_whole_city(user)
 
 
 def is_county_of(user: User | None, county_id: int) -> bool:

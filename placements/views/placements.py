@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 
 from core import qr
 from core.bulk import outcome_page, parse_ids
-from core.db import newest_first, paginate
+from core.db import paginate
 from core.errors import ServiceError, ValidationFailed
 from core.extensions import db
 from core.models import Role
-from core.permissions import login_required, require, roles_required
+from core.permissions import login_required, newest_first, require, roles_required
 from core.uploads import send_upload
 from core.views.forms_util import apply_errors, flash_errors, form_status
 from teachers.models import Teacher
@@ -21,13 +21,7 @@ from teachers.models import Teacher
 from .. import labels, mentor, services
 from ..forms import AssessmentUploadForm, CorrectionForm, EvidenceForm, PlacementForm, ReasonForm
 from ..models import Placement, PlacementEvidence, PlacementStatus
-from ..permissions import (
-    can_edit,
-    can_log_for,
-    can_view,
-    is_school_hr,
-    visible_placements,
-)
+from ..permissions import can_edit, can_log_for, can_view, is_school_hr, visible_placements
 from .blueprint import bp
 
 STATUS_FILTERS = [s.value for s in PlacementStatus]

@@ -21,7 +21,7 @@ from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.handover import Notice
 from core.models import Role, School, User
-from core.permissions import in_school_scope, school_scope
+from core.permissions import in_school_scope, reaches_whole_city, school_scope
 from core.rules import get_rule
 from core.timeutil import today, utcnow, years_later
 from core.uploads import save_upload
@@ -494,7 +494,7 @@ def cap_refusal(appointment: Appointment) -> CapProblem | None:
 
 
 def can_set_policy(user: User, county_id: int) -> bool:
-    if user.role == Role.ADMIN or user.is_city_bureau:
+    if reaches_whole_city(user):
         return True
     return user.role == Role.BUREAU and user.county_id == county_id
 

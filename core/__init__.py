@@ -66,10 +66,11 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 
     from .catalogs import ensure_compiled
     from .i18n import bp as i18n_bp
-    from .i18n import html_lang, select_locale
+    from .i18n import html_lang, install_template_gettext, select_locale
 
     ensure_compiled()
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     configure_engine(app)
     init_request_transactions(app)
     register_error_handlers(app)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 from .accounts import set_locale
@@ -27,6 +30,34 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _translations() -> Any:
+    """This request's catalog, found once. Flask-Babel looks it up again for every string (the
+    context, the domain, the locale's name: a teacher's page spends a millisecond on its 60
+    strings); the one found is kept with the locale it is for, so a `force_locale` block (a
+    document in Chinese) gets its own and the page's comes back after it."""
+    ctx = g.get("_flask_babel")  # Flask-Babel's namespace of this request
+    locale = getattr(ctx, "babel_locale", None)
+    kept = getattr(ctx, "kept_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    ctx = g.get("_flask_babel")
+    if ctx is not None:
+        ctx.kept_translations = (getattr(ctx, "babel_locale", None), translations)
+    return translations
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' `_()` and `ngettext()` through `_translations` (after `babel.init_app`)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def html_lang(locale: str) -> str:

@@ -35,8 +35,9 @@ WHY = {
     "time, a third of it participation probing 5,363 students' entries) on the two cores the "
     "app shares with PostgreSQL: 35–57 ms across runs (after the background and import "
     "sections, run with --reuse, the school is larger still)",
-    "teacher's page": "the teacher's page runs 11 statements (the minimal page 4) and renders "
-    "five sections: about 18 ms in process against 6.5 (half of it templates and ORM), with the "
+    "teacher's page": "the teacher's page runs 10 statements (the minimal page 4) and renders "
+    "five sections: 7–8 ms in process against 3 (printed above: the sections' reads about 3 ms, "
+    "two statements each for the teams and the literacy results, the rendering 2), with the "
     "database on the same two cores; next step: the sections kept per teacher (README)",
 }
 

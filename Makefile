@@ -34,7 +34,7 @@ translations: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
 		--ignore-dirs=".venv tests migrations bench instance build" -o core/translations/messages.pot .
-	$(BIN)/pybabel update -N --ignore-obsolete -i core/translations/messages.pot -d core/translations
+	$(BIN)/pybabel update -N --ignore-obsolete --no-wrap -i core/translations/messages.pot -d core/translations
 
 run: translations
 	mkdir -p instance

@@ -34,7 +34,11 @@ def medal_table(competition: Competition, by: str = "school") -> list[tuple[int,
         .join(Event, Entry.event_id == Event.id)
         .where(Event.competition_id == competition.id, Entry.award.is_not(None))
         .group_by(key)
-        .order_by(*[func.sum(case((Entry.award == a, 1), else_=0)).desc() for a in awards])
+        .order_by(
+            *[func.sum(case((Entry.award == a, 1), else_=0)).desc() for a in awards],
+            func.count(Entry.award).desc(),
+            key,  # ties in a stable order: the table is shown in parts and in pages
+        )
     )
     if by != "school":
         query = query.join(School, Entry.school_id == School.id)

@@ -6,13 +6,13 @@ Services flush; the unit of work around a request, CLI command or job commits on
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Collection, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g, has_app_context, has_request_context, request
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, event, func, literal, select, text
 from sqlalchemy.orm import Session
 
@@ -240,6 +240,24 @@ class _LeanPagination(SelectPagination):
             return total
         count = query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
         return int(session.execute(count).scalar() or 0)
+
+
+class ListPagination(Pagination):
+    """A page of rows already in hand (a table summed once and kept), for the `pager` macro."""
+
+    capped = False
+    count_cap = COUNT_CAP
+
+    def __init__(self, rows: Sequence[Any], page: int | None, per_page: int) -> None:
+        self._rows = rows
+        super().__init__(page=page, per_page=per_page, max_per_page=per_page, error_out=False)
+
+    def _query_items(self) -> list[Any]:
+        offset = self._query_offset
+        return list(self._rows[offset : offset + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._rows)
 
 
 def paginate(

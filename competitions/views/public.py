@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from flask import abort, make_response, render_template, request, session
 from flask_babel import get_locale
@@ -19,7 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from core.db import paginate
+from core.db import ListPagination, among, paginate
 from core.extensions import db
 from core.models import County, School
 
@@ -29,6 +31,14 @@ from ..models import Competition, CompetitionStatus, Entry, EntryPerson, Event, 
 from .blueprint import bp
 
 PER_PAGE = 50
+# The medal tables beside the results show their leaders; the whole table has pages of its own
+# (a province's competition is ranked over thousands of schools).
+MEDAL_ROWS = 20
+MEDALS_PER_PAGE = 100
+# The school filter is a menu up to this many schools; beyond, a school is chosen from the medal
+# table (each name opens its results).
+SCHOOL_MENU = 300
+MEDAL_GROUPS = {"school": School, "county": County}
 
 
 def public_people(entry, masked: bool) -> list[str]:  # type: ignore[no-untyped-def]
@@ -73,9 +83,9 @@ def public_results(competition_id: int):  # type: ignore[no-untyped-def]
     ):
         response = make_response("", 304)
     elif reader or session.get("_flashes"):
-        response = make_response(_render(competition))
+        response = make_response(_render(competition, changed))
     else:
-        response = make_response(_anonymous_page(tag, competition))
+        response = make_response(_anonymous_page(tag, competition, changed))
     response.set_etag(tag)
     response.last_modified = changed.replace(microsecond=0)
     response.headers["Vary"] = "Accept-Language, Cookie"
@@ -91,7 +101,7 @@ PAGES_KEPT = 256
 CSRF_MARK = "\x00csrf\x00"
 
 
-def _anonymous_page(tag: str, competition: Competition) -> str:
+def _anonymous_page(tag: str, competition: Competition, changed: datetime) -> str:
     """The page for readers who are not signed in, rendered once per tag (revision, query and
     language) and kept; only the language form's CSRF token is the reader's own."""
     with _pages_lock:
@@ -99,7 +109,7 @@ def _anonymous_page(tag: str, competition: Competition) -> str:
         if page is not None:
             _pages.move_to_end(tag)
     if page is None:
-        page = _render(competition).replace(generate_csrf(), CSRF_MARK)
+        page = _render(competition, changed).replace(generate_csrf(), CSRF_MARK)
         with _pages_lock:
             _pages[tag] = page
             while len(_pages) > PAGES_KEPT:
@@ -107,18 +117,35 @@ def _anonymous_page(tag: str, competition: Competition) -> str:
     return page.replace(CSRF_MARK, generate_csrf())
 
 
-def _render(competition: Competition) -> str:
+_medals: OrderedDict[tuple[int, datetime, str], list[tuple[int, dict[str, int]]]] = OrderedDict()
+MEDALS_KEPT = 32
+
+
+def _medal_table(competition: Competition, by: str, changed: datetime) -> list[Any]:
+    """`stats.medal_table`, summed once per published revision in this process: every page and
+    filter of the results shows it, and over a nation's entries it is a quarter of a second."""
+    key = (competition.id, changed, by)
+    with _pages_lock:
+        rows = _medals.get(key)
+    if rows is None:
+        rows = stats.medal_table(competition, by)
+        with _pages_lock:
+            _medals[key] = rows
+            while len(_medals) > MEDALS_KEPT:
+                _medals.popitem(last=False)
+    return rows
+
+
+def _named(model: Any, ids: Collection[int]) -> dict[int, Any]:
+    return {row.id: row for row in db.session.scalars(select(model).where(among(model.id, ids)))}
+
+
+def _render(competition: Competition, changed: datetime) -> str:
     events = {e.id: e for e in competition.events}
-    by_school = stats.medal_table(competition, "school")
-    by_county = stats.medal_table(competition, "county")
+    by_school = _medal_table(competition, "school", changed)
+    by_county = _medal_table(competition, "county", changed)
     school_ids = {key for key, _counts in by_school}
-    schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_(school_ids)))}
-    counties = {
-        c.id: c
-        for c in db.session.scalars(
-            select(County).where(County.id.in_({key for key, _c in by_county}))
-        )
-    }
+    menu = len(school_ids) <= SCHOOL_MENU
     event_id = _choice("event", set(events))
     school_id = _choice("school", school_ids)
     award = _choice("award", set(competition.awards))
@@ -142,15 +169,55 @@ def _render(competition: Competition) -> str:
     pagination = paginate(
         query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
     )
+    # Names for what the page shows: the menu (or the chosen school), the leaders, the entries.
+    named = school_ids if menu else {key for key, _counts in by_school[:MEDAL_ROWS]}
+    named |= {e.school_id for e in pagination.items} | ({school_id} if school_id else set())
     return render_template(
         "competitions/public.html",
         competition=competition,
         events=events,
         pagination=pagination,
-        schools=schools,
-        counties=counties,
+        schools=_named(School, named),
+        counties=_named(County, {key for key, _counts in by_county[:MEDAL_ROWS]}),
+        menu=menu,
         chosen={"event": event_id, "school": school_id, "award": award},
         by_school=by_school,
         by_county=by_county,
+        medal_rows=MEDAL_ROWS,
         people=lambda e: public_people(e, competition.mask_student_names),
+    )
+
+
+@bp.get("/results/<int:competition_id>/medals/<by>")
+def public_medals(competition_id: int, by: str):  # type: ignore[no-untyped-def]
+    """The whole medal table by school or county, in pages, searchable by name."""
+    competition = db.get_or_404(Competition, competition_id)
+    if competition.status != CompetitionStatus.PUBLISHED or by not in MEDAL_GROUPS:
+        abort(404)
+    model = MEDAL_GROUPS[by]
+    rows = [
+        (place, key, counts)
+        for place, (key, counts) in enumerate(
+            _medal_table(competition, by, _last_change(competition)), 1
+        )
+    ]
+    search = (request.args.get("q") or "").strip()[:50]
+    if search:
+        found = set(
+            db.session.scalars(
+                select(model.id).where(
+                    among(model.id, [key for _place, key, _counts in rows]),
+                    model.name.contains(search, autoescape=True),
+                )
+            )
+        )
+        rows = [row for row in rows if row[1] in found]
+    pagination = ListPagination(rows, request.args.get("page", 1, type=int), MEDALS_PER_PAGE)
+    return render_template(
+        "competitions/public_medals.html",
+        competition=competition,
+        by=by,
+        pagination=pagination,
+        names=_named(model, [key for _place, key, _counts in pagination.items]),
+        search=search,
     )

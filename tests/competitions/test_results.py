@@ -272,3 +272,65 @@ def test_publishing_early_needs_a_stated_reason_and_the_confirmation_counts_resu
     assert entry.note == "省赛选拔需要"
     public = page.get(f"/results/{competition.id}").get_data(as_text=True)
     assert "95.5" in public and "陈指导" in public and ">名次<" in public
+
+
+def test_a_large_competition_shows_its_medal_leaders_and_the_whole_table_in_pages(
+    app, client, make_competition, make_event, make_school, organizer, monkeypatch
+):
+    """A province's competition ranks thousands of schools: the results page shows the leaders
+    of each medal table and no menu of every school; the whole table has pages of its own, can
+    be searched by name, and each school's name opens its results. Here 3 schools stand for
+    thousands (2 leaders shown, a menu up to 2, 2 a page)."""
+    from competitions.views import public
+
+    monkeypatch.setattr(public, "MEDAL_ROWS", 2)
+    monkeypatch.setattr(public, "SCHOOL_MENU", 2)
+    monkeypatch.setattr(public, "MEDALS_PER_PAGE", 2)
+    competition, _events, schools = _published_with_entries(
+        make_competition, make_event, make_school, organizer, 12
+    )
+    url = f"/results/{competition.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "共 3 所学校，此处列出前 2 名。" in page and "完整奖牌榜" in page
+    assert 'name="school"' not in page and "在学校奖牌榜中点击学校名称" in page
+    whole = client.get(f"{url}/medals/school").get_data(as_text=True)
+    assert "第 1 页，共 2 页" in whole and whole.count('<tr><td class="num">') == 2
+    last = client.get(f"{url}/medals/school?page=2").get_data(as_text=True)
+    assert last.count('<tr><td class="num">3</td>') == 1
+    # Every school is in the table once, and its name opens its results.
+    listed = [s for s in schools if s.name in whole + last]
+    assert len(listed) == 3 and sum((whole + last).count(s.name) for s in schools) == 3
+    link = re.search(r'href="(/results/\d+\?school=(\d+))">([^<]+)</a>', whole)
+    assert link is not None
+    chosen = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert f'name="school" value="{link.group(2)}"' in chosen and f"学校: {link.group(3)}" in chosen
+    # Searched by name; counties have their table too; no other table, no unpublished one.
+    found = client.get(f"{url}/medals/school?q=第1").get_data(as_text=True)
+    assert "第1职校" in found and "第0职校" not in found and "第2职校" not in found
+    assert "奖牌榜中没有名称包含“无此校”的学校" in client.get(
+        f"{url}/medals/school?q=无此校"
+    ).get_data(as_text=True)
+    assert client.get(f"{url}/medals/county").status_code == 200
+    assert client.get(f"{url}/medals/teacher").status_code == 404
+    draft = make_competition(name="未发布的比赛")
+    assert client.get(f"/results/{draft.id}/medals/school").status_code == 404
+
+
+def test_a_correction_reorders_the_medal_table_at_once(
+    app, client, make_competition, make_event, make_school, organizer
+):
+    competition, _events, schools = _published_with_entries(
+        make_competition, make_event, make_school, organizer, 3
+    )
+    url = f"/results/{competition.id}/medals/school"
+    before = client.get(url).get_data(as_text=True)
+    assert before.index("第0职校") < before.index("第2职校")  # a first prize against a third
+    entry = db.session.scalars(select(Entry).where(Entry.school_id == schools[2].id)).one()
+    services.record_result(entry, "first", 1, 99, organizer, "复核更正")
+    services.record_result(
+        db.session.scalars(select(Entry).where(Entry.school_id == schools[0].id)).one(),
+        "merit", 3, 60, organizer, "复核更正",
+    )  # fmt: skip
+    db.session.commit()
+    after = client.get(url).get_data(as_text=True)
+    assert after.index("第2职校") < after.index("第0职校")

@@ -65,7 +65,11 @@ def public_results(app: Flask, engine: Engine) -> None:
             "one school's second prizes",
             lambda: anonymous.get(f"{url}?school={school}&award=second"),
         ),
-    ]
+        ("the whole medal table by school, page 10", lambda: anonymous.get(
+            f"{url}/medals/school?page=10")),
+        ("the medal table searched by name", lambda: anonymous.get(
+            f"{url}/medals/school?q=%E8%81%8C%E4%B8%9A")),  # 职业
+    ]  # fmt: skip
     for name, call in cases:
         ms, statements, response = _timed(engine, call)
         print(f"{name:<45} {ms:>10.1f} {statements:>5} {response.status_code:>5} "

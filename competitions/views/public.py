@@ -212,7 +212,9 @@ def public_medals(competition_id: int, by: str):  # type: ignore[no-untyped-def]
             )
         )
         rows = [row for row in rows if row[1] in found]
-    pagination = ListPagination(rows, request.args.get("page", 1, type=int), MEDALS_PER_PAGE)
+    last = max(1, -(-len(rows) // MEDALS_PER_PAGE))  # a page past the end shows the last one
+    page = min(max(request.args.get("page", 1, type=int), 1), last)
+    pagination = ListPagination(rows, page, MEDALS_PER_PAGE)
     return render_template(
         "competitions/public_medals.html",
         competition=competition,

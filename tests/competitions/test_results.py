@@ -297,6 +297,8 @@ def test_a_large_competition_shows_its_medal_leaders_and_the_whole_table_in_page
     assert "第 1 页，共 2 页" in whole and whole.count('<tr><td class="num">') == 2
     last = client.get(f"{url}/medals/school?page=2").get_data(as_text=True)
     assert last.count('<tr><td class="num">3</td>') == 1
+    past = client.get(f"{url}/medals/school?page=99").get_data(as_text=True)
+    assert '<tr><td class="num">3</td>' in past and "第 2 页，共 2 页" in past
     # Every school is in the table once, and its name opens its results.
     listed = [s for s in schools if s.name in whole + last]
     assert len(listed) == 3 and sum((whole + last).count(s.name) for s in schools) == 3

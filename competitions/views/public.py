@@ -2,7 +2,8 @@
 
 Anyone can open this page, so it must cost the same for a 13,000-entry competition as for a small
 one: one page of awarded entries at a time (filterable by event, school and award), the medal
-tables summed in SQL, and a conditional answer (ETag / Last-Modified, 304) per published revision
+tables summed in SQL once per revision (their leaders beside the results, the whole table in pages
+of its own), and a conditional answer (ETag / Last-Modified, 304) per published revision
 so a reload of unchanged results renders nothing."""
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def _render(competition: Competition, changed: datetime) -> str:
         query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
     )
     # Names for what the page shows: the menu (or the chosen school), the leaders, the entries.
-    named = school_ids if menu else {key for key, _counts in by_school[:MEDAL_ROWS]}
+    named = set(school_ids) if menu else {key for key, _counts in by_school[:MEDAL_ROWS]}
     named |= {e.school_id for e in pagination.items} | ({school_id} if school_id else set())
     return render_template(
         "competitions/public.html",

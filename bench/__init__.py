@@ -36,7 +36,7 @@ WHY = {
     "app shares with PostgreSQL: 35–57 ms across runs (after the background and import "
     "sections, run with --reuse, the school is larger still)",
     "teacher's page": "the teacher's page runs 10 statements (the minimal page 4) and renders "
-    "five sections: 7–8 ms in process against 3 (printed above: the sections' reads about 3 ms, "
+    "five sections: 7–9 ms in process against 3 (printed above: the sections' reads about 3 ms, "
     "two statements each for the teams and the literacy results, the rendering 2), with the "
     "database on the same two cores; next step: the sections kept per teacher (README)",
 }

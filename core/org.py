@@ -15,6 +15,10 @@ from .extensions import db
 from .models import County, FounderType, Role, School, SchoolEnrollment, SchoolType, User
 from .permissions import school_scope
 
+# A filter offers the schools as a menu up to this many; beyond (a province), a menu of thousands
+# is neither readable nor cheap to send, and each page offers another way to choose one.
+SCHOOL_MENU = 300
+
 # The 12 county-level units (administrative division codes) and 市直属 for city-level schools.
 WENZHOU_COUNTIES = [
     ("330300", "市直属"),

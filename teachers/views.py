@@ -49,9 +49,8 @@ def _teacher(teacher_id: int, *options: Any) -> Teacher:
     return teacher
 
 
-# The roster's school filter is a menu up to this many schools; beyond (a province), the filter
-# takes a school code: a menu of thousands is neither readable nor cheap to send.
-SCHOOL_MENU = 300
+# Beyond a menu's worth of schools (`org.SCHOOL_MENU`), the roster's filter takes a school code.
+SCHOOL_MENU = org.SCHOOL_MENU
 
 
 def _managed_schools() -> list[School]:

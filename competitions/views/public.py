@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from core import org
 from core.db import ListPagination, among, paginate
 from core.extensions import db
 from core.models import County, School
@@ -36,9 +37,9 @@ PER_PAGE = 50
 # (a province's competition is ranked over thousands of schools).
 MEDAL_ROWS = 20
 MEDALS_PER_PAGE = 100
-# The school filter is a menu up to this many schools; beyond, a school is chosen from the medal
-# table (each name opens its results).
-SCHOOL_MENU = 300
+# Beyond a menu's worth of schools (`org.SCHOOL_MENU`), a school is chosen from the medal table
+# (each name opens its results).
+SCHOOL_MENU = org.SCHOOL_MENU
 MEDAL_GROUPS = {"school": School, "county": County}
 
 
@@ -102,19 +103,28 @@ PAGES_KEPT = 256
 CSRF_MARK = "\x00csrf\x00"
 
 
+def _kept(store: OrderedDict[Any, Any], key: Any, limit: int, compute: Callable[[], Any]) -> Any:
+    """`compute()` kept in `store` under `key` in this process, the `limit` last used."""
+    with _pages_lock:
+        value = store.get(key)
+        if value is not None:
+            store.move_to_end(key)
+    if value is None:
+        value = compute()
+        with _pages_lock:
+            store[key] = value
+            while len(store) > limit:
+                store.popitem(last=False)
+    return value
+
+
 def _anonymous_page(tag: str, competition: Competition, changed: datetime) -> str:
     """The page for readers who are not signed in, rendered once per tag (revision, query and
     language) and kept; only the language form's CSRF token is the reader's own."""
-    with _pages_lock:
-        page = _pages.get(tag)
-        if page is not None:
-            _pages.move_to_end(tag)
-    if page is None:
-        page = _render(competition, changed).replace(generate_csrf(), CSRF_MARK)
-        with _pages_lock:
-            _pages[tag] = page
-            while len(_pages) > PAGES_KEPT:
-                _pages.popitem(last=False)
+    page = _kept(
+        _pages, tag, PAGES_KEPT,
+        lambda: _render(competition, changed).replace(generate_csrf(), CSRF_MARK),
+    )  # fmt: skip
     return page.replace(CSRF_MARK, generate_csrf())
 
 
@@ -125,16 +135,10 @@ MEDALS_KEPT = 32
 def _medal_table(competition: Competition, by: str, changed: datetime) -> list[Any]:
     """`stats.medal_table`, summed once per published revision in this process: every page and
     filter of the results shows it, and over a nation's entries it is a quarter of a second."""
-    key = (competition.id, changed, by)
-    with _pages_lock:
-        rows = _medals.get(key)
-    if rows is None:
-        rows = stats.medal_table(competition, by)
-        with _pages_lock:
-            _medals[key] = rows
-            while len(_medals) > MEDALS_KEPT:
-                _medals.popitem(last=False)
-    return rows
+    return _kept(
+        _medals, (competition.id, changed, by), MEDALS_KEPT,
+        lambda: stats.medal_table(competition, by),
+    )  # fmt: skip
 
 
 def _named(model: Any, ids: Collection[int]) -> dict[int, Any]:
@@ -205,12 +209,7 @@ def public_medals(competition_id: int, by: str):  # type: ignore[no-untyped-def]
     search = (request.args.get("q") or "").strip()[:50]
     if search:
         found = set(
-            db.session.scalars(
-                select(model.id).where(
-                    among(model.id, [key for _place, key, _counts in rows]),
-                    model.name.contains(search, autoescape=True),
-                )
-            )
+            db.session.scalars(select(model.id).where(model.name.contains(search, autoescape=True)))
         )
         rows = [row for row in rows if row[1] in found]
     last = max(1, -(-len(rows) // MEDALS_PER_PAGE))  # a page past the end shows the last one

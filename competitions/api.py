@@ -14,9 +14,11 @@ from core.api import ApiBlueprint, SyncQuery, get_visible, validate_json
 from core.db import sync_order
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
+from core.forms import capacity
 from core.models import Role
 from core.permissions import require
 from core.schemas import (
+    MAX_ID,
     ApiSchema,
     Boolean,
     Code,
@@ -118,8 +120,8 @@ class StepIn(ApiSchema):
 
 class ResultIn(ApiSchema):
     award = Code(labels.AWARD, allow_none=True)
-    rank = fields.Integer(strict=True, allow_none=True)
-    score = fields.Float(allow_none=True)
+    rank = fields.Integer(strict=True, allow_none=True, validate=between(1, MAX_ID))
+    score = fields.Float(allow_none=True, validate=between(0, float(capacity(Entry.score))))
     reason = fields.String(
         allow_none=True,
         validate=length(max=500),

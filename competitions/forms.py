@@ -16,9 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.forms import REQUIRED, options
+from core.forms import REQUIRED, fits, options
 
 from . import labels
+from .models import Entry
+from .models import Event as E
 
 
 class CompetitionForm(FlaskForm):
@@ -45,10 +47,16 @@ class EventForm(FlaskForm):
         _l("Group"), validators=[Optional(), Length(max=60)], description=_l("e.g. 中职组, 高职组")
     )
     team = BooleanField(_l("Team event"))
-    min_members = IntegerField(_l("Members, at least"), validators=[Optional()])
-    max_members = IntegerField(_l("Members, at most"), validators=[Optional()])
-    max_instructors = IntegerField(_l("Instructors, at most"), validators=[Optional()])
-    quota_per_school = IntegerField(_l("Entries per school, at most"), validators=[Optional()])
+    min_members = IntegerField(
+        _l("Members, at least"), validators=[Optional(), fits(E.min_members)]
+    )
+    max_members = IntegerField(_l("Members, at most"), validators=[Optional(), fits(E.max_members)])
+    max_instructors = IntegerField(
+        _l("Instructors, at most"), validators=[Optional(), fits(E.max_instructors)]
+    )
+    quota_per_school = IntegerField(
+        _l("Entries per school, at most"), validators=[Optional(), fits(E.quota_per_school)]
+    )
 
 
 class EntryForm(FlaskForm):
@@ -64,8 +72,8 @@ class EntryForm(FlaskForm):
 
 class ResultForm(FlaskForm):
     award = SelectField(_l("Award"), choices=[], validate_choice=False)
-    rank = IntegerField(_l("Rank"), validators=[Optional()])
-    score = DecimalField(_l("Score"), validators=[Optional()])
+    rank = IntegerField(_l("Rank"), validators=[Optional(), fits(Entry.rank, 1)])
+    score = DecimalField(_l("Score"), validators=[Optional(), fits(Entry.score)])
     reason = StringField(_l("Reason for the correction"), validators=[Optional(), Length(max=500)])
 
 

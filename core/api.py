@@ -21,7 +21,7 @@ from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import Unauthorized
-from wtforms import Form
+from wtforms import Form, StringField
 
 from .accounts import user_for_token
 from .db import SAFE_METHODS, paginate
@@ -66,7 +66,7 @@ class ApiBlueprint(Blueprint):
         paged: bool = False,
         status: int = 200,
         errors: dict[int, str] | None = None,
-        produces: str = "application/json",
+        produces: str | tuple[str, ...] = "application/json",
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         parent = super().route
 
@@ -113,7 +113,7 @@ class Operation:
     paged: bool
     status: int
     errors: dict[int, str]
-    produces: str
+    produces: str | tuple[str, ...]  # a file's content types, each documented
 
 
 def _query_args(schema: type[Schema]) -> dict[str, Any]:
@@ -258,6 +258,9 @@ def validate_json(form_class: type[Form], data: dict[str, Any], obj: Any = None)
     for name, value in data.items():
         formdata.setlist(name, _as_form_value(value))
     form = form_class(formdata=formdata, meta={"csrf": False})
+    for field in form:
+        if isinstance(field, StringField) and field.data is None:
+            field.data = ""  # left out, as a page's blank field: the column holds "", never NULL
     if not form.validate():
         raise RuleViolated({name: [str(e) for e in errs] for name, errs in form.errors.items()})
     return form

@@ -15,6 +15,7 @@ from . import tasks as tasks_service
 from .api import ApiBlueprint, SyncQuery, openapi_document
 from .db import sync_order
 from .errors import NotFound, ValidationFailed
+from .excel import XLSX
 from .forms import EnrollmentForm, SchoolForm
 from .models import Role, School
 from .permissions import can_edit_school, can_view_school, require
@@ -218,9 +219,9 @@ def task(task_id: int):  # type: ignore[no-untyped-def]
 @api.route(
     "/tasks/<int:task_id>/file",
     methods=["GET"],
-    summary="The file a finished task made (kept 7 days)",
+    summary="The file a finished task made (kept 7 days): a workbook, a PDF or a ZIP",
     tags=["tasks"],
-    produces="application/octet-stream",
+    produces=(XLSX, "application/pdf", "application/zip"),
 )
 def task_file(task_id: int):  # type: ignore[no-untyped-def]
     found = own_task(task_id)

@@ -111,17 +111,40 @@ def verify_backup(source: Path, manifest: dict[str, Any]) -> None:
             )
     if manifest["dialect"] == "sqlite":
         uri = f"file:{source / 'database.sqlite'}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as check:
-            result = check.execute("PRAGMA integrity_check").fetchone()[0]
+        try:
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as check:
+                result = check.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.Error as err:  # not a database at all, cut short, a page unreadable
+            result = str(err)
         if result != "ok":
-            raise click.ClickException(f"The backup's database.sqlite is damaged: {result}")
+            raise click.ClickException(
+                f"The backup's database.sqlite is damaged ({result.splitlines()[0]}): it is not "
+                "restored; take another backup."
+            )
     else:
         _url, env = _libpq()
         _run(["pg_restore", "--list", str(source / "database.dump")], env)
 
 
+def read_manifest(source: Path) -> dict[str, Any]:
+    """The backup's manifest, or one sentence saying why this folder is not a backup."""
+    try:
+        manifest = json.loads((source / "manifest.json").read_text())
+    except FileNotFoundError:
+        raise click.ClickException(f"{source} is not a backup: it has no manifest.json.") from None
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise click.ClickException(
+            f"The backup's manifest.json is damaged: {source} cannot be restored."
+        ) from None
+    if not isinstance(manifest, dict) or manifest.get("dialect") not in ("sqlite", "postgresql"):
+        raise click.ClickException(
+            f"The backup's manifest.json is damaged: {source} cannot be restored."
+        )
+    return manifest
+
+
 def restore_backup(source: Path) -> dict[str, Any]:
-    manifest = json.loads((source / "manifest.json").read_text())
+    manifest = read_manifest(source)
     verify_backup(source, manifest)
     dialect = db.engine.dialect.name
     if manifest["dialect"] != dialect:
@@ -134,10 +157,16 @@ def restore_backup(source: Path) -> dict[str, Any]:
     db.session.commit()
     if dialect == "sqlite":
         db.engine.dispose()
-        with sqlite3.connect(source / "database.sqlite") as backup:
-            target = sqlite3.connect(db.engine.url.database)
-            backup.backup(target)
-            target.close()
+        try:
+            with (
+                contextlib.closing(sqlite3.connect(source / "database.sqlite")) as backup,
+                contextlib.closing(sqlite3.connect(db.engine.url.database)) as target,
+            ):
+                backup.backup(target)
+        except sqlite3.Error as err:
+            raise click.ClickException(
+                f"The backup's database.sqlite could not be read ({err}): it is not restored."
+            ) from None
     else:
         db.engine.dispose()
         url, env = _libpq()

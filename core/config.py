@@ -54,6 +54,8 @@ class Config:
     METRICS_ALLOW = [
         a.strip() for a in os.environ.get("METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()
     ]
+    # The proxies whose X-Forwarded-For names the monitor (core.observability.monitor_address).
+    METRICS_PROXY = [a.strip() for a in os.environ.get("METRICS_PROXY", "").split(",") if a.strip()]
 
     # The domain packages this installation runs, in dependency order (like INSTALLED_APPS).
     DOMAIN_PACKAGES = ["teachers", "placements", "competitions", "recognition", "dashboard"]

@@ -5,6 +5,7 @@ API errors always have the shape {"error": {"code", "message", "fields"?, ...ext
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import Flask, g, has_request_context, jsonify, make_response, render_template, request
@@ -97,7 +98,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
                      "rule `part_time_cap_ratio` of its professional teachers)."),
     "conflict": (409, "The record's state or another record stands in the way; the message says "
                  "which."),
+    "figures_missing": (409, "The year's assessment cannot be published yet: the message names "
+                        "the counties' figures still to enter."),
     "too_large": (413, "The upload is larger than 10 MB."),
+    "uri_too_long": (414, "The address (path and query) is longer than 4,096 characters."),
     "rate_limited": (429, "Too many requests; try again after `Retry-After` seconds."),
     "server_error": (500, "Our fault; it is logged. Try again."),
 }  # fmt: skip
@@ -139,12 +143,30 @@ HTTP_MESSAGES = {
     405: ("method_not_allowed", lambda: _("This action is not allowed here.")),
     409: ("conflict", lambda: _("The record has changed; please reload and try again.")),
     413: ("too_large", lambda: _("The upload is too large (at most 10 MB).")),
+    414: ("uri_too_long", lambda: _("The address is too long (at most 4,096 characters).")),
     500: ("server_error", lambda: _("Something went wrong on our side. Please try again.")),
 }
 
 
+# The error page's heading, in words: a clerk reads what happened, not a bare "429".
+TITLES = {
+    400: lambda: _("The request could not be used"),
+    401: lambda: _("Please sign in"),
+    403: lambda: _("Not allowed"),
+    404: lambda: _("Not found"),
+    405: lambda: _("Not possible here"),
+    409: lambda: _("Not possible now"),
+    413: lambda: _("The file is too large"),
+    414: lambda: _("The address is too long"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Something went wrong"),
+}
+
+
 def _page(status: int, message: str):  # type: ignore[no-untyped-def]
-    return render_template("core/error.html", status=status, message=message), status
+    title = TITLES[status]() if status in TITLES else str(status)
+    page = render_template("core/error.html", status=status, title=title, message=message)
+    return page, status
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -164,6 +186,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):  # type: ignore[no-untyped-def]
         status = err.code or 500
+        if status >= 500:  # an error raised after the view (the commit failed): Flask wraps it
+            return unexpected_error(err, logged=True)
         code, message = HTTP_MESSAGES.get(status, ("error", lambda: err.description or ""))
         text = message()
         if status == 400 and getattr(err, "description", None) and "CSRF" in str(err.description):
@@ -179,11 +203,33 @@ def register_error_handlers(app: Flask) -> None:
 
     if app.testing:
         return  # let tests see the real exception instead of a 500 page
+    app.errorhandler(Exception)(unexpected_error)
 
-    @app.errorhandler(Exception)
-    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+
+# Said when even the translated answer cannot be made: never a second failure, never HTML to the
+# API.
+LAST_WORD = '{"error": {"code": "server_error", "message": "服务器出错，请稍后重试。"}}'
+
+
+def unexpected_error(err: Exception, logged: bool = False):  # type: ignore[no-untyped-def]
+    """Our fault, logged, answered in the caller's language. The failed transaction is rolled
+    back first: reading the user for the language would otherwise raise again (a statement
+    after a failed flush is a PendingRollbackError), and gunicorn would answer with its HTML."""
+    from flask import Response, current_app
+
+    from .extensions import db
+
+    with contextlib.suppress(Exception):  # the connection itself may be gone: answer all the same
+        db.session.rollback()
+    if not logged:  # what Flask wraps in a 500 it has logged itself
+        current_app.logger.error(
+            "Unhandled error on %s %s", request.method, request.path, exc_info=err
+        )
+    try:
         code, message = HTTP_MESSAGES[500]
         if wants_json():
             return json_error(500, code, message())
         return _page(500, message())
+    except Exception:  # noqa: BLE001 - the answer's own failure is logged, not raised
+        current_app.logger.exception("The error page itself failed")
+        return Response(LAST_WORD, status=500, mimetype="application/json")

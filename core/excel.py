@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -99,17 +100,24 @@ class SheetTooLarge(SheetError):
 
 
 # What a workbook may unpack to before anything parses it. A city's 20,000-row roster unpacks
-# to about 10 MB at a ratio near 10; a "zip bomb" of a few MB unpacks to gigabytes.
+# to about 10 MB at a ratio near 10; a "zip bomb" of a few MB unpacks to gigabytes, and 155 MB of
+# shared strings (under any ratio a real file has) grew a web worker by 460 MB that it kept.
 MAX_ENTRIES = 500
-MAX_UNPACKED = 150 * 1024 * 1024
+MAX_UNPACKED = 64 * 1024 * 1024  # every entry together, as unpacked
+MAX_SHARED_BYTES = 32 * 1024 * 1024  # the shared strings: the part a reader holds whole
 MAX_RATIO = 200  # of an entry over 1 MB
 MAX_SHARED_STRINGS = MAX_ROWS * MAX_COLUMNS
+CHUNK = 1024 * 1024
+STRING_ITEM = re.compile(rb"<(?:\w+:)?si[\s>/]")  # one shared string: <si>, <x:si …>
+SHARED_COUNT = re.compile(rb'uniqueCount="(\d+)"')
 
 
 def inspect_workbook(stream: Any) -> None:
     """Refuse a workbook that would unpack to far more than a sheet of MAX_ROWS rows can hold,
-    from its zip directory alone (Python's zipfile, which openpyxl reads through, never inflates
-    an entry past its declared size), before any XML is parsed."""
+    before any reader parses it. Its zip directory is checked first; then every entry is
+    unpacked here as a stream, a megabyte at a time (Python's zipfile stops at the declared size
+    and checks the CRC, so an entry that lies about its size is refused too), the shared
+    strings counted and sized as they come: memory stays at a chunk whatever the file holds."""
     from flask_babel import gettext as _
 
     too_big = _(
@@ -126,19 +134,36 @@ def inspect_workbook(stream: Any) -> None:
                 big = entry.file_size > 1024 * 1024
                 if big and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
                     raise SheetTooLarge(too_big)
-            if "xl/sharedStrings.xml" in archive.namelist():
-                with archive.open("xl/sharedStrings.xml") as strings:
-                    head = strings.read(2048).decode("utf-8", "replace")
-                declared = SHARED_COUNT.search(head)
-                if declared and int(declared.group(1)) > MAX_SHARED_STRINGS:
+                shared = entry.filename.lower().endswith("sharedstrings.xml")
+                if shared and entry.file_size > MAX_SHARED_BYTES:
+                    raise SheetTooLarge(too_big)
+                if not _unpacks_within(archive, entry, shared):
                     raise SheetTooLarge(too_big)
     except zipfile.BadZipFile as err:
         raise SheetError(str(err)) from None
+    except (OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as err:
+        raise SheetError(str(err)) from None  # damaged, encrypted or of an unknown compression
     finally:
         stream.seek(0)
 
 
-SHARED_COUNT = re.compile(r'uniqueCount="(\d+)"')
+def _unpacks_within(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, shared: bool) -> bool:
+    """Unpack `entry` as a stream and say whether it holds what it declares (size, CRC) and, for
+    the shared strings, no more than MAX_SHARED_STRINGS of them."""
+    count, tail = 0, b""
+    with archive.open(entry) as unpacked:
+        while chunk := unpacked.read(CHUNK):
+            if shared and not count and not tail:  # the head: a reader sizes its table by it
+                declared = SHARED_COUNT.search(chunk[:2048])
+                if declared and int(declared.group(1)) > MAX_SHARED_STRINGS:
+                    return False
+            if shared:
+                window = tail + chunk
+                count += len(STRING_ITEM.findall(window)) - len(STRING_ITEM.findall(tail))
+                tail = window[-16:]
+                if count > MAX_SHARED_STRINGS:
+                    return False
+    return True  # zipfile raised BadZipFile had the CRC or the size been wrong
 
 
 def sheet_rows(stream: Any) -> int | None:

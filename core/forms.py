@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import Integer, Numeric
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -42,6 +44,25 @@ ROLE_LABELS = {
 }
 
 REQUIRED = _l("This field is required.")
+
+
+def capacity(column: Any) -> Decimal:
+    """The largest value a NUMERIC(p, s) or INTEGER column holds (PostgreSQL refuses more with
+    an overflow; SQLite would keep what PostgreSQL refuses)."""
+    kind = column.type
+    if isinstance(kind, Numeric) and not isinstance(kind, Integer) and kind.precision:
+        scale = kind.scale or 0
+        return Decimal(10) ** (kind.precision - scale) - Decimal(10) ** -scale
+    return Decimal(2**31 - 1)
+
+
+def fits(column: Any, minimum: float | Decimal = 0) -> NumberRange:
+    """A number field's bound from the column it is kept in: a value too large is the field's
+    message (400 in the API), never the database's overflow. Domain rules (40 hours a week)
+    stay in the services; this is what the column can hold."""
+    most = capacity(column)
+    message = _l("Enter a number from %(min)s to %(max)s.")
+    return NumberRange(minimum, most, message=message)
 
 
 def formdata_from(form_class: type[Any], obj: Any, skip: Iterable[str] = ()) -> MultiDict:

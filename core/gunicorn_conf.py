@@ -7,8 +7,11 @@ the application's own JSON lines; the request id joins the two."""
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+# This machine only: the proxy in front reaches it here. To serve other machines (a proxy
+# elsewhere), set BIND=0.0.0.0:8000 and let only the proxy through the firewall.
+bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(8, multiprocessing.cpu_count() * 2 + 1)))
+limit_request_line = 8190  # the most gunicorn allows: the app answers past 4,096 (JSON 414)
 timeout = 60  # a report or an export larger than a page answers as a background task
 graceful_timeout = 30
 accesslog = "-"

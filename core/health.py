@@ -4,16 +4,18 @@ heartbeat, task and mail backlogs, each with its verdict)."""
 
 from __future__ import annotations
 
+import hmac
 import socket
 from datetime import timedelta
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .extensions import db
-from .models import Heartbeat, Notification, Task, TaskStatus
+from .models import Heartbeat, Notification, Role, Task, TaskStatus
 from .timeutil import utcnow
 
 bp = Blueprint("health", __name__)
@@ -85,7 +87,18 @@ def status():  # type: ignore[no-untyped-def]
         )
     verdicts = {c["verdict"] for c in checks.values()}
     overall = "failing" if "failing" in verdicts else "warning" if "warning" in verdicts else "ok"
-    return jsonify({"status": overall, "checks": checks}), (503 if overall == "failing" else 200)
+    code = 503 if overall == "failing" else 200
+    if not _may_see_details():
+        # Hosts, the migration and the queues are the operator's: everyone else reads a word.
+        return jsonify({"status": "ok" if overall == "ok" else "degraded"}), code
+    return jsonify({"status": overall, "checks": checks}), code
+
+
+def _may_see_details() -> bool:
+    """The monitor (its token or address, as for /metrics) or a signed-in administrator."""
+    if monitor_allowed():
+        return True
+    return bool(current_user.is_authenticated and current_user.role == Role.ADMIN)
 
 
 def _database_ok() -> bool:
@@ -111,7 +124,6 @@ def _scheduler() -> dict:
 
 def _workers() -> dict:
     """Workers heard from in the last two minutes; none while tasks wait is a warning."""
-    from flask import current_app
 
     seen = workers_seen()
     waiting = int(db.session.scalar(
@@ -130,7 +142,6 @@ def _workers() -> dict:
 def _migrations() -> dict:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
-    from flask import current_app
 
     directory = current_app.extensions["migrate"].directory
     head = ScriptDirectory(directory).get_current_head()
@@ -142,3 +153,26 @@ def _migrations() -> dict:
 def _backlog(count_query) -> dict:  # type: ignore[no-untyped-def]
     waiting = int(db.session.scalar(count_query) or 0)
     return {"verdict": "warning" if waiting > 100 else "ok", "waiting": waiting}
+
+
+def monitor_address() -> str | None:
+    """The address asking, as far as it can be trusted: the machine that opened the connection
+    (never a header it sent: ProxyFix puts X-Forwarded-For's word in `remote_addr`); when that
+    machine is a proxy the operator named (`METRICS_PROXY`), the client it forwards for. A
+    request forwarded by a proxy nobody named is nobody's: behind a proxy on the same host,
+    every visitor would otherwise come from 127.0.0.1."""
+    peer = request.environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR")
+    peer = peer or request.environ.get("REMOTE_ADDR")
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if peer in current_app.config["METRICS_PROXY"]:
+        return forwarded.rsplit(",", 1)[-1].strip() or None
+    return None if forwarded else peer
+
+
+def monitor_allowed() -> bool:
+    """The monitor's own: `METRICS_TOKEN` as a Bearer token, or an address in `METRICS_ALLOW`."""
+    token = current_app.config.get("METRICS_TOKEN") or ""
+    given = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(given, f"Bearer {token}"):
+        return True
+    return monitor_address() in current_app.config["METRICS_ALLOW"]

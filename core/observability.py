@@ -9,19 +9,19 @@ Metrics: `/metrics` in the Prometheus text format (prometheus_client): requests 
 latency per endpoint, counted in this process (`PROMETHEUS_MULTIPROC_DIR` makes gunicorn's
 workers one set), and what the database says at the scrape — tasks by state, mails by state,
 each scheduled job's last success, workers seen. Open to `METRICS_TOKEN` (Bearer) or to the
-addresses in `METRICS_ALLOW` (127.0.0.1 by default): never to the public.
+addresses in `METRICS_ALLOW` (127.0.0.1 by default), as the connection's own address or, through
+a proxy named in `METRICS_PROXY`, the address it forwards for: never to the public.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import time
 import uuid
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -34,6 +34,7 @@ from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import func, inspect, select
 
 from .extensions import db
+from .health import WORKER_STALE_AFTER, monitor_allowed
 
 log = logging.getLogger("shuangshi.request")
 bp = Blueprint("metrics", __name__)
@@ -109,7 +110,6 @@ class _DatabaseFigures:
     """What the database says at the scrape (every process sees the same)."""
 
     def collect(self) -> Any:
-        from .health import WORKER_STALE_AFTER
         from .models import Heartbeat, Notification, Task
         from .timeutil import utcnow
 
@@ -148,17 +148,9 @@ class _DatabaseFigures:
         yield seen
 
 
-def _allowed() -> bool:
-    token = current_app.config.get("METRICS_TOKEN") or ""
-    given = request.headers.get("Authorization", "")
-    if token and hmac.compare_digest(given, f"Bearer {token}"):
-        return True
-    return request.remote_addr in current_app.config["METRICS_ALLOW"]
-
-
 @bp.get("/metrics")
 def metrics():  # type: ignore[no-untyped-def]
-    if not _allowed():
+    if not monitor_allowed():
         return Response("forbidden\n", status=403, mimetype="text/plain")
     counted = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # gunicorn's workers, counted as one

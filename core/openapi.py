@@ -22,6 +22,7 @@ STATUS_TEXT = {
     404: "No such record, or not one this user may see (`not_found`)",
     409: "Refused by the record's state or a rule (`invalid_transition`, `rule_violated`, …)",
     413: "The request is larger than 10 MB (`too_large`)",
+    414: "The address is longer than 4,096 characters (`uri_too_long`)",
     429: "Too many requests (`rate_limited`); see `Retry-After`",
 }
 ERROR_SCHEMA = {
@@ -93,9 +94,11 @@ def _operation(spec: Any, endpoint: str, method: str, path_params: list, names: 
     if spec.status == 204:
         responses["204"] = {"description": "Done"}
     elif spec.produces != "application/json":
+        kinds = (spec.produces,) if isinstance(spec.produces, str) else spec.produces
+        binary = {"schema": {"type": "string", "format": "binary"}}
         responses[str(spec.status)] = {
             "description": "The file",
-            "content": {spec.produces: {"schema": {"type": "string", "format": "binary"}}},
+            "content": {kind: binary for kind in kinds},
         }
     elif spec.response is None:
         responses[str(spec.status)] = {"description": "OK"}
@@ -116,6 +119,7 @@ def _operation(spec: Any, endpoint: str, method: str, path_params: list, names: 
         codes.add(404)  # the record in the path, or one the request names
     if spec.multipart is not None or spec.body is not None:
         codes.add(413)  # MAX_CONTENT_LENGTH holds for every body
+    codes.add(414)  # any address can be made too long
     if not spec.public:
         codes |= {401, 403, 429}
     for code in sorted(codes):

@@ -11,7 +11,7 @@ import io
 import warnings
 
 from flask_babel import gettext as _
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -24,6 +24,10 @@ from .timeutil import utcnow
 from .uploads import check_file, save_upload
 
 MAX_BYTES = 2 * 1024 * 1024
+# A seal needs no text: Pillow would keep up to 64 MB of unpacked text chunks (zTXt, iTXt) per
+# image; beyond these bounds it refuses the file (a ValueError, answered as the seal's message).
+PngImagePlugin.MAX_TEXT_CHUNK = 1024 * 1024
+PngImagePlugin.MAX_TEXT_MEMORY = 2 * 1024 * 1024
 MIN_SIDE, MAX_SIDE = 100, 4000  # pixels: too small prints blurred, too large is no seal
 CITY_ISSUER = "温州市教育局"
 
@@ -131,7 +135,10 @@ def check_image(file: FileStorage) -> None:
                       "pixels a side.", w=width, h=height, lo=MIN_SIDE, hi=MAX_SIDE)
                 )  # fmt: skip
             picture.load()
-    except (OSError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError):  # fmt: skip
+        # Whatever Pillow refuses (a text chunk that unpacks past its bound is a ValueError, a
+        # broken chunk a SyntaxError) is the person's file to save again, never our 500.
         refuse(_("The seal image cannot be read: save it again as a PNG."))
     finally:
         file.stream.seek(0)

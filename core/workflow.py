@@ -22,6 +22,7 @@ exactly the people who may take its next step, and nobody else's.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,6 +182,7 @@ class Workflow:
         """Take `action` on `record` as `by` (None: the application): check → lock → guard →
         effect → state → audit → notify. Returns the record."""
         step = self.check(record, action, by, reason)
+        _refuse_what_the_step_does_not_take(step, data)
         reason = (reason or "").strip()
         if step.guard is not None:
             step.guard(record, by, reason, **data)
@@ -204,6 +206,24 @@ class Workflow:
     def announce(self, record: Any, action: str, by: User | None) -> int:
         """Tell whoever acts next (and the record's owner) that `action` was taken."""
         return announce(self.notices, record, action, by)
+
+
+def _refuse_what_the_step_does_not_take(step: Step, data: Mapping[str, Any]) -> None:
+    """A field given with a step that neither its guard nor its effect reads (a last day with an
+    approval) is refused by name, rather than ignored or failing inside the step; a caller that
+    passes every field of its form, blank where unused, is not refused for the blanks."""
+    taken: set[str] = set()
+    for fn in (step.guard, step.effect):
+        if fn is None:
+            continue
+        parameters = inspect.signature(fn).parameters.values()
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+            return
+        taken |= {p.name for p in parameters if p.kind is not inspect.Parameter.VAR_POSITIONAL}
+    given = {name for name, value in data.items() if value not in (None, "")}
+    extra = sorted(given - taken)
+    if extra:
+        raise ValidationFailed({name: _("This step does not take this field.") for name in extra})
 
 
 BY_MODEL: dict[Any, Workflow] = {}  # each record class's workflow (those that name theirs)

@@ -16,11 +16,12 @@ from wtforms.validators import (
     Regexp,
 )
 
-from core.forms import REQUIRED, options
+from core.forms import REQUIRED, fits, options
 from core.uploads import FileContent
 from teachers.forms import PHONE, PHONE_MESSAGE
 
 from . import labels
+from .models import EnterpriseJob, Placement, TeachingHours
 
 
 class EnterpriseFields(FlaskForm):
@@ -99,7 +100,10 @@ DIGITS = {"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}
 
 class MentorConfirmForm(FlaskForm):
     mentor = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=60)])
-    days = DecimalField(_l("Days confirmed"), places=1, validators=[InputRequired(REQUIRED)])
+    days = DecimalField(
+        _l("Days confirmed"), places=1,
+        validators=[InputRequired(REQUIRED), fits(Placement.days, 0.5)],
+    )  # fmt: skip
     # Asked only when the teacher entered the mentor's phone (the page drops it otherwise).
     digits = StringField(_l("Last four digits of your phone number"),
                          validators=[Optional(), Length(max=8)], render_kw=DIGITS)  # fmt: skip
@@ -121,8 +125,10 @@ class CorrectionForm(FlaskForm):
     )
     start_date = DateField(_l("Start date"), validators=[InputRequired(REQUIRED)])
     end_date = DateField(_l("End date"), validators=[InputRequired(REQUIRED)])
-    days = DecimalField(_l("Practice days"), places=1, validators=[InputRequired(REQUIRED)])
-    hours = DecimalField(_l("Hours"), places=1, validators=[Optional()])
+    days = DecimalField(
+        _l("Practice days"), places=1, validators=[InputRequired(REQUIRED), NumberRange(0.5, 2000)]
+    )
+    hours = DecimalField(_l("Hours"), places=1, validators=[Optional(), NumberRange(0.5, 50000)])
     description = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=4000)])
     reason = TextAreaField(
         _l("Reason for the correction"), validators=[DataRequired(REQUIRED), Length(max=500)]
@@ -134,15 +140,19 @@ class JobForm(EnterpriseFields):
     start_date = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
     end_date = DateField(_l("To"), validators=[InputRequired(REQUIRED)])
     hours_per_week = DecimalField(
-        _l("Hours per week"), places=1, validators=[InputRequired(REQUIRED)]
-    )
+        _l("Hours per week"), places=1,
+        validators=[InputRequired(REQUIRED), fits(EnterpriseJob.hours_per_week, 0.5)],
+    )  # fmt: skip
 
 
 class HoursForm(FlaskForm):
     term = StringField(
         _l("Term"), validators=[DataRequired(REQUIRED)], description=_l("e.g. 2025-2026-1")
     )
-    hours = DecimalField(_l("Teaching hours"), places=1, validators=[InputRequired(REQUIRED)])
+    hours = DecimalField(
+        _l("Teaching hours"), places=1,
+        validators=[InputRequired(REQUIRED), fits(TeachingHours.hours, 0.5)],
+    )  # fmt: skip
 
 
 class YearForm(FlaskForm):

@@ -17,6 +17,7 @@ from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.models import User
 from core.timeutil import utcnow
+from core.workflow import lock
 
 from .models import Confirmation, MentorLink, Placement, PlacementStatus
 from .permissions import can_edit, is_school_hr
@@ -145,8 +146,10 @@ def token_of(link: MentorLink) -> str:
     return _serializer().dumps({"link": link.id})
 
 
-def open_link(token: str) -> MentorLink:
-    """The link behind `token`, if it is genuine, unused, open and not expired."""
+def open_link(token: str, *, locked: bool = False) -> MentorLink:
+    """The link behind `token`, if it is genuine, unused, open and not expired. `locked` (an
+    answer the mentor sends): read under its row lock until the transaction ends, so of forty
+    guesses at once each sees the tries before it, and the link closes after exactly three."""
     try:
         link_id = _serializer().loads(token)["link"]
     except (BadSignature, KeyError, TypeError):
@@ -154,6 +157,8 @@ def open_link(token: str) -> MentorLink:
     link = db.session.get(MentorLink, link_id)
     if link is None:
         raise NotFound(_("This confirmation link is not valid."))
+    if locked:
+        lock(link)
     if link.used_at is not None:
         raise Conflict(_("This link has already been used. Thank you."))
     if link.closed_at is not None or link.expires_at < utcnow():
@@ -164,7 +169,7 @@ def open_link(token: str) -> MentorLink:
 
 
 def confirm(token: str, days: Decimal, mentor: str) -> Placement:
-    link = open_link(token)
+    link = open_link(token, locked=True)
     placement = link.placement
     if days is None or days <= 0 or days > placement.days:
         raise ValidationFailed(
@@ -190,7 +195,7 @@ def confirm(token: str, days: Decimal, mentor: str) -> Placement:
 
 
 def decline(token: str, reason: str, mentor: str) -> Placement:
-    link = open_link(token)
+    link = open_link(token, locked=True)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": _("Tell the school why you decline.")})
     link.used_at = utcnow()

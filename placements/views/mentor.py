@@ -16,7 +16,7 @@ from .blueprint import bp
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 def mentor_page(token: str):  # type: ignore[no-untyped-def]
     try:
-        link = mentor.open_link(token)
+        link = mentor.open_link(token, locked=request.method == "POST")
     except ServiceError as err:
         return render_template("placements/mentor_done.html", message=err.message), err.status
     placement = link.placement

@@ -26,6 +26,8 @@ api = ApiBlueprint("appointments_api", __name__)
 
 AppointmentIn = form_schema(AppointmentForm, "AppointmentIn")
 DecisionIn = form_schema(DecisionForm, "DecisionIn")
+# The other steps take a reason alone: a last day sent with an approval is refused (400).
+ReasonIn = form_schema(DecisionForm, "ReasonIn", exclude=("terminated_on",))
 PolicyIn = form_schema(PolicyForm, "PolicyIn")
 
 
@@ -159,17 +161,31 @@ def agreement(appointment_id: int, form: dict[str, Any]):  # type: ignore[no-unt
 
 
 @api.route(
-    "/appointments/<int:appointment_id>/<any(submit, approve, reject, terminate):action>",
+    "/appointments/<int:appointment_id>/<any(submit, approve, reject):action>",
     methods=["POST"],
     summary="Move an appointment through its workflow",
-    body=DecisionIn,
+    body=ReasonIn,
     response=AppointmentOut,
     errors={409: "Not possible now (`invalid_transition`), or the cap is reached (`cap_exceeded`)"},
 )
 def act(appointment_id: int, action: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     appointment = _appointment(appointment_id)
+    services.transition(appointment, action, current_user, body.get("reason") or "")
+    return appointment
+
+
+@api.route(
+    "/appointments/<int:appointment_id>/terminate",
+    methods=["POST"],
+    summary="End an approved appointment early (`terminated_on`: its last day, today if left out)",
+    body=DecisionIn,
+    response=AppointmentOut,
+    errors={409: "Not possible now (`invalid_transition`), or the date is outside the term"},
+)
+def terminate(appointment_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    appointment = _appointment(appointment_id)
     services.transition(
-        appointment, action, current_user, body.get("reason") or "", body.get("terminated_on")
+        appointment, "terminate", current_user, body.get("reason") or "", body.get("terminated_on")
     )
     return appointment
 

@@ -8,12 +8,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from core.forms import REQUIRED, options
+from core.forms import REQUIRED, fits, options
 from core.uploads import FileContent
 from teachers import labels as teacher_labels
 from teachers.forms import PHONE, PHONE_MESSAGE
 
 from . import labels
+from .models import Appointment, CountyPartTimePolicy
 
 
 class AppointmentForm(FlaskForm):
@@ -44,13 +45,16 @@ class AppointmentForm(FlaskForm):
     )
     courses = TextAreaField(_l("Courses taught"), validators=[Optional(), Length(max=2000)])
     hours_per_week = DecimalField(
-        _l("Hours per week"), places=1, validators=[InputRequired(REQUIRED)]
-    )
+        _l("Hours per week"), places=1,
+        validators=[InputRequired(REQUIRED), fits(Appointment.hours_per_week)],
+    )  # fmt: skip
     term_start = DateField(_l("Term starts"), validators=[InputRequired(REQUIRED)])
     term_end = DateField(_l("Term ends"), validators=[InputRequired(REQUIRED)])
     pay_grade = StringField(_l("Pay grade"), validators=[Optional(), Length(max=40)])
     hourly_rate = DecimalField(
-        _l("Pay per teaching hour (yuan)"), places=2, validators=[InputRequired(REQUIRED)]
+        _l("Pay per teaching hour (yuan)"),
+        places=2,
+        validators=[InputRequired(REQUIRED), fits(Appointment.hourly_rate)],
     )
 
 
@@ -70,7 +74,7 @@ class PolicyForm(FlaskForm):
     salary_standard = DecimalField(
         _l("Salary standard (yuan a year)"),
         places=2,
-        validators=[InputRequired(REQUIRED)],
+        validators=[InputRequired(REQUIRED), fits(CountyPartTimePolicy.salary_standard)],
         description=_l("Average annual pay of in-establishment teachers at similar schools."),
     )
     bureau_approval = BooleanField(_l("Appointments also need the bureau's approval"))

@@ -317,11 +317,11 @@ def not_begun(appointment: Appointment) -> bool:
 
 
 def _check_termination(
-    appointment: Appointment, _by: User | None, _reason: str, on: date | None = None
+    appointment: Appointment, _by: User | None, _reason: str, terminated_on: date | None = None
 ) -> None:
     if not_begun(appointment):
         return  # not begun: it is cancelled, whatever the date given (see `_terminated`)
-    on = on or today()
+    on = terminated_on or today()
     if not appointment.term_start <= on <= appointment.term_end:
         raise ValidationFailed(
             {
@@ -335,13 +335,13 @@ def _check_termination(
 
 
 def _terminated(
-    appointment: Appointment, _by: User | None, reason: str, on: date | None = None
+    appointment: Appointment, _by: User | None, reason: str, terminated_on: date | None = None
 ) -> None:
     if not_begun(appointment):
         # Cancelled before it began: it ends the day before its first, so it never held a place.
         appointment.terminated_on = appointment.term_start - timedelta(days=1)
     else:
-        appointment.terminated_on = on or today()
+        appointment.terminated_on = terminated_on or today()
     appointment.termination_reason = reason
 
 
@@ -402,7 +402,9 @@ def transition(
     reason: str = "",
     on: date | None = None,
 ) -> Appointment:
-    return WORKFLOW.transition(appointment, action, by, reason, **({"on": on} if on else {}))
+    return WORKFLOW.transition(
+        appointment, action, by, reason, **({"terminated_on": on} if on else {})
+    )
 
 
 class CapExceeded(Conflict):

@@ -13,7 +13,7 @@ from core.api import ApiBlueprint
 from core.errors import NotFound
 from core.models import Role
 from core.permissions import require
-from core.schemas import ApiSchema, Code, Computed, Label, PageQuery, length
+from core.schemas import ApiSchema, Code, Computed, Label, PageQuery, between, length
 
 from . import labels, services
 from .models import DIMENSIONS
@@ -35,7 +35,7 @@ class LiteracyRoundOut(ApiSchema):
 
 
 class LiteracyRoundIn(ApiSchema):
-    year = fields.Integer(required=True, strict=True)
+    year = fields.Integer(required=True, strict=True, validate=between(2000, 2100))
     name = fields.String(required=True, validate=length(min=1, max=120))
     takers = fields.String(load_default="professional",
                            metadata={"description": "professional | in_post"})  # fmt: skip

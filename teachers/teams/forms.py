@@ -6,10 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.forms import REQUIRED, options
+from core.forms import REQUIRED, fits, options
 from core.uploads import FileContent
+
+from .models import OverseasBatch
 
 LEVELS = {
     "school": _l("School level"),
@@ -49,7 +51,7 @@ class FileForm(FlaskForm):
         _l("Document (PDF, JPEG or PNG, at most 10 MB)"), validators=[Optional(), FileContent()]
     )
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
-    year = IntegerField(_l("Year"), validators=[Optional()])
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2000, 2100)])
 
 
 class BatchForm(FlaskForm):
@@ -61,8 +63,13 @@ class BatchForm(FlaskForm):
     start_date = DateField(_l("Leaves on"), validators=[InputRequired(REQUIRED)])
     end_date = DateField(_l("Returns on"), validators=[InputRequired(REQUIRED)])
     funding_source = StringField(_l("Funding source"), validators=[Optional(), Length(max=120)])
-    budget_per_person = DecimalField(_l("Budget per person (yuan)"), validators=[Optional()])
-    capacity = IntegerField(_l("Places"), validators=[InputRequired(REQUIRED)])
+    budget_per_person = DecimalField(
+        _l("Budget per person (yuan)"),
+        validators=[Optional(), fits(OverseasBatch.budget_per_person)],
+    )
+    capacity = IntegerField(
+        _l("Places"), validators=[InputRequired(REQUIRED), fits(OverseasBatch.capacity)]
+    )
 
 
 TEAM_STATUS = {

@@ -372,9 +372,7 @@ def _entries_plan(rows: list[Row], ctx: Context) -> list[Planned]:
                 with db.session.begin_nested():
                     register_entry(event, school, people, ctx.by)
             except ValidationFailed as err:
-                for name, messages in err.fields.items():
-                    for message in messages if isinstance(messages, list) else [messages]:
-                        ctx.error(row, name if name != "event" else "event", message)
+                ctx.refused(row, err)
             except ServiceError as err:
                 ctx.error(row, "competition", err.message)
     finally:

@@ -34,6 +34,7 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import func, insert, inspect, select, text
 
 from . import audit, excel
+from .errors import ValidationFailed
 from .excel import (
     MAX_COLUMNS,
     SheetTooLarge,
@@ -154,6 +155,13 @@ class Context:
         """A problem of `row` in the column of field (or header) `column`."""
         number = row.number if isinstance(row, Row) else row
         self.errors.append((number, self.kind.header_of(column), str(message)))
+
+    def refused(self, row: Row | int, err: ValidationFailed) -> None:
+        """Every message of a service's refusal, each in its field's column: a sentence each,
+        never a list printed whole."""
+        for name, messages in err.fields.items():
+            for message in messages:
+                self.error(row, name, message)
 
     def created(self, record: Any, *, school_id: int | None = None) -> Any:
         """Add a record the import makes. Its audit entry ("imported", every field set) and its

@@ -4,18 +4,23 @@ sliding window: the previous window's count weighs what is left of it, so "ten t
 minutes" holds across a window's end instead of allowing twenty at the turn).
 
 Limits are checked before the request touches its own database session, so the counter is
-written in its own short transaction and counts even when the request fails.
+written in its own short transaction and counts even when the request fails. Signing in counts
+only the attempts that failed (checked before, counted after): a training room's forty people
+signing in to one demo account are not refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,6 +30,7 @@ from .accounts import token_exists
 from .errors import ServiceError
 from .extensions import db
 from .models import RateLimitCounter
+from .timeutil import local_tz
 
 
 class RateLimited(ServiceError):
@@ -33,10 +39,12 @@ class RateLimited(ServiceError):
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, math.ceil(retry_after / 60))
+        until = datetime.now(local_tz()) + timedelta(seconds=retry_after)
         super().__init__(
-            _("Too many attempts. Please wait %(minutes)d minutes and try again.", minutes=minutes),
+            _("Too many attempts. Please wait %(minutes)d minutes and try again after %(time)s.",
+              minutes=minutes, time=until.strftime("%H:%M")),
             retry_after=retry_after,
-        )
+        )  # fmt: skip
         self.retry_after = retry_after
 
 
@@ -71,9 +79,10 @@ def configured(limit: Limit) -> Limit:
     return Limit(limit.name, int(hits), int(seconds or limit.per_seconds))
 
 
-def hit(limit: Limit, subject: str) -> None:
+def hit(limit: Limit, subject: str, *, count: bool = True) -> None:
     """Count one hit of `subject` (an address, an account) against `limit`; raise RateLimited
-    when the window's count passes it."""
+    when the window's count passes it. `count=False` only asks: refused when the hits already
+    counted (failed sign-ins, see `init_app`) have used the window up."""
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
     limit = configured(limit)
@@ -84,20 +93,25 @@ def hit(limit: Limit, subject: str) -> None:
     url = current_app.config.get("REDIS_URL")
     if url:
         pipe = redis_client(url).pipeline()
-        pipe.incr(f"{key}:{window}")
-        pipe.expire(f"{key}:{window}", 2 * limit.per_seconds + 5)
+        if count:
+            pipe.incr(f"{key}:{window}")
+            pipe.expire(f"{key}:{window}", 2 * limit.per_seconds + 5)
+        else:
+            pipe.get(f"{key}:{window}")
         pipe.get(f"{key}:{window - limit.per_seconds}")
-        current, _expire, previous = pipe.execute()
-        count, before = int(current), int(previous or 0)
+        answers = pipe.execute()
+        hits, before = int(answers[0] or 0), int(answers[-1] or 0)
     else:
-        count, before = _count_in_database(key, window, window - limit.per_seconds)
+        hits, before = _count_in_database(key, window, window - limit.per_seconds, count)
     left_of_previous = 1 - (now - window) / limit.per_seconds
-    if count + before * left_of_previous > limit.hits:
+    # Counting, this hit is among `hits`; asking, the next one would be.
+    if hits + (0 if count else 1) + before * left_of_previous > limit.hits:
         raise RateLimited(max(1, math.ceil(window + limit.per_seconds - now)))
 
 
-def _count_in_database(key: str, window: int, previous: int) -> tuple[int, int]:
-    """Count one hit in `window` and read the `previous` window's count, in one transaction."""
+def _count_in_database(key: str, window: int, previous: int, count: bool) -> tuple[int, int]:
+    """Count one hit in `window` (or only read its count) and read the `previous` window's
+    count, in one transaction."""
     upsert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = (
         upsert(RateLimitCounter)
@@ -108,12 +122,15 @@ def _count_in_database(key: str, window: int, previous: int) -> tuple[int, int]:
         )
         .returning(RateLimitCounter.hits)
     )
-    earlier = select(RateLimitCounter.hits).where(
-        RateLimitCounter.key == key, RateLimitCounter.window_start == previous
-    )
+
+    def hits_of(start: int) -> Any:
+        return select(RateLimitCounter.hits).where(
+            RateLimitCounter.key == key, RateLimitCounter.window_start == start
+        )
+
     with db.engine.begin() as conn:
-        count = int(conn.execute(statement).scalar_one())
-        return count, int(conn.execute(earlier).scalar() or 0)
+        now = conn.execute(statement if count else hits_of(window)).scalar()
+        return int(now or 0), int(conn.execute(hits_of(previous)).scalar() or 0)
 
 
 def forget_old_windows(before_epoch: int) -> int:
@@ -128,15 +145,34 @@ def _client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _signing_in() -> bool:
+    return request.endpoint == "core.login" and request.method == "POST"
+
+
+def _login_subjects() -> list[tuple[Limit, str]]:
+    username = (request.form.get("username") or "").strip().lower()
+    return [(LOGIN_PER_ADDRESS, _client_address())] + (
+        [(LOGIN_PER_ACCOUNT, username)] if username else []
+    )
+
+
 def init_app(app: Flask) -> None:
+    @app.after_request
+    def _count_a_failed_sign_in(response: Response) -> Response:
+        # Only failures count: a demo or training account signs in as often as it likes. A
+        # sign-in that worked redirects; a refused one shows the form again.
+        if _signing_in() and response.status_code not in (302, 429):
+            for limit, subject in _login_subjects():
+                with contextlib.suppress(RateLimited):  # this one is answered already
+                    hit(limit, subject)
+        return response
+
     @app.before_request
     def _limit() -> None:
         # Registered before every blueprint, so nothing has opened the request's session yet.
-        if request.endpoint == "core.login" and request.method == "POST":
-            hit(LOGIN_PER_ADDRESS, _client_address())
-            username = (request.form.get("username") or "").strip().lower()
-            if username:
-                hit(LOGIN_PER_ACCOUNT, username)
+        if _signing_in():
+            for limit, subject in _login_subjects():
+                hit(limit, subject, count=False)
         elif request.path.startswith("/api/"):
             header = request.headers.get("Authorization", "")
             plain = header[7:].strip() if header.startswith("Bearer ") else ""

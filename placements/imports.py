@@ -149,8 +149,7 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
         try:
             values = check_period({k: row[k] for k in FIELDS}, completed=True)
         except ValidationFailed as err:
-            for name, message in err.fields.items():
-                ctx.error(row, name, message)
+            ctx.refused(row, err)
             continue
         if not imports.not_future(ctx, row, "start_date"):
             continue

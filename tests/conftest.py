@@ -117,6 +117,7 @@ def _app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fla
         },
     )
     app.test_client_class = IsolatedClient
+    _watch_for_printed_lists(app)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -124,6 +125,31 @@ def _app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fla
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
+
+
+PRINTED_LIST = ("['", "[&#39;", "[&#x27;")  # a Python list's repr, raw or escaped for HTML
+
+
+def _watch_for_printed_lists(app: Flask) -> None:
+    """Every page and API answer of the suite is read for a Python list printed whole (a form
+    error or an import problem shown as ['…']): people read sentences. The test that made the
+    answer fails (see `app`)."""
+
+    @app.after_request
+    def _read(response):  # type: ignore[no-untyped-def]
+        if (
+            response.mimetype in ("text/html", "application/json")
+            and not response.direct_passthrough
+        ):
+            text = response.get_data(as_text=True)
+            if any(mark in text for mark in PRINTED_LIST):
+                from flask import request
+
+                at = next(text.find(mark) for mark in PRINTED_LIST if mark in text)
+                app.extensions.setdefault("printed_lists", []).append(
+                    f"{request.method} {request.path}: …{text[max(0, at - 80) : at + 80]}…"
+                )
+        return response
 
 
 def _wipe(app: Flask) -> None:
@@ -143,12 +169,15 @@ def app(_app: Flask, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-de
     """The app with an empty database (counties present) and a private upload folder."""
     _wipe(_app)
     _app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    _app.extensions["printed_lists"] = []
     with _app.app_context():
         org.ensure_counties()
         db.session.commit()
         yield _app
         db.session.remove()
     _wipe(_app)
+    printed = _app.extensions["printed_lists"]
+    assert not printed, "A Python list was printed for people to read:\n" + "\n".join(printed)
 
 
 @pytest.fixture

@@ -83,8 +83,7 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
         try:
             data = check(data)
         except ValidationFailed as err:
-            for name, message in err.fields.items():
-                ctx.error(row, name, message)
+            ctx.refused(row, err)
             continue
         for key in ("phone", "position", "field", "courses"):
             data[key] = data[key] or ""

@@ -88,8 +88,7 @@ def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
         try:
             scores = services.typed_scores(row.values, round_.maxima)
         except ValidationFailed as err:  # each dimension's message
-            for name, messages in err.fields.items():
-                ctx.error(row, name, messages[0])
+            ctx.refused(row, err)
             continue
         current = current_of.get((round_.id, teacher.id))
         if current is not None and current.scores == {d: float(v) for d, v in scores.items()}:

@@ -104,3 +104,20 @@ def test_each_limit_is_a_setting(app, api_client, monkeypatch):  # type: ignore[
     call = api_client(role=Role.ADMIN)
     assert call("GET", "/api/v1/me").status_code == 200
     assert call("GET", "/api/v1/me").status_code == 429
+
+
+def test_only_failed_sign_ins_count(limited, app, make_user):  # type: ignore[no-untyped-def]
+    """A demo or training account was refused after ten good sign-ins in ten minutes."""
+    user = make_user(Role.TEACHER)
+    for _ in range(8):  # the account's limit is 3 here, the address's 5
+        client = app.test_client()
+        assert sign_in(client, user.username, PASSWORD).status_code == 302
+    client = app.test_client()
+    for _ in range(3):
+        assert sign_in(client, user.username).status_code == 200  # three wrong passwords
+    refused = sign_in(client, user.username, PASSWORD)
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    # Said in words: what happened and when to try again, not a bare "429".
+    assert "<h1>尝试次数过多" in page and "<title>尝试次数过多" in page
+    assert "分钟" in page and "后重试" in page

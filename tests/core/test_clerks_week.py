@@ -1,0 +1,56 @@
+"""What clerks met in their week (issue: the clerk's week): messages that printed a Python list,
+待办 dates a day behind, sign-in limits that counted good sign-ins. Each reproduced first."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.models import Role
+from core.timeutil import today
+from tests.core.test_imports import CODE, placements_sheet, school_hr  # noqa: F401
+from tests.sheets import errors_of, preview
+
+
+def test_an_import_problem_is_a_sentence_never_a_list(school_hr):  # type: ignore[no-untyped-def]
+    _school, _teacher, hr = school_hr
+    future = today() + timedelta(days=30)
+    rows = [
+        ["W001", "王老师", "瑞明工业", CODE, "数控加工", "在生产和管理岗位兼职或任职",
+         "2024-07-01", "2024-07-05", 50, None, "", "", ""],
+        ["W001", "王老师", "瑞明工业", CODE, "装配", "接受企业组织的技能培训",
+         today().isoformat(), future.isoformat(), 5, None, "", "", ""],
+    ]  # fmt: skip
+    page = preview(hr, "placements", placements_sheet(rows))
+    problems = errors_of(page)
+    assert "50 天超出了 5 天的实践期。" in problems
+    assert "结束日期不能晚于今天" in problems
+    assert "['" not in problems and "[&#39;" not in problems
+
+
+def test_the_plans_form_says_its_refusals_in_sentences(app, login_as):  # type: ignore[no-untyped-def]
+    from dashboard import plans
+
+    admin = login_as(role=Role.ADMIN)
+    last = plans.plans()[-1]
+    page = admin.post("/dashboard/plans", data={"first_year": str(last.end.year + 1),
+                                                "last_year": "1999"})  # fmt: skip
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "请输入结束年份" in text
+    assert "[&#39;" not in text and "['" not in text
+
+
+def test_the_inbox_dates_a_wait_by_wenzhou_s_day(
+    app, login_as, teacher_with_account, make_placement, make_user
+):  # type: ignore[no-untyped-def]
+    """A placement submitted at 03:30 in Wenzhou is stored at 19:30 UTC the day before: the
+    待办 said it waited since that UTC day."""
+    from core.extensions import db
+    from core.timeutil import start_of_local_day
+
+    teacher, _user = teacher_with_account()
+    placement = make_placement(teacher, today() - timedelta(days=40), status="confirmed")
+    placement.submitted_at = start_of_local_day(today()) + timedelta(hours=3, minutes=30)
+    db.session.commit()
+    hr = login_as(make_user(Role.SCHOOL_HR, school=teacher.school))
+    home = hr.get("/").get_data(as_text=True)
+    assert f"最早的自 {today().isoformat()} 起" in home

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 
 from .extensions import db
 from .models import Role, School, User
@@ -80,3 +80,40 @@ def bureau_for(school_id: int | None = None) -> list[int]:
     return list(
         db.session.scalars(_enabled(select(User.id).where(User.role == Role.BUREAU, reach)))
     )
+
+
+def _county_bureau_exists(county: Any) -> ColumnElement[bool]:
+    return exists(
+        _enabled(select(User.id).where(User.role == Role.BUREAU, User.county_id == county))
+    )
+
+
+def answering_bureau(school_id: int) -> list[int]:
+    """The bureau accounts that take a school's bureau step (a second approval): its county's,
+    or the city's where the county has no bureau account of its own. One group, never both: a
+    step in two bureaus' 待办 would be done by whichever looked first, or by neither."""
+    county = select(School.county_id).where(School.id == school_id).scalar_subquery()
+    return list(db.session.scalars(_enabled(
+        select(User.id).where(
+            User.role == Role.BUREAU,
+            or_(User.county_id == county,
+                User.county_id.is_(None) & ~_county_bureau_exists(county)),
+        )
+    )))  # fmt: skip
+
+
+def answers_as_bureau(user: User | None, school_id: Any) -> Any:
+    """`answering_bureau` from the other side: the schools (a condition on a column holding a
+    school id) whose bureau step `user` takes; None for who takes none."""
+    if user is None or user.role != Role.BUREAU:
+        return None
+    # Correlated with the outer query's table however deep it stands (inside EXISTS too).
+    county = (
+        select(School.county_id)
+        .where(School.id == school_id)
+        .correlate_except(School)
+        .scalar_subquery()
+    )
+    if user.county_id is not None:
+        return county == user.county_id
+    return ~_county_bureau_exists(county)

@@ -539,8 +539,11 @@ def _typed(column: Column, value: Any, choices: dict[str, str] | None) -> Any:
         offered = list(choices)
         if column.aliases is not None:
             choices = {**column.aliases(), **choices}
-        if text in choices:
-            return choices[text]
+        # Compared as the cell is read (NFKC): a label with full-width brackets, as a school's
+        # own round "…（温州职业技术学院）", is the drop-down's own value.
+        plain = {text_of(label): code for label, code in choices.items()}
+        if text in plain:
+            return plain[text]
         if text in choices.values():  # the code itself, as the API and old exports write it
             return text
         raise ValueError(one_of(text, offered))

@@ -38,7 +38,7 @@ from .models import (
     CountyPartTimePolicy,
     Qualification,
 )
-from .waits import WAITS, no_colleague
+from .waits import WAITS, no_colleague, proposer_gone
 
 S = AppointmentStatus
 Q = Qualification
@@ -170,7 +170,17 @@ def is_second_hr(user: User, appointment: Appointment) -> bool:
 
 
 def is_county_bureau(user: User, appointment: Appointment) -> bool:
-    return user.role == Role.BUREAU and in_school_scope(user, appointment.school)
+    """The bureau that takes the school's bureau step: its county's, or the city's where the
+    county has no bureau account (never both: see `handover.answering_bureau`)."""
+    return user.role == Role.BUREAU and user.id in handover.answering_bureau(appointment.school_id)
+
+
+def is_proposer(user: User, appointment: Appointment) -> bool:
+    """Who submits a draft: the HR who proposed it, or any HR of the school once the proposer
+    is no longer one of them (a draft is not left without anyone to send it)."""
+    if not is_school_hr(user, appointment):
+        return False
+    return appointment.proposed_by_id == user.id or proposer_gone(appointment)
 
 
 def can_view(user: User, appointment: Appointment) -> bool:
@@ -358,7 +368,7 @@ def _proposer(by: User | None, appointment: Appointment) -> str | None:
 
 WORKFLOW = Workflow(
     {
-        (S.DRAFT, "submit"): Step(S.SUBMITTED, is_school_hr, guard=_check_agreement),
+        (S.DRAFT, "submit"): Step(S.SUBMITTED, is_proposer, guard=_check_agreement),
         (S.SUBMITTED, "approve"): Step(S.APPROVED, is_second_hr, guard=_check_approval,
                                        effect=_approved, denied=_proposer),
         (S.SUBMITTED, "reject"): Step(S.REJECTED, is_second_hr, needs_reason=True,

@@ -8,11 +8,10 @@ the county asks for its own approval too, the bureau gives it next."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from core import handover
 from core.models import Role, User
-from core.permissions import school_scope
 from core.workflow import Wait
 
 from .models import Appointment
@@ -37,10 +36,35 @@ def _no_colleague():  # type: ignore[no-untyped-def]
     )
 
 
-def _hr(user: User):  # type: ignore[no-untyped-def]
-    if user.role != Role.SCHOOL_HR:
+def proposer_gone(appointment: Appointment) -> bool:
+    """Whether the HR who proposed it is no longer an HR account in use at the school."""
+    return appointment.proposed_by_id not in handover.school_hr(appointment.school_id)
+
+
+def _proposer_gone():  # type: ignore[no-untyped-def]
+    """`proposer_gone` as a condition on appointments."""
+    return ~exists(
+        select(User.id).where(
+            User.id == Appointment.proposed_by_id,
+            User.role == Role.SCHOOL_HR,
+            User.enabled.is_(True),
+            User.school_id == Appointment.school_id,
+        )
+    )
+
+
+def _proposer(user: User):  # type: ignore[no-untyped-def]
+    """A draft waits for the HR who made it (any HR of the school once they are gone)."""
+    if user.role != Role.SCHOOL_HR or not user.enabled:
         return None
-    return Appointment.school_id == user.school_id
+    return and_(
+        Appointment.school_id == user.school_id,
+        or_(Appointment.proposed_by_id == user.id, _proposer_gone()),
+    )
+
+
+def _drafter(a: Appointment) -> list[int]:
+    return handover.school_hr(a.school_id) if proposer_gone(a) else [a.proposed_by_id]
 
 
 def _second_hr(user: User):  # type: ignore[no-untyped-def]
@@ -53,9 +77,7 @@ def _second_hr(user: User):  # type: ignore[no-untyped-def]
 
 
 def _bureau(user: User):  # type: ignore[no-untyped-def]
-    if user.role != Role.BUREAU:
-        return None
-    return school_scope(user, Appointment.school_id)
+    return handover.answers_as_bureau(user, Appointment.school_id)
 
 
 def _colleagues(a: Appointment) -> list[int]:
@@ -63,7 +85,7 @@ def _colleagues(a: Appointment) -> list[int]:
 
 
 def _bureau_of(a: Appointment) -> list[int]:
-    return handover.bureau_for(a.school_id)
+    return handover.answering_bureau(a.school_id)
 
 
 def _since():  # type: ignore[no-untyped-def]
@@ -71,9 +93,8 @@ def _since():  # type: ignore[no-untyped-def]
 
 
 WAITS = (
-    Wait(S.DRAFT, ("submit",), _l("Part-time appointment drafts to submit"), _l("Draft"), _hr,
-         "/appointments?waiting=me", people=lambda a: handover.school_hr(a.school_id),
-         since=_since),
+    Wait(S.DRAFT, ("submit",), _l("Part-time appointment drafts to submit"), _l("Draft"),
+         _proposer, "/appointments?waiting=me", people=_drafter, since=_since),
     Wait(S.SUBMITTED, ("approve", "reject"),
          _l("Part-time appointments waiting for your approval"),
          _l("Awaiting a second HR approver"), _second_hr, "/appointments?waiting=me",

@@ -54,3 +54,42 @@ def test_the_inbox_dates_a_wait_by_wenzhou_s_day(
     hr = login_as(make_user(Role.SCHOOL_HR, school=teacher.school))
     home = hr.get("/").get_data(as_text=True)
     assert f"最早的自 {today().isoformat()} 起" in home
+
+
+def test_a_school_s_own_literacy_round_imports_through_the_template_s_drop_down(  # type: ignore[no-untyped-def]
+    make_school, make_teacher, make_user, login_as
+):
+    """The template offered "2026 年度补测（学校）" and refused it: full-width brackets were read
+    as half-width and compared with the drop-down's own text."""
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from teachers.literacy import services
+    from teachers.literacy.models import LiteracyResult
+    from tests.sheets import confirm, sheet
+
+    school = make_school(name="温州测试职业学校")
+    teacher = make_teacher(school=school, name="赵一")
+    hr = make_user(Role.SCHOOL_HR, school=school)
+    services.open_round({"year": 2026, "name": "年度数字素养补测", "takers": "professional",
+                         "opens_on": date(2026, 3, 1), "closes_on": date(2026, 6, 30)},
+                        school.id, hr)  # fmt: skip
+    db.session.commit()
+    client = login_as(hr)
+    template = load_workbook(io.BytesIO(client.get("/imports/literacy/template.xlsx").data))
+    [rule] = [r for r in template.worksheets[0].data_validations.dataValidation
+              if "A" in str(r.sqref)]  # the round's column  # fmt: skip
+    offered = rule.formula1.strip('"').split(",")
+    own = next(value for value in offered if "温州测试职业学校" in str(value))
+    assert "（" in own  # the drop-down's own text, full-width brackets and all
+    headers = ["测评", "工号", "姓名", "数字化意识", "数字技术知识与技能", "数字化应用",
+               "数字社会责任", "专业发展"]  # fmt: skip
+    page = preview(client, "literacy", sheet([[own, teacher.staff_no, "赵一", 16, 15, 17, 14, 15]],
+                                             headers))  # fmt: skip
+    assert 'id="count-created">1<' in page.get_data(as_text=True), errors_of(page)
+    confirm(client, "literacy", page)
+    assert db.session.scalar(select(LiteracyResult.teacher_id)) == teacher.id

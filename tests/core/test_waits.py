@@ -167,6 +167,42 @@ def test_appointments(city) -> None:  # type: ignore[no-untyped-def]
     ], also=(stand_in,))  # fmt: skip
 
 
+def test_an_appointment_s_step_is_one_group_s_across_county_and_city(  # type: ignore[no-untyped-def]
+    city, make_school, make_user
+) -> None:
+    """The second approval of a 鹿城区 school was in both the city's and 鹿城区's 待办, each told
+    to approve; an HR's own draft was in the other HR's 待办. Each is one group's now: the
+    county's bureau (the city's where the county has none), the HR who drafted it."""
+    people = city["people"]
+    a = appointments.save_draft(city["a"], person(), people["hr_a1"])
+
+    def whose() -> set[str]:
+        db.session.flush()
+        return {n for n, u in people.items()
+                if a.id in waiting_for(appointments.WORKFLOW, u)}  # fmt: skip
+
+    assert whose() == {"hr_a1"}
+    a.status = "submitted"
+    assert whose() == {"hr_a2"}
+    a.status = "pending_bureau"
+    assert whose() == {"county"}
+    assert set(appointments.WORKFLOW.next_people(a)) == {people["county"].id}
+    assert not appointments.is_county_bureau(people["city"], a)
+    # A county with no bureau account of its own: the city's bureau takes the step.
+    far = make_school(county="330305")
+    far_hr = make_user(Role.SCHOOL_HR, school=far)
+    b = appointments.save_draft(far, person(), far_hr)
+    b.status = "pending_bureau"
+    db.session.flush()
+    assert b.id in waiting_for(appointments.WORKFLOW, people["city"])
+    assert b.id not in waiting_for(appointments.WORKFLOW, people["county"])
+    assert appointments.is_county_bureau(people["city"], b)
+    # The drafter gone, the draft is any HR of the school's to send.
+    people["hr_a1"].enabled = False
+    a.status = "draft"
+    assert whose() == {"hr_a2"}
+
+
 def test_recognitions(city) -> None:  # type: ignore[no-untyped-def]
     r = Recognition(kind="dual_qualified", teacher_id=city["teacher"].id, status="applied",
                     tier="intermediate")  # fmt: skip

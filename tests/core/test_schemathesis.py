@@ -21,8 +21,8 @@ from core.extensions import db
 EXAMPLES = 6  # per operation, role and generation mode
 # One demo account of every role (their sign-in names), those who may change others' records
 # last: the roles share one load of the demo data.
-USERS = {"teacher": "teacher", "organizer": "organizer", "bureau": "bureau", "hr": "hr",
-         "admin": "admin"}  # fmt: skip
+USERS = {"teacher": "teacher", "organizer": "organizer", "county bureau": "bureau_lc",
+         "city bureau": "bureau", "hr": "hr", "admin": "admin"}  # fmt: skip
 
 
 @pytest.fixture

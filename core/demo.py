@@ -11,6 +11,7 @@ import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
@@ -233,7 +234,9 @@ def _seals(ctx: DemoContext) -> None:
     first = ctx.schools[0]
     for issuer, user in (("city", ctx.users["bureau"]), (f"school:{first.code}", ctx.users["hr"])):
         image = demo_seal(seals.issuer_name(issuer))
-        seals.save(issuer, FileStorage(io.BytesIO(image), filename="公章.png"), user)
+        seal = seals.save(issuer, FileStorage(io.BytesIO(image), filename="公章.png"), user)
+        # In use long before the records begin: every demo document was issued under it.
+        seal.uploaded_at = datetime(2015, 1, 1)
     ctx.echo("seals: the city bureau's and the first school's")
 
 

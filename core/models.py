@@ -302,12 +302,16 @@ class Seal(db.Model):
     (`county:<code>`) on its reports, a school's (`school:<code>`) on its records and reports."""
 
     __tablename__ = "seals"
+    __table_args__ = (Index("ix_seals_issuer", "issuer", "uploaded_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    issuer: Mapped[str] = mapped_column(String(40), unique=True)
+    # Every seal the body has used: the one in force has no `replaced_at`; a document prints the
+    # one in force on its issue date (core.seals.in_force).
+    issuer: Mapped[str] = mapped_column(String(40))
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    replaced_at: Mapped[datetime | None]  # replaced by a new one, or removed
 
     upload: Mapped[Upload] = relationship()
     uploaded_by: Mapped[User | None] = relationship()

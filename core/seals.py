@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import io
 import warnings
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from PIL import Image, PngImagePlugin
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.datastructures import FileStorage
 
 from . import audit
@@ -20,7 +21,7 @@ from .errors import NotFound, PermissionDenied, ValidationFailed
 from .extensions import db
 from .models import County, Role, School, Seal, User
 from .storage import storage
-from .timeutil import utcnow
+from .timeutil import start_of_local_day, utcnow
 from .uploads import check_file, save_upload
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -87,12 +88,30 @@ def managed_by(user: User) -> list[str]:
 
 
 def find(issuer: str) -> Seal | None:
-    return db.session.scalar(select(Seal).where(Seal.issuer == issuer))
+    """The seal in force now."""
+    return db.session.scalar(select(Seal).where(Seal.issuer == issuer, Seal.replaced_at.is_(None)))
 
 
-def image(issuer: str) -> bytes | None:
-    """The seal's image, or None where the body has not uploaded one (or its file is gone)."""
-    seal = find(issuer)
+def in_force(issuer: str, on: date) -> Seal | None:
+    """The seal in force on `on` (as that day ended in Wenzhou): a document keeps the seal of
+    its issue date, whatever was uploaded since ("此后出具的文件")."""
+    end = start_of_local_day(on + timedelta(days=1))
+    return db.session.scalar(
+        select(Seal)
+        .where(
+            Seal.issuer == issuer,
+            Seal.uploaded_at < end,
+            or_(Seal.replaced_at.is_(None), Seal.replaced_at >= end),
+        )
+        .order_by(Seal.uploaded_at.desc())
+        .limit(1)
+    )
+
+
+def image(issuer: str, on: date | None = None) -> bytes | None:
+    """The image of the seal in force on `on` (today's when not given), or None where the body
+    had none then (or its file is gone)."""
+    seal = find(issuer) if on is None else in_force(issuer, on)
     if seal is None:
         return None
     key = f"{seal.upload.storage_name[:2]}/{seal.upload.storage_name}"
@@ -163,13 +182,14 @@ def save(issuer: str, file: FileStorage, by: User) -> Seal:
         raise PermissionDenied(_("Only the issuing body itself may change its seal."))
     check_image(file)
     upload = save_upload(file, by, kinds=("png",))
-    seal = find(issuer)
-    old = seal.upload_id if seal else None
-    if seal is None:
-        seal = Seal(issuer=issuer, upload=upload, school_id=school.id if school else None)
-        db.session.add(seal)
-    seal.upload, seal.uploaded_by_id = upload, by.id
-    seal.uploaded_at = utcnow()
+    now = utcnow()
+    previous = find(issuer)
+    old = previous.upload_id if previous else None
+    if previous is not None:  # kept: the documents issued while it was in force still print it
+        previous.replaced_at = now
+    seal = Seal(issuer=issuer, upload=upload, school_id=school.id if school else None,
+                uploaded_by_id=by.id, uploaded_at=now)  # fmt: skip
+    db.session.add(seal)
     db.session.flush()
     audit.record(
         "seal_uploaded", seal, by=by, changes={"upload_id": [old, upload.id]},
@@ -190,5 +210,5 @@ def remove(issuer: str, by: User) -> None:
         "seal_removed", seal, by=by, changes={"upload_id": [seal.upload_id, None]},
         school_id=seal.school_id, label=issuer_name(issuer),
     )  # fmt: skip
-    db.session.delete(seal)
+    seal.replaced_at = utcnow()  # kept for the documents issued while it was in force
     db.session.flush()

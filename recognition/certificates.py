@@ -133,14 +133,24 @@ def _canvas(buffer: io.BytesIO, title: str) -> Canvas:
     return canvas
 
 
-def _seal() -> ImageReader | None:
-    image = seals.image("city")
-    return ImageReader(io.BytesIO(image)) if image else None
+class _Seals:
+    """The city's seal in force on each certificate's issue date (a certificate issued before a
+    new seal keeps the old one), each read and embedded once per batch."""
+
+    def __init__(self) -> None:
+        self._on: dict[date | None, ImageReader | None] = {}
+
+    def of(self, r: Recognition) -> ImageReader | None:
+        day = r.confirmed_on
+        if day not in self._on:
+            image = seals.image("city", day)
+            self._on[day] = ImageReader(io.BytesIO(image)) if image else None
+        return self._on[day]
 
 
 def certificate(r: Recognition, verify_url: str) -> bytes:
-    """One certificate, with the issuer's seal when uploaded."""
-    return _one(r, verify_url, _seal())
+    """One certificate, with the seal in force on its issue date when there was one."""
+    return _one(r, verify_url, _Seals().of(r))
 
 
 def _one(r: Recognition, verify_url: str, seal: ImageReader | None) -> bytes:
@@ -157,12 +167,12 @@ def certificates(
 ) -> bytes:
     """All certificates of a batch in one PDF, a page each (the font and the seal embedded
     once); `on_page(n)` follows the rendering."""
-    seal = _seal()
+    seals_on = _Seals()
     buffer = io.BytesIO()
     canvas = _canvas(buffer, "认定证书")
     n = 0
     for n, (r, url) in enumerate(items, start=1):
-        _page(canvas, r, url, seal)
+        _page(canvas, r, url, seals_on.of(r))
         canvas.showPage()
         if on_page is not None:
             on_page(n)
@@ -173,9 +183,10 @@ def certificates(
 
 
 def certificates_zip(items: Iterable[tuple[Recognition, str]]) -> bytes:
-    seal = _seal()
+    seals_on = _Seals()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for r, url in items:
-            archive.writestr(f"{r.certificate_no}-{r.teacher.name}.pdf", _one(r, url, seal))
+            archive.writestr(f"{r.certificate_no}-{r.teacher.name}.pdf",
+                             _one(r, url, seals_on.of(r)))  # fmt: skip
     return buffer.getvalue()

@@ -108,7 +108,7 @@ def development_record(teacher, sections: dict[str, list[list[str]]], on: date) 
             story.append(_table(rows, [width / len(rows[0])] * len(rows[0])))
         else:
             story.append(para("（无）", style=s["small"]))
-    seal = seals.image(f"school:{teacher.school.code}")
+    seal = seals.image(f"school:{teacher.school.code}", on)  # the seal of the record's date
     stamp_here = "" if seal else "（盖章）"  # where the seal is printed, no stamp is left to press
     issued = [f"出具单位：{teacher.school.name}{stamp_here}", certificates.date_zh(on)]
     closing: list = [para(*issued, style=s["signed"])]

@@ -1,6 +1,7 @@
 """Core tests that follow records across the domains use the domains' factories."""
 
 from tests.competitions.conftest import make_competition, make_event, organizer  # noqa: F401
+from tests.core.test_imports import school_hr  # noqa: F401
 from tests.placements.conftest import (  # noqa: F401
     make_enterprise,
     make_placement,

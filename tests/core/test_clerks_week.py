@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from core.models import Role
 from core.timeutil import today
-from tests.core.test_imports import CODE, placements_sheet, school_hr  # noqa: F401
+from tests.core.test_imports import CODE, placements_sheet
 from tests.sheets import errors_of, preview
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from core import pdf as core_pdf
+from core import seals
 from core.extensions import db
 from core.models import Role, Seal, Task
 from core.storage import storage
@@ -23,14 +24,16 @@ from recognition.models import Kind, Recognition, Status
 from tests import pdftext
 
 
-def seal_png(size: int = 300, transparent: bool = True) -> bytes:
+def seal_png(
+    size: int = 300, transparent: bool = True, ink: tuple[int, int, int] = (200, 20, 20)
+) -> bytes:
     """A red round seal on a transparent (or white) background, as a scan exported to PNG."""
     from PIL import ImageDraw
 
     picture = Image.new("RGBA", (size, size), (255, 255, 255, 0 if transparent else 255))
     draw = ImageDraw.Draw(picture)
-    draw.ellipse((8, 8, size - 8, size - 8), outline=(200, 20, 20, 255), width=12)
-    draw.regular_polygon((size / 2, size / 2, size / 6), 5, fill=(200, 20, 20, 255))
+    draw.ellipse((8, 8, size - 8, size - 8), outline=(*ink, 255), width=12)
+    draw.regular_polygon((size / 2, size / 2, size / 6), 5, fill=(*ink, 255))
     out = io.BytesIO()
     picture.save(out, "PNG")
     return out.getvalue()
@@ -144,6 +147,8 @@ def test_a_seal_is_pressed_over_the_issuer(recognised, login_as, make_user, tmp_
     assert saved.status_code == 302
     assert "已保存" in bureau.get("/seals/city").get_data(as_text=True)
     assert bureau.get("/seals/city/seal.png").data.startswith(b"\x89PNG")
+    made[Kind.D_CLASS].confirmed_on = today()  # issued under the seal just uploaded
+    db.session.commit()
     data = bureau.get(f"/recognitions/{made[Kind.D_CLASS].id}/certificate.pdf").data
     rows = pdftext.images(data, tmp_path)
     assert any(" smask " in row for row in rows)  # the seal, with its transparency
@@ -177,7 +182,52 @@ def test_a_seal_is_pressed_over_the_issuer(recognised, login_as, make_user, tmp_
     # Removing it asks first (data-confirm) and leaves the empty seal area again.
     assert "data-confirm" in hr.get(f"/seals/school:{teacher.school.code}").get_data(as_text=True)
     hr.post(f"/seals/school:{teacher.school.code}/delete")
-    assert db.session.scalar(select(Seal).where(Seal.issuer.like("school:%"))) is None
+    assert seals.find(f"school:{teacher.school.code}") is None
+    kept = db.session.scalar(select(Seal).where(Seal.issuer.like("school:%")))
+    assert kept is not None and kept.replaced_at is not None  # for what it sealed meanwhile
+
+
+def _seal_colour(data: bytes, tmp_path, name: str) -> tuple[int, int, int] | None:  # type: ignore[no-untyped-def]
+    """The colour of the seal's ink on a certificate (None: no seal printed)."""
+    import subprocess
+
+    (tmp_path / f"{name}.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(tmp_path / f"{name}.pdf"),
+                    str(tmp_path / name)], check=True)  # fmt: skip
+    picture = Image.open(next(tmp_path.glob(f"{name}*.png"))).convert("RGB")
+    width, height = picture.size
+    inks = [picture.getpixel((x, y)) for x in range(width // 2, width)
+            for y in range(height // 2, height)]  # fmt: skip
+    for ink in ((200, 20, 20), (20, 20, 200)):
+        if any(all(abs(a - b) < 40 for a, b in zip(p, ink, strict=True)) for p in inks):
+            return ink
+    return None
+
+
+def test_a_document_keeps_the_seal_of_its_issue_date(recognised, login_as, make_user, tmp_path):  # type: ignore[no-untyped-def]
+    """A new seal reprinted onto certificates already issued; the seal page says the change is
+    for documents issued from then on. Each keeps the seal in force on its issue date."""
+    teacher, made = recognised
+    bureau = login_as(make_user(Role.BUREAU))
+    old, new = made[Kind.D_CLASS], made[Kind.DUAL_QUALIFIED]
+
+    def certificate(r) -> bytes:  # type: ignore[no-untyped-def]
+        return bureau.get(f"/recognitions/{r.id}/certificate.pdf").data
+
+    assert _seal_colour(certificate(old), tmp_path, "none") is None  # before any seal
+    assert "（盖章）" in pdftext.text(certificate(old))
+    bureau.post("/seals/city", data={"file": (io.BytesIO(seal_png()), "公章.png")})
+    red = db.session.scalar(select(Seal).where(Seal.replaced_at.is_(None)))
+    red.uploaded_at = datetime(2025, 1, 1)  # the red seal in use since 2025
+    old.confirmed_on = date(2025, 6, 1)
+    db.session.commit()
+    assert _seal_colour(certificate(old), tmp_path, "red") == (200, 20, 20)
+    # A new (blue) seal today: the 2025 certificate still shows the red one, today's the blue.
+    bureau.post("/seals/city", data={"file": (io.BytesIO(seal_png(ink=(20, 20, 200))), "新.png")})
+    new.confirmed_on = today()
+    db.session.commit()
+    assert _seal_colour(certificate(old), tmp_path, "again") == (200, 20, 20)
+    assert _seal_colour(certificate(new), tmp_path, "blue") == (20, 20, 200)
 
 
 @pytest.mark.parametrize(

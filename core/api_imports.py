@@ -35,7 +35,8 @@ class KindsOut(ApiSchema):
 
 
 class ImportIn(ApiSchema):
-    file = Upload(required=True, metadata={"description": "The filled-in template (.xlsx)"})
+    file = Upload(required=True, metadata={"description": "The filled-in template: .xlsx, .xls, "
+                                                      ".ods or CSV (UTF-8 or GBK)"})  # fmt: skip
     school = fields.String(
         load_default=None,
         metadata={"description": "The school's code, for a kind imported per school (when the "

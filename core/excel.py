@@ -108,6 +108,7 @@ MAX_SHARED_BYTES = 32 * 1024 * 1024  # the shared strings: the part a reader hol
 MAX_RATIO = 200  # of an entry over 1 MB
 MAX_SHARED_STRINGS = MAX_ROWS * MAX_COLUMNS
 CHUNK = 1024 * 1024
+MAX_CSV_BYTES = 10 * 1024 * 1024  # an upload's limit: 20,000 rows of text fit many times
 STRING_ITEM = re.compile(rb"<(?:\w+:)?si[\s>/]")  # one shared string: <si>, <x:si …>
 SHARED_COUNT = re.compile(rb'uniqueCount="(\d+)"')
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import Integer, Numeric
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -207,10 +207,9 @@ class ImportForm(FlaskForm):
     """An import's upload (any kind): the workbook, and the school when the user has several."""
 
     school = SelectField(_l("School"), choices=[], validate_choice=False)
+    # Any name: the reader knows a file by its content (.xlsx, .xls, .ods, CSV) and says what
+    # to do with one it cannot read.
     file = FileField(
-        _l("File (.xlsx)"),
-        validators=[
-            FileRequired(_l("Choose the filled-in file.")),
-            FileAllowed(["xlsx"], _l("Upload an .xlsx file (Excel 2007 or later).")),
-        ],
+        _l("File (.xlsx, .xls, .ods or .csv)"),
+        validators=[FileRequired(_l("Choose the filled-in file."))],
     )

@@ -72,9 +72,11 @@ def forget_stale_previews() -> int:
 
 def is_large(stream: Any) -> bool:
     try:
-        rows = sheet_rows(stream)
+        rows = sheet_rows(stream)  # an .xlsx says its size without being read
     except SheetError:
-        return False  # not a workbook: checked at once, and said so
+        rows = imports.height(stream)  # .xls, .ods, CSV: read to count
+        if rows is None:
+            return False  # not a sheet: checked at once, and said so
     return rows is None or rows > current_app.config["IMPORT_INLINE_ROWS"]
 
 

@@ -17,10 +17,12 @@ for a roster and for five years of placements. An import writes each record with
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -399,28 +401,34 @@ class FileRefused(Exception):  # noqa: N818 (the file cannot be read: one messag
         self.error = (row, column, message)
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (.xls), and WPS's .et
+
+
+def save_as_xlsx() -> str:
+    return _("Open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then upload it again.")
+
+
+# What a file that is no sheet is, by its first bytes, to say so.
+NOT_A_SHEET = (
+    (b"%PDF", lambda: _("a PDF document")),
+    (b"\x89PNG", lambda: _("an image")),
+    (b"\xff\xd8\xff", lambda: _("an image")),
+    (b"Rar!", lambda: _("a compressed archive")),
+    (b"7z\xbc\xaf", lambda: _("a compressed archive")),
+    (b"{\\rtf", lambda: _("a Word document")),
+)
+
+
 def read(kind: Kind, stream: Any) -> list[tuple[int, dict[str, Any]]]:
     """The rows of the kind's sheet as (row number, {header: cell}), blank rows left out.
 
-    Read with calamine (a Rust reader): a school's 7,000 rows in a tenth of a second, where
-    openpyxl took three; openpyxl still writes every workbook."""
-    try:
-        inspect_workbook(stream)  # a zip bomb is refused before anything unpacks it
-        book = CalamineWorkbook.from_filelike(stream)
-        # The kind's own sheet when it is there (an export has its instructions beside it);
-        # else the first sheet, whatever it is called.
-        name = kind.sheet if kind.sheet in book.sheet_names else book.sheet_names[0]
-        sheet = book.get_sheet_by_name(name)
-    except SheetTooLarge as err:
-        raise FileRefused(0, "", str(err)) from None
-    except Exception:  # calamine and zipfile raise many kinds for a file that is not a workbook
-        raise FileRefused(
-            0, "", _("The file could not be read as an Excel workbook (.xlsx).")
-        ) from None
-    if sheet.height > excel.MAX_ROWS + HEADER_SEARCH:
+    Every file a clerk has reads the same, on the page and through the API: .xlsx and .ods
+    (checked against the unpacking budget first), .xls (Excel 97–2003) with calamine (a Rust
+    reader: a school's 7,000 rows in a tenth of a second, where openpyxl took three), and CSV
+    as other systems export it (UTF-8 with or without BOM, GBK/GB 18030; comma or tab)."""
+    name, first, height, rows = _sheet(kind.sheet, stream)
+    if height > excel.MAX_ROWS + HEADER_SEARCH:
         raise FileRefused(0, "", str(SheetTooLarge()))
-    first = (sheet.start or (0, 0))[0] + 1  # the sheet's first used row, as Excel numbers it
-    rows = (cells[:MAX_COLUMNS] for cells in sheet.iter_rows())
     # Headers compared as written plainly: 依据（赛事及奖项） is 依据(赛事及奖项).
     required = [_header_text(c.header) for c in kind.columns if c.required]
     header: list[str] | None = None
@@ -445,6 +453,77 @@ def read(kind: Kind, stream: Any) -> list[tuple[int, dict[str, Any]]]:
             continue
         out.append((number, values))
     return out
+
+
+Sheet = tuple[str, int, int, Iterator[list]]  # its name, first row's number, height, rows
+
+
+def _sheet(own: str, stream: Any) -> Sheet:
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(b"PK\x03\x04") or head.startswith(OLE2):
+        return _workbook_rows(own, stream, zipped=head.startswith(b"PK"))
+    return _csv_rows(stream, head)
+
+
+def _workbook_rows(own: str, stream: Any, zipped: bool) -> Sheet:
+    """A workbook's sheet: the kind's `own` when it is there (an export has its instructions
+    beside it), else the first, whatever it is called."""
+    try:
+        if zipped:
+            inspect_workbook(stream)  # a zip bomb is refused before anything unpacks it
+        book = CalamineWorkbook.from_filelike(stream)
+        name = own if own in book.sheet_names else book.sheet_names[0]
+        sheet = book.get_sheet_by_name(name)
+    except SheetTooLarge as err:
+        raise FileRefused(0, "", str(err)) from None
+    except Exception:  # calamine and zipfile raise many kinds for a file that is not a workbook
+        what = _("a zip archive that is no workbook") if zipped else _("an old-format file")
+        raise FileRefused(0, "", _unreadable(what)) from None
+    first = (sheet.start or (0, 0))[0] + 1  # the sheet's first used row, as Excel numbers it
+    return name, first, sheet.height, (cells[:MAX_COLUMNS] for cells in sheet.iter_rows())
+
+
+def _unreadable(what: str) -> str:
+    return (
+        _("This file is %(what)s, not a sheet Shuangshi can read.", what=what)
+        + " "
+        + (save_as_xlsx())
+    )
+
+
+def _csv_rows(stream: Any, head: bytes) -> Sheet:
+    """A CSV file's rows, decoded as UTF-8 (with or without its BOM) or else GB 18030 (which
+    GBK is part of), split at commas or at tabs, whichever the first line has more of."""
+    for magic, what in NOT_A_SHEET:
+        if head.startswith(magic):
+            raise FileRefused(0, "", _unreadable(what()))
+    raw = stream.read(excel.MAX_CSV_BYTES + 1)
+    if len(raw) > excel.MAX_CSV_BYTES:
+        raise FileRefused(0, "", str(SheetTooLarge()))
+    text = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None or "\x00" in text[:4096]:
+        raise FileRefused(0, "", _unreadable(_("a file of an unknown kind")))
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    rows = [row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return "CSV", 1, len(rows), iter(rows)
+
+
+def height(stream: Any) -> int | None:
+    """How many rows the file's first sheet has, in any format `read` takes (None: none)."""
+    try:
+        return _sheet("", stream)[2]
+    except FileRefused:
+        return None
+    finally:
+        stream.seek(0)
 
 
 def _header_text(cell: Any) -> str:

@@ -46,7 +46,7 @@ def test_hr_imports_the_roster_and_exports_it_again(page, make_user, make_school
 
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(sheet([row("B001", "错行", 性别="未知")]).getvalue())
-    page.get_by_label("文件（.xlsx）").set_input_files(str(bad))
+    page.get_by_label("文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(str(bad))
     page.get_by_role("button", name="检查文件").click()
     expect(page.get_by_text("未导入任何数据")).to_be_visible()
     expect(page.locator("#import-errors").get_by_text("性别")).to_be_visible()
@@ -57,7 +57,7 @@ def test_hr_imports_the_roster_and_exports_it_again(page, make_user, make_school
     good.write_bytes(
         sheet([row("G001", "王小明"), row("G002", "李小红", 性别="女", 职称="高级讲师")]).getvalue()
     )
-    page.get_by_label("文件（.xlsx）").set_input_files(str(good))
+    page.get_by_label("文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(str(good))
     page.get_by_role("button", name="检查文件").click()
     expect(page.locator("#count-created")).to_have_text("2")
     page.goto("/teachers")
@@ -109,3 +109,29 @@ def test_the_menu_folds_away_on_a_phone(chromium, live_server, make_user):
         expect(nav.get_by_role("link", name="教师", exact=True)).to_be_visible()
     finally:
         context.close()
+
+
+def test_hr_imports_the_roster_from_each_file_an_office_saves(
+    page, make_user, make_school, tmp_path
+):  # type: ignore[no-untyped-def]
+    """An .xlsx saved by LibreOffice, an .xls, an .ods and a GBK CSV, each through the page:
+    previewed with its two teachers, and the CSV confirmed."""
+    from pathlib import Path
+
+    from tests.teachers.test_roster import _csv
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    school = make_school(name="温州格式职业学校")
+    sign_in(page, make_user(Role.SCHOOL_HR, school=school).username)
+    gbk = tmp_path / "名册.csv"
+    gbk.write_bytes(_csv([row("C001", "郑七"), row("C002", "王八")], "gbk").getvalue())
+    files = [fixtures / f"roster-libreoffice.{ext}" for ext in ("xlsx", "xls", "ods")] + [gbk]
+    for file in files:
+        page.goto("/imports/roster")
+        page.get_by_label("文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(str(file))
+        page.get_by_role("button", name="检查文件").click()
+        expect(page.locator("#count-created")).to_have_text("2")
+        expect(page.get_by_role("button", name="确认导入")).to_be_visible()
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_text("郑七")).to_be_visible()
+    expect(page.get_by_text("王八")).to_be_visible()

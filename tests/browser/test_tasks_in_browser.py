@@ -24,7 +24,7 @@ def test_a_large_import_is_followed_on_the_task_page(
         big = tmp_path / "big.xlsx"
         big.write_bytes(sheet([row(f"G{n:03d}", f"教师{n}") for n in range(40)]).getvalue())
         page.goto("/imports/roster")
-        page.get_by_label("文件（.xlsx）").set_input_files(str(big))
+        page.get_by_label("文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(str(big))
         page.get_by_role("button", name="检查文件").click()
         expect(page.locator("#count-created")).to_have_text("40")
         page.get_by_role("button", name="确认导入").click()

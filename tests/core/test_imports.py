@@ -162,7 +162,8 @@ def test_files_as_clerks_make_them(school_hr):
     text = preview(hr, "placements", wrong).get_data(as_text=True)
     assert "工作表“花名册”不是企业实践" in text and "下载模板" in text
     not_a_book = preview(hr, "placements", io.BytesIO(b"PK\x03\x04 broken"))
-    assert "不是 Excel 工作簿" in not_a_book.get_data(as_text=True)
+    assert "无法读取此文件" in not_a_book.get_data(as_text=True)
+    assert "另存为 .xlsx" in not_a_book.get_data(as_text=True)
     assert count(Placement) == 2
 
 

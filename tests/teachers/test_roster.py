@@ -83,9 +83,12 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_listed(login_as, make_
 
 def test_files_that_are_not_rosters_are_refused_clearly(login_as):
     c = login_as(role=Role.SCHOOL_HR)
-    assert "请上传 .xlsx" in upload(c, io.BytesIO(b"a,b"), "名册.csv").get_data(as_text=True)
+    no_roster = upload(c, io.BytesIO(b"a,b"), "名册.csv").get_data(as_text=True)
+    assert "工号、姓名、性别、用工形式、入职日期" in no_roster  # read as CSV: no roster's headers
     broken = upload(c, io.BytesIO(b"PK\x03\x04 not really"), "名册.xlsx").get_data(as_text=True)
-    assert "无法读取" in broken
+    assert "无法读取" in broken and "另存为 .xlsx" in broken
+    pdf = upload(c, io.BytesIO(b"%PDF-1.4 ..."), "名册.xlsx").get_data(as_text=True)
+    assert "PDF" in pdf and "另存为 .xlsx" in pdf
     missing = upload(c, sheet([["x"]], headers=["工号"])).get_data(as_text=True)
     assert "工号、姓名、性别、用工形式、入职日期" in missing and "下载模板" in missing
     empty = upload(c, sheet([])).get_data(as_text=True)
@@ -155,3 +158,45 @@ def test_cells_as_clerks_type_them_are_read_and_a_wrong_choice_says_how_to_fix_i
     assert str(teachers["T012"].birth_date) == "1988-05-12"
     assert str(teachers["T013"].hire_date) == "2016-09-01"
     assert str(teachers["T013"].title_date) == "2018-12-01"
+
+
+def _csv(rows: list[list], encoding: str, delimiter: str = ",") -> io.BytesIO:
+    import csv
+
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter).writerows([HEADERS, *rows])
+    return io.BytesIO(text.getvalue().encode(encoding))
+
+
+def test_a_roster_comes_in_from_every_file_a_clerk_has(
+    login_as, make_school, api_client, make_user
+):  # type: ignore[no-untyped-def]
+    """.xls and .ods (saved by LibreOffice, as a school office's suite saves them) and CSV as
+    other systems export it (GBK, UTF-8 with BOM, tab-separated) read as the .xlsx does, on
+    the page and through the API."""
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    school = make_school()
+    hr = make_user(Role.SCHOOL_HR, school=school)
+    c = login_as(hr)
+    call = api_client(hr)
+    files = {
+        "名册.xls": io.BytesIO((fixtures / "roster-libreoffice.xls").read_bytes()),
+        "名册.ods": io.BytesIO((fixtures / "roster-libreoffice.ods").read_bytes()),
+        "名册.xlsx": io.BytesIO((fixtures / "roster-libreoffice.xlsx").read_bytes()),
+        "名册-gbk.csv": _csv([row("C001", "郑七"), row("C002", "王八")], "gbk"),
+        "名册-bom.csv": _csv([row("C001", "郑七"), row("C002", "王八")], "utf-8-sig"),
+        "名册.txt": _csv([row("C001", "郑七"), row("C002", "王八")], "gb18030", "\t"),
+    }
+    for name, data in files.items():
+        page = sheets.preview(c, "roster", io.BytesIO(data.getvalue()), name)
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and 'id="count-created">2<' in text, (name, text[-2000:])
+        answer = call("POST", "/api/v1/imports/roster", data={"file": (data, name)},
+                      content_type="multipart/form-data")  # fmt: skip
+        assert answer.status_code == 200 and answer.json["created"] == 2, (name, answer.json)
+    done = upload(c, _csv([row("C001", "郑七"), row("C002", "王八")], "gbk"), "名册.csv")
+    assert done.status_code == 302
+    names = {t.name for t in db.session.query(Teacher).filter_by(school_id=school.id)}
+    assert names == {"郑七", "王八"}

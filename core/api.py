@@ -157,7 +157,9 @@ def _call(fn: Callable[..., Any], spec: Operation, kwargs: dict[str, Any]) -> An
         elif spec.paged:
             PageQuery().load(_query_args(PageQuery))  # a list's only parameters: refuse others
         if spec.body is not None:
-            kwargs["body"] = spec.body().load(without_nul(_body_of(spec.body)))
+            # Validated as sent (the document's lengths count what was sent), then its NUL
+            # characters taken out: "\x00" is a well-formed name, refused by the rules if empty.
+            kwargs["body"] = without_nul(spec.body().load(_body_of(spec.body)))
         if spec.multipart is not None:
             parts = {**request.form.to_dict(), **request.files.to_dict()}
             kwargs["form"] = spec.multipart().load(parts)

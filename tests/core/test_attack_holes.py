@@ -387,3 +387,17 @@ def test_every_error_code_the_code_raises_is_in_the_document():  # type: ignore[
                             named.add((item.value.value, str(path.relative_to(root))))  # fmt: skip
     assert len(named) > 5
     assert not [f"{code} ({where})" for code, where in named if code not in ERROR_CODES]
+
+
+def test_a_schema_valid_body_with_a_nul_character_is_not_refused_as_malformed(  # type: ignore[no-untyped-def]
+    app, api_client, make_school
+):
+    """Six schema-valid interview bodies were refused with 400: a "\\x00" of length 1 was taken
+    out before the schema counted it, leaving a length the document forbids."""
+    make_school(county="330302")
+    call = api_client(role=Role.BUREAU)
+    body = {"county": "330302", "held_on": "2026-01-05", "attendees": "\x00", "issues": "x",
+            "commitments": [{"text": "a", "due_on": "2026-03-01"}]}  # fmt: skip
+    answer = call("POST", "/api/v1/county-assessments/2026/interviews", json=body)
+    # Well formed; the rule that someone attended refuses it (409), by its field.
+    assert answer.status_code == 409 and "attendees" in answer.json["error"]["fields"], answer.json

@@ -74,3 +74,11 @@ def test_every_message_in_the_code_has_a_chinese_translation():
     fuzzy = sorted(m for m in found if m in translated and translated[m].fuzzy)
     assert not missing, f"untranslated (run `make messages` and fill them in): {missing}"
     assert not fuzzy, f"fuzzy translations to check: {fuzzy}"
+
+
+def test_every_message_addresses_people_one_way():
+    """Notifications mixed 您 and 你: the product speaks to busy staff in one register, 您."""
+    with CATALOG.open("rb") as fh:
+        catalog = read_po(fh)
+    familiar = [m.id for m in catalog if m.id and "你" in str(m.string)]
+    assert not familiar, familiar

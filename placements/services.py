@@ -6,6 +6,7 @@ command or job around it commits.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -91,6 +92,20 @@ def find_or_add_enterprise(
         changes={"name": [None, enterprise.name], "credit_code": [None, enterprise.credit_code]},
     )
     return enterprise
+
+
+def registered_instead(enterprise: Enterprise, typed: str | None) -> str | None:
+    """The message to show when the name typed is not the one registered for the credit code
+    (the record keeps the registered one: one code, one enterprise), else None."""
+
+    def plain(text: str | None) -> str:
+        return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+    if not plain(typed) or plain(typed) == plain(enterprise.name):
+        return None
+    return _("The credit code %(code)s is registered as “%(name)s”: the placement is recorded "
+             "under that name (you typed “%(typed)s”).", code=enterprise.credit_code,
+             name=enterprise.name, typed=(typed or "").strip())  # fmt: skip
 
 
 # --- drafts -----------------------------------------------------------------------------------

@@ -96,7 +96,11 @@ def _save(form: PlacementForm, teacher: Teacher, placement: Placement | None):  
         enterprise = services.find_or_add_enterprise(
             form.credit_code.data, form.enterprise_name.data, current_user, form.industry.data
         )
-        return services.save_draft(teacher, enterprise, form.data, current_user, placement)
+        saved = services.save_draft(teacher, enterprise, form.data, current_user, placement)
+        instead = services.registered_instead(enterprise, form.enterprise_name.data)
+        if instead:  # never replaced without a word
+            flash(instead, "info")
+        return saved
     except ValidationFailed as err:
         apply_errors(form, err)
         return None

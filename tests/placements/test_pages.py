@@ -135,3 +135,21 @@ def test_the_api_removes_evidence_as_the_page_does(
     assert api_client(user)("DELETE", f"/api/v1/placement-evidence/{item.id}").status_code == 204
     db.session.refresh(placement)
     assert placement.evidence == []
+
+
+def test_a_name_other_than_the_registered_one_is_said_not_silently_replaced(  # type: ignore[no-untyped-def]
+    login_as, teacher_with_account, make_enterprise
+):
+    teacher, user = teacher_with_account()
+    registered = make_enterprise(name="温州瑞明工业股份有限公司", code=valid_code(41))
+    c = login_as(user)
+    saved = c.post("/placements/new", data={**FORM, "credit_code": registered.credit_code,
+                                            "enterprise_name": "瑞明工业"})  # fmt: skip
+    assert saved.status_code == 302
+    page = c.get(saved.location).get_data(as_text=True)
+    assert "已登记为“温州瑞明工业股份有限公司”" in page and "您填写的是“瑞明工业”" in page
+    # The same name (spaces and full-width letters aside) says nothing.
+    again = c.post("/placements/new", data={**FORM, "credit_code": registered.credit_code,
+                                            "enterprise_name": " 温州瑞明工业股份有限公司 ",
+                                            "start_date": "2025-04-07", "end_date": "2025-04-11"})  # fmt: skip
+    assert "已登记为" not in c.get(again.location).get_data(as_text=True)

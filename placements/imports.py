@@ -155,6 +155,9 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
             continue
         existing = known.existing(teacher, enterprise, values["start_date"])  # a row
         if existing is not None and not known.was_imported(existing.id):
+            if _unchanged(existing, _tidy(values)):  # the product's own export, read back
+                planned.append(Planned(row.number, imports.UNCHANGED))
+                continue
             ctx.error(row, "start_date", _("This placement was recorded in Shuangshi: correct it "
                                            "on its page, not by import."))  # fmt: skip
             continue
@@ -171,11 +174,19 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
                                            name=teacher.name, other=where))  # fmt: skip
             continue
         spans.setdefault(teacher.id, []).append((start, end, row.number))
-        values["post"] = (values["post"] or "").strip()
-        values = {k: ("" if v is None and k in ("mentor_name", "mentor_phone", "description")
-                      else v) for k, v in values.items()}  # fmt: skip
-        planned.append(_planned(row, teacher, existing, values, named.get(code, ""), known))
+        planned.append(_planned(row, teacher, existing, _tidy(values), named.get(code, ""), known))
     return planned
+
+
+def _tidy(values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values as a placement keeps them: the post trimmed, blank text as ""."""
+    values = {**values, "post": (values["post"] or "").strip()}
+    return {k: ("" if v is None and k in ("mentor_name", "mentor_phone", "description") else v)
+            for k, v in values.items()}  # fmt: skip
+
+
+def _unchanged(existing: Any, values: dict[str, Any]) -> bool:
+    return all(_same(getattr(existing, k), v) for k, v in values.items())
 
 
 def _planned(
@@ -210,7 +221,7 @@ def _planned(
             )  # fmt: skip
 
         return Planned(row.number, imports.CREATE, create)
-    if all(_same(getattr(existing, k), v) for k, v in values.items()):
+    if _unchanged(existing, values):
         return Planned(row.number, imports.UNCHANGED)
 
     def update(ctx: Context) -> None:

@@ -93,3 +93,28 @@ def test_a_school_s_own_literacy_round_imports_through_the_template_s_drop_down(
     assert 'id="count-created">1<' in page.get_data(as_text=True), errors_of(page)
     confirm(client, "literacy", page)
     assert db.session.scalar(select(LiteracyResult.teacher_id)) == teacher.id
+
+
+def test_the_placements_export_imports_back_unchanged(  # type: ignore[no-untyped-def]
+    app, login_as, teacher_with_account, make_placement
+):
+    """Re-imported unedited, the export said every placement recorded in Shuangshi was an error
+    ("这段企业实践是在双师中登记的…"): such a row is 无变化; only a changed one is refused."""
+    import io
+
+    from openpyxl import load_workbook
+
+    teacher, _user = teacher_with_account()
+    make_placement(teacher, today() - timedelta(days=200), days=5)
+    make_placement(teacher, today() - timedelta(days=100), days=3)
+    hr = login_as(role=Role.SCHOOL_HR, school=teacher.school)
+    exported = hr.get(f"/imports/placements/export.xlsx?school={teacher.school.code}")
+    page = preview(hr, "placements", io.BytesIO(exported.data), "企业实践.xlsx")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="count-unchanged">2<' in text, errors_of(page)
+    book = load_workbook(io.BytesIO(exported.data))
+    book["企业实践"]["I2"] = 4  # a recorded placement's days changed in the sheet
+    edited = io.BytesIO()
+    book.save(edited)
+    refused = preview(hr, "placements", io.BytesIO(edited.getvalue()), "企业实践.xlsx")
+    assert "这段企业实践是在双师中登记的" in errors_of(refused)

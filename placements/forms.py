@@ -46,7 +46,8 @@ class EnterpriseFields(FlaskForm):
 class PlacementForm(EnterpriseFields):
     post = StringField(_l("Post"), validators=[DataRequired(REQUIRED), Length(max=100)])
     form = SelectField(
-        _l("Form of practice"), choices=options((k.value, v) for k, v in labels.FORM.items())
+        _l("Form of practice"),
+        choices=options((k.value, v) for k, v in labels.LOGGED_FORMS.items()),
     )
     start_date = DateField(_l("Start date"), validators=[InputRequired(REQUIRED)])
     end_date = DateField(_l("End date"), validators=[InputRequired(REQUIRED)])
@@ -121,7 +122,8 @@ class MentorDeclineForm(FlaskForm):
 class CorrectionForm(FlaskForm):
     post = StringField(_l("Post"), validators=[DataRequired(REQUIRED), Length(max=100)])
     form = SelectField(
-        _l("Form of practice"), choices=options((k.value, v) for k, v in labels.FORM.items())
+        _l("Form of practice"),
+        choices=options((k.value, v) for k, v in labels.LOGGED_FORMS.items()),
     )
     start_date = DateField(_l("Start date"), validators=[InputRequired(REQUIRED)])
     end_date = DateField(_l("End date"), validators=[InputRequired(REQUIRED)])

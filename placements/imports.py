@@ -26,7 +26,7 @@ from teachers.models import Teacher
 from teachers.roster import row_teacher
 
 from . import credit_code, labels
-from .models import Confirmation, Enterprise, Placement, PlacementStatus
+from .models import Confirmation, Enterprise, Placement, PlacementStatus, PracticeForm
 from .services import CODE_PROBLEMS, check_period
 
 COLUMNS = [
@@ -35,8 +35,8 @@ COLUMNS = [
     Column("企业名称", "enterprise_name", width=24, note="企业第一次出现时必填"),
     Column("统一社会信用代码", "credit_code", required=True, width=22, key=True),
     Column("实践岗位", "post", required=True, width=16),
-    Column("实践形式", "form", "choice", required=True, width=22,
-           choices=lambda: imports.zh_labels(labels.FORM)),
+    Column("实践形式", "form", "choice", width=22, choices=lambda: imports.zh_labels(labels.FORM),
+           note="历史记录未写明时留空：记为“未记录”，不作推测"),
     Column("开始日期", "start_date", "date", required=True, width=12, key=True),
     Column("结束日期", "end_date", "date", required=True, width=12),
     Column("实践天数", "days", "decimal", width=10, note="可填半天，如 2.5；不填时按学时折算"),
@@ -180,7 +180,8 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
 
 def _tidy(values: dict[str, Any]) -> dict[str, Any]:
     """A row's values as a placement keeps them: the post trimmed, blank text as ""."""
-    values = {**values, "post": (values["post"] or "").strip()}
+    values = {**values, "post": (values["post"] or "").strip(),
+              "form": values["form"] or PracticeForm.UNRECORDED.value}  # fmt: skip
     return {k: ("" if v is None and k in ("mentor_name", "mentor_phone", "description") else v)
             for k, v in values.items()}  # fmt: skip
 

@@ -10,7 +10,10 @@ FORM = {
     PracticeForm.POST: _l("Holding a production or management post"),
     PracticeForm.RND: _l("Joint R&D and technical innovation"),
     PracticeForm.OTHER: _l("Other"),
+    PracticeForm.UNRECORDED: _l("Not recorded"),
 }
+# What a placement logged now may say (an old record's 未记录 is not a choice).
+LOGGED_FORMS = {k: v for k, v in FORM.items() if k != PracticeForm.UNRECORDED}
 STATUS = {
     PlacementStatus.DRAFT: _l("Draft"),
     PlacementStatus.SUBMITTED: _l("Submitted"),

@@ -27,6 +27,9 @@ class PracticeForm(enum.StrEnum):
     POST = "post"  # 在生产和管理岗位兼职或任职
     RND = "rnd"  # 参与产品研发和技术创新
     OTHER = "other"
+    # 未记录: a historical record that never said (imported, never guessed; not offered when a
+    # placement is logged now).
+    UNRECORDED = "unrecorded"
 
 
 class PlacementStatus(enum.StrEnum):

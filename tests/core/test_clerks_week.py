@@ -118,3 +118,23 @@ def test_the_placements_export_imports_back_unchanged(  # type: ignore[no-untype
     book.save(edited)
     refused = preview(hr, "placements", io.BytesIO(edited.getvalue()), "企业实践.xlsx")
     assert "这段企业实践是在双师中登记的" in errors_of(refused)
+
+
+def test_history_without_a_form_of_practice_comes_in_as_not_recorded(school_hr):  # type: ignore[no-untyped-def]
+    """History files rarely say a placement's 实践形式, and every row was refused without it."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from placements.models import Placement
+    from tests.sheets import import_file
+
+    _school, _teacher, hr = school_hr
+    rows = [["W001", "王老师", "瑞明工业", CODE, "数控加工", None, "2023-07-03", "2023-07-14",
+             10, None, "", "", ""]]  # fmt: skip
+    assert import_file(hr, "placements", placements_sheet(rows)).status_code == 302
+    placement = db.session.scalar(select(Placement))
+    assert placement.form == "unrecorded"
+    assert "未记录" in hr.get(f"/placements/{placement.id}").get_data(as_text=True)
+    # Not a choice when a placement is logged now.
+    new = hr.get(f"/placements/new?teacher={placement.teacher_id}")
+    assert "未记录" not in new.get_data(as_text=True)

@@ -149,7 +149,7 @@ def test_a_name_other_than_the_registered_one_is_said_not_silently_replaced(  # 
     page = c.get(saved.location).get_data(as_text=True)
     assert "已登记为“温州瑞明工业股份有限公司”" in page and "您填写的是“瑞明工业”" in page
     # The same name (spaces and full-width letters aside) says nothing.
-    again = c.post("/placements/new", data={**FORM, "credit_code": registered.credit_code,
-                                            "enterprise_name": " 温州瑞明工业股份有限公司 ",
-                                            "start_date": "2025-04-07", "end_date": "2025-04-11"})  # fmt: skip
+    same = {**FORM, "credit_code": registered.credit_code, "start_date": "2025-04-07",
+            "end_date": "2025-04-11", "enterprise_name": " 温州瑞明工业股份有限公司 "}  # fmt: skip
+    again = c.post("/placements/new", data=same)
     assert "已登记为" not in c.get(again.location).get_data(as_text=True)

@@ -22,6 +22,8 @@ from .periods import Period, parse_period
 # The plan's headline figures: the home page's panel, and the columns a phone shows first.
 HEADLINE = ("dual_qualified_ratio", "competition_participation_rate", "part_time_ratio")
 STATUS_LABELS = {MET: _l("Met"), ON_TRACK: _l("On track"), BEHIND: _l("Behind")}
+# A plan that has ended is judged, not followed: what is behind then was not met (未达标).
+ENDED_LABELS = {**STATUS_LABELS, BEHIND: _l("Not met by the plan's end")}
 STATUS_CLASSES = {MET: "ok", ON_TRACK: "warn", BEHIND: "bad"}
 
 
@@ -37,6 +39,11 @@ class Board:
 
     def status(self, figure: Figure) -> str | None:
         return figure.status(self.period)
+
+    @property
+    def status_labels(self) -> dict[str, Any]:
+        """The words of a status on this board: every page, PDF, Excel and API answer of it."""
+        return ENDED_LABELS if self.period.finished else STATUS_LABELS
 
     def laggards(self, key: str) -> int:
         """How many of the counties or schools below are behind on `key`."""
@@ -116,7 +123,7 @@ def as_json(board: Board) -> dict[str, Any]:
             "numerator": f.numerator,
             "denominator": f.denominator,
             "status": status,
-            "status_label": str(STATUS_LABELS[status]) if status else None,
+            "status_label": str(board.status_labels[status]) if status else None,
             "rule_version": f"plan_targets {f.plan.name}" if f.plan else None,
             "definition": str(f.indicator.definition),
         }

@@ -17,7 +17,7 @@ from core import tasks
 from core.excel import XLSX, write_header, write_rows
 from core.models import Task, User
 
-from .board import STATUS_LABELS, Board, build
+from .board import Board, build
 from .drill import DRILLS, Cell, all_items
 from .indicators import CAP, INDICATORS, RATIO, Figure
 
@@ -49,7 +49,7 @@ def _row(name: str, figures: dict[str, Figure], board: Board) -> list[Any]:
         row += [
             _number(f, f.value),
             _number(f, f.target),
-            str(STATUS_LABELS[status]) if status else "",
+            str(board.status_labels[status]) if status else "",
         ]
     return row
 

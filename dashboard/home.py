@@ -12,7 +12,7 @@ from core.models import Role, User
 from recognition.models import Kind, Recognition, Status
 from teachers.teams.models import Nomination, NominationStatus, TeamMember
 
-from .board import HEADLINE, STATUS_CLASSES, STATUS_LABELS, build, shown
+from .board import HEADLINE, STATUS_CLASSES, build, shown
 from .scopes import DASHBOARD_ROLES, home_scope
 
 
@@ -25,7 +25,7 @@ def home_panel(user: User) -> tuple[str, dict[str, Any]] | None:
             "board": board,
             "indicator_keys": HEADLINE,
             "shown": shown,
-            "labels": STATUS_LABELS,
+            "labels": board.status_labels,
             "classes": STATUS_CLASSES,
         }
     return None

@@ -21,7 +21,7 @@ from core.models import Task, User
 from core.pdf import Seal, font_name, para
 from core.timeutil import today
 
-from .board import STATUS_LABELS, Board, build, shown
+from .board import Board, build, shown
 from .charts import BARS, furthest_behind
 from .indicators import BEHIND, INDICATORS
 
@@ -163,7 +163,7 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
             behind.add((3, n))
         rows.append(
             [str(i.label), shown(f), shown(f, f.target) if f.target is not None else "—",
-             str(STATUS_LABELS[status]) if status else "—", str(i.definition)]
+             str(board.status_labels[status]) if status else "—", str(i.definition)]
         )  # fmt: skip
     story.append(grid(rows, [50 * mm, 25 * mm, 25 * mm, 20 * mm, 140 * mm], behind))
     if progress:
@@ -199,7 +199,8 @@ def render(board: Board, progress: tasks.Progress | None = None) -> bytes:
         story.append(KeepTogether([heading, table]) if len(table_rows) < 20 else heading)
         if len(table_rows) >= 20:
             story.append(table)  # a long table breaks across pages, its header repeated
-        story.append(para(_("Shaded: behind the target."), style=s["body"]))
+        key = _("Shaded: not met.") if board.period.finished else _("Shaded: behind the target.")
+        story.append(para(key, style=s["body"]))
     # The issuer's line (and seal) stays with the report's last lines, never alone on a page.
     story.append(
         KeepTogether(

@@ -21,7 +21,7 @@ from core.rules import get_rule
 
 from . import charts, exports, periods, plans, report, snapshots
 from .assessment import services as assessment_services
-from .board import HEADLINE, STATUS_CLASSES, STATUS_LABELS, Board, build, shown
+from .board import HEADLINE, STATUS_CLASSES, Board, build, shown
 from .drill import DRILLS, page_items
 from .indicators import BY_KEY, CAP, KEYS, RATIO
 from .kept import remembered
@@ -66,7 +66,7 @@ def index():  # type: ignore[no-untyped-def]
         charts=charts,
         shown=shown,
         percent_kinds=(RATIO, CAP),
-        status_labels=STATUS_LABELS,
+        status_labels=board.status_labels,
         status_classes=STATUS_CLASSES,
         drills=DRILLS,
         drill_links={key: url_for("dashboard.drill", key=key) for key in KEYS},

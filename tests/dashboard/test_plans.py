@@ -73,3 +73,10 @@ def test_the_final_report_judges_the_city_each_county_and_each_school(
     assert not shows(
         pdf, "各县（市、区）考核情况", "各学校考核情况", "甲职业学校", "乙职业学校", "（未达标）"
     )
+    # The ended plan is judged in one word everywhere: its indicator table says 未达标 too,
+    # never 进度落后 (behind schedule), and so do the API and the board of the plan.
+    from tests import pdftext
+
+    assert "进度落后" not in pdftext.text(pdf)
+    board = bureau.get("/dashboard?period=2023-2025").get_data(as_text=True)
+    assert "未达标" in board and "进度落后" not in board

@@ -16,6 +16,7 @@ from core.errors import ValidationFailed
 from core.models import User
 
 from . import scopes
+from .charts import percent_text
 from .indicators import BEHIND, CAP, KEYS, MET, ON_TRACK, RATIO, Figure, Results, schools
 from .periods import Period, parse_period
 
@@ -105,7 +106,7 @@ def shown(figure: Figure, value: Decimal | int | None = None) -> str:
     """A figure as people read it: 87.3% for a ratio, 1,234 for a count."""
     value = figure.value if value is None else value
     if figure.indicator.kind in (RATIO, CAP):
-        return f"{Decimal(value) * 100:.1f}%"
+        return percent_text(value)
     return f"{int(value):,}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -17,6 +17,13 @@ OK, BAD, NEUTRAL, TARGET = "#1f7a4d", "#b3261e", "#3b6fb6", "#8a5a00"
 
 def _num(value: float | Decimal | int) -> float:
     return float(value)
+
+
+def percent_text(value: float | Decimal | int) -> str:
+    """A ratio as people read it, rounded half up (四舍五入) from its decimal value: the one
+    rounding of every table, chart and PDF (a float's 30.149… made a chart say 30.1% beside a
+    table's 30.2%)."""
+    return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
 BARS = 24  # a chart of a province's counties shows those furthest from the target
@@ -59,7 +66,7 @@ def bar_chart(
             _num(value) >= _num(target) if higher_is_better else _num(value) <= _num(target)
         )
         colour = NEUTRAL if target is None else (OK if good else BAD)
-        shown = f"{_num(value) * 100:.1f}%" if percent else f"{_num(value):,.0f}"
+        shown = percent_text(value) if percent else f"{_num(value):,.0f}"
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
             f"{escape(name[:14])}</text>"
@@ -125,7 +132,7 @@ def line_chart(
     if not spark:
         for day, value in (points[0], points[-1]):
             x, y = xy(day, _num(value))
-            shown = f"{_num(value) * 100:.1f}%" if percent else f"{_num(value):,.0f}"
+            shown = percent_text(value) if percent else f"{_num(value):,.0f}"
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{NEUTRAL}"/>'
                 f'<text x="{x:.1f}" y="{height - 8}" font-size="11" text-anchor="middle">'

@@ -19,6 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..charts import percent_text
 from ..indicators import BY_KEY, CAP, COUNT, TALLY
 
 RECRUITED, WITHIN_CAP, MANUAL = "teachers_recruited", "part_time_within_cap", "manual"
@@ -145,7 +146,7 @@ def shown(item: Item, value: Decimal | int | None) -> str:
     if value is None:
         return "—"
     if item.unit == RATIO_UNIT:
-        return f"{Decimal(value) * 100:.1f}%"
+        return percent_text(value)
     number = Decimal(value)
     return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
 

@@ -80,3 +80,15 @@ def test_the_final_report_judges_the_city_each_county_and_each_school(
     assert "进度落后" not in pdftext.text(pdf)
     board = bureau.get("/dashboard?period=2023-2025").get_data(as_text=True)
     assert "未达标" in board and "进度落后" not in board
+
+
+def test_a_ratio_reads_the_same_in_a_table_and_a_chart():
+    """文成县's participation said 30.2% in the table and 30.1% in the chart: one rounding,
+    half up, for both."""
+    from decimal import Decimal
+
+    from dashboard.charts import bar_chart, percent_text
+
+    assert percent_text(Decimal("0.3015")) == "30.2%" and percent_text(0.3015) == "30.2%"
+    chart = str(bar_chart([("文成县", Decimal("0.3015"))], None, percent=True))
+    assert ">30.2%<" in chart

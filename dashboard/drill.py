@@ -279,11 +279,12 @@ def _literacy_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
 def _literacy_rows(teachers: list[Teacher], period: Period) -> list[list[Any]]:
     schools = _school_names({t.school_id for t in teachers})
     latest = literacy_stats.latest_totals([t.id for t in teachers], period.at.year)
-    return [[_teacher_cell(t), t.staff_no, schools[t.school_id], _result(latest.get(t.id))]
+    return [[_teacher_cell(t), t.staff_no, schools[t.school_id], literacy_result(latest.get(t.id))]
             for t in teachers]  # fmt: skip
 
 
-def _result(current: tuple[Any, bool] | None) -> str:
+def literacy_result(current: tuple[Any, bool] | None) -> str:
+    """A teacher's current literacy result of a year in words (the list's, the home's)."""
     if current is None:
         return _("No result yet")
     total, ok = current

@@ -9,10 +9,13 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Role, User
+from core.timeutil import today
 from recognition.models import Kind, Recognition, Status
+from teachers.literacy import stats as literacy_stats
 from teachers.teams.models import Nomination, NominationStatus, TeamMember
 
 from .board import HEADLINE, STATUS_CLASSES, build, shown
+from .drill import literacy_result
 from .scopes import DASHBOARD_ROLES, home_scope
 
 
@@ -48,8 +51,13 @@ def teacher_progress(user: User) -> dict[str, Any]:
             Nomination.status.in_([NominationStatus.CONFIRMED, NominationStatus.REPORTED]),
         )
     )
+    year = today().year
+    literacy = literacy_stats.latest_totals([teacher.id], year).get(teacher.id)
     return {
         "teacher": teacher,
+        # The digital-literacy result the year's pass rate counts, in the same words as its list.
+        "literacy_year": year,
+        "literacy": literacy_result(literacy),
         "dual": dual,
         "d_class": [r for r in recognitions if r.kind == Kind.D_CLASS],
         "teams": teams,

@@ -138,3 +138,24 @@ def test_history_without_a_form_of_practice_comes_in_as_not_recorded(school_hr):
     # Not a choice when a placement is logged now.
     new = hr.get(f"/placements/new?teacher={placement.teacher_id}")
     assert "未记录" not in new.get_data(as_text=True)
+
+
+def test_the_teacher_s_home_shows_their_literacy_result(app, login_as, make_teacher, make_user):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from core.extensions import db
+    from teachers.literacy import services
+
+    teacher = make_teacher(name="钱二")
+    me = make_user(Role.TEACHER, teacher=teacher)
+    year = today().year
+    round_ = services.open_round({"year": year, "name": "年度测评", "takers": "professional",
+                                  "opens_on": date(year, 1, 1), "closes_on": date(year, 12, 31)},
+                                 None, make_user(Role.BUREAU))  # fmt: skip
+    home = login_as(me).get("/").get_data(as_text=True)
+    assert f"数字素养（{year} 年）" in home and "尚无成绩" in home
+    scores = {"awareness": 16, "skills": 15, "application": 17, "responsibility": 14,
+              "development": 15}  # fmt: skip
+    services.record(round_, teacher, scores, make_user(Role.SCHOOL_HR, school=teacher.school))
+    db.session.commit()
+    assert "77.0 分，已通过" in login_as(me).get("/").get_data(as_text=True)

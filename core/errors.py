@@ -9,6 +9,7 @@ import contextlib
 from typing import Any
 
 from flask import Flask, g, has_request_context, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -211,7 +212,7 @@ def register_error_handlers(app: Flask) -> None:
 LAST_WORD = '{"error": {"code": "server_error", "message": "服务器出错，请稍后重试。"}}'
 
 
-def unexpected_error(err: Exception, logged: bool = False):  # type: ignore[no-untyped-def]
+def unexpected_error(err: Exception, logged: bool = False) -> ResponseReturnValue:
     """Our fault, logged, answered in the caller's language. The failed transaction is rolled
     back first: reading the user for the language would otherwise raise again (a statement
     after a failed flush is a PendingRollbackError), and gunicorn would answer with its HTML."""

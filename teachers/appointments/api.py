@@ -182,7 +182,7 @@ def act(appointment_id: int, action: str, body: dict[str, Any]):  # type: ignore
     response=AppointmentOut,
     errors={409: "Not possible now (`invalid_transition`), or the date is outside the term"},
 )
-def terminate(appointment_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+def terminate(appointment_id: int, body: dict[str, Any]) -> Appointment:
     appointment = _appointment(appointment_id)
     services.transition(
         appointment, "terminate", current_user, body.get("reason") or "", body.get("terminated_on")

@@ -8,7 +8,7 @@ the county asks for its own approval too, the bureau gives it next."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from core import handover
 from core.models import Role, User
@@ -41,7 +41,7 @@ def proposer_gone(appointment: Appointment) -> bool:
     return appointment.proposed_by_id not in handover.school_hr(appointment.school_id)
 
 
-def _proposer_gone():  # type: ignore[no-untyped-def]
+def _proposer_gone() -> ColumnElement[bool]:
     """`proposer_gone` as a condition on appointments."""
     return ~exists(
         select(User.id).where(
@@ -53,7 +53,7 @@ def _proposer_gone():  # type: ignore[no-untyped-def]
     )
 
 
-def _proposer(user: User):  # type: ignore[no-untyped-def]
+def _proposer(user: User) -> ColumnElement[bool] | None:
     """A draft waits for the HR who made it (any HR of the school once they are gone)."""
     if user.role != Role.SCHOOL_HR or not user.enabled:
         return None

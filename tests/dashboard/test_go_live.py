@@ -184,6 +184,12 @@ def test_a_city_goes_live_with_its_history(city):
         done = import_file(client, kind, workbook(kind, rows), **form)
         assert done.status_code == 302, (kind, done.get_data(as_text=True)[-2000:])
 
+    # A past contest imported today says so on its public page, not "results published today".
+    from competitions.models import Competition
+
+    national = db.session.scalar(select(Competition).where(Competition.year == 2023))
+    public = client.get(f"/results/{national.id}").get_data(as_text=True)
+    assert "成绩由历史记录导入" in public and "成绩发布于" not in public
     # The ledgers and the title-review gate read the imported practice.
     teachers = {t.staff_no: t for t in db.session.scalars(select(Teacher))}
     assert len(teachers) == 20

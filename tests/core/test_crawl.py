@@ -31,7 +31,7 @@ ENGLISH = re.compile(r"[A-Za-z]{2,}")
 ALLOWED_ENGLISH = {
     "English", "Excel", "PDF", "ZIP", "API", "ID", "QR", "URL", "JSON", "OpenAPI", "HTTP",
     "Bearer", "Token", "Shuangshi", "xlsx", "pdf", "zip", "SMTP", "Redoc", "Swagger", "UI",
-    "Authorization", "JPEG", "PNG", "MB", "KB",
+    "Authorization", "JPEG", "PNG", "MB", "KB", "xls", "ods", "csv", "WPS",
 }  # fmt: skip
 URLISH = re.compile(r"\S+@\S+|https?://\S+|/[\w/.-]+|\b[A-Z]*\d[\w-]*\b")
 SKIP = ("/logout", "/language/", "/static/", "/healthz", "/api/", "/mentor/", "/verify/")

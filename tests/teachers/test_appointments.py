@@ -465,7 +465,7 @@ def test_a_school_with_one_hr_account_is_approved_by_its_bureau_or_an_administra
     assert county.id in told and elsewhere.id not in told and admin.id not in told
     # The county bureau's 待办 holds it, named as the bureau's step, not a second HR's.
     home = login_as(county).get("/").get_data(as_text=True)
-    assert "仅一位人事的学校、待你审批的兼职教师聘任" in home
+    assert "仅一位人事的学校、待您审批的兼职教师聘任" in home
     assert "待教育局审批（学校仅一位人事）" in login_as(county).get("/appointments").get_data(
         as_text=True
     )

@@ -404,10 +404,6 @@ class FileRefused(Exception):  # noqa: N818 (the file cannot be read: one messag
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (.xls), and WPS's .et
 
 
-def save_as_xlsx() -> str:
-    return _("Open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then upload it again.")
-
-
 # What a file that is no sheet is, by its first bytes, to say so.
 NOT_A_SHEET = (
     (b"%PDF", lambda: _("a PDF document")),
@@ -485,11 +481,8 @@ def _workbook_rows(own: str, stream: Any, zipped: bool) -> Sheet:
 
 
 def _unreadable(what: str) -> str:
-    return (
-        _("This file is %(what)s, not a sheet Shuangshi can read.", what=what)
-        + " "
-        + (save_as_xlsx())
-    )
+    return _("This file is %(what)s, not a sheet Shuangshi can read. Open it in Excel or WPS and "
+             "save it as .xlsx (Excel 工作簿), then upload it again.", what=what)  # fmt: skip
 
 
 def _csv_rows(stream: Any, head: bytes) -> Sheet:

@@ -611,11 +611,8 @@ def _typed(column: Column, value: Any, choices: dict[str, str] | None) -> Any:
         offered = list(choices)
         if column.aliases is not None:
             choices = {**column.aliases(), **choices}
-        # Compared as the cell is read (NFKC): a label with full-width brackets, as a school's
-        # own round "…（温州职业技术学院）", is the drop-down's own value.
-        plain = {text_of(label): code for label, code in choices.items()}
-        if text in plain:
-            return plain[text]
+        if text in choices:  # labels as `type_rows` keeps them: read as a cell is (NFKC)
+            return choices[text]
         if text in choices.values():  # the code itself, as the API and old exports write it
             return text
         raise ValueError(one_of(text, offered))
@@ -632,7 +629,10 @@ def one_of(text: str, allowed: list[str]) -> str:
 
 def type_rows(kind: Kind, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[Row]:
     """Every row with its cells typed; a row with a bad cell is reported and left out."""
-    choices = {c.field: c.choices() for c in kind.columns if c.choices}
+    # Each label compared as a cell is read (NFKC), normalised once for the file: a label with
+    # full-width brackets, as a school's own round "…（温州职业技术学院）", is the drop-down's own.
+    choices = {c.field: {text_of(label): code for label, code in c.choices().items()}
+               for c in kind.columns if c.choices}  # fmt: skip
     keys: dict[tuple[Any, ...], int] = {}
     typed = []
     for number, cells in rows:

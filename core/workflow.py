@@ -22,6 +22,7 @@ exactly the people who may take its next step, and nobody else's.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -212,18 +213,27 @@ def _refuse_what_the_step_does_not_take(step: Step, data: Mapping[str, Any]) -> 
     """A field given with a step that neither its guard nor its effect reads (a last day with an
     approval) is refused by name, rather than ignored or failing inside the step; a caller that
     passes every field of its form, blank where unused, is not refused for the blanks."""
+    taken = _taken(step)
+    if taken is None:
+        return
+    given = {name for name, value in data.items() if value not in (None, "")}
+    extra = sorted(given - taken)
+    if extra:
+        raise ValidationFailed({name: _("This step does not take this field.") for name in extra})
+
+
+@functools.cache
+def _taken(step: Step) -> frozenset[str] | None:
+    """The names a step's guard and effect read (None: any, through **data); read once a step."""
     taken: set[str] = set()
     for fn in (step.guard, step.effect):
         if fn is None:
             continue
         parameters = inspect.signature(fn).parameters.values()
         if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-            return
+            return None
         taken |= {p.name for p in parameters if p.kind is not inspect.Parameter.VAR_POSITIONAL}
-    given = {name for name, value in data.items() if value not in (None, "")}
-    extra = sorted(given - taken)
-    if extra:
-        raise ValidationFailed({name: _("This step does not take this field.") for name in extra})
+    return frozenset(taken)
 
 
 BY_MODEL: dict[Any, Workflow] = {}  # each record class's workflow (those that name theirs)

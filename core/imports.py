@@ -74,6 +74,9 @@ class Column:
 class Row:
     number: int  # the sheet's row number, as Excel shows it
     values: dict[str, Any]  # field → typed value (None when blank)
+    # Optional cells that could not be read (already reported): blank to the kind's checks, so a
+    # row's other mistakes are reported in the same pass, not one upload later.
+    bad: frozenset[str] = frozenset()
 
     def __getitem__(self, name: str) -> Any:
         return self.values.get(name)
@@ -155,6 +158,8 @@ class Context:
 
     def error(self, row: Row | int, column: str, message: str) -> None:
         """A problem of `row` in the column of field (or header) `column`."""
+        if isinstance(row, Row) and column in row.bad:
+            return  # the cell's own message says it better than a check of its blank
         number = row.number if isinstance(row, Row) else row
         self.errors.append((number, self.kind.header_of(column), str(message)))
 
@@ -628,7 +633,9 @@ def one_of(text: str, allowed: list[str]) -> str:
 
 
 def type_rows(kind: Kind, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[Row]:
-    """Every row with its cells typed; a row with a bad cell is reported and left out."""
+    """Every row with its cells typed. A bad cell is reported; a row with a bad required cell is
+    left out, one with bad optional cells goes on to the kind's checks with those cells blank
+    (`Row.bad`), so that all of a row's mistakes are listed at once."""
     # Each label compared as a cell is read (NFKC), normalised once for the file: a label with
     # full-width brackets, as a school's own round "…（温州职业技术学院）", is the drop-down's own.
     choices = {c.field: {text_of(label): code for label, code in c.choices().items()}
@@ -637,7 +644,7 @@ def type_rows(kind: Kind, rows: list[tuple[int, dict[str, Any]]], ctx: Context) 
     typed = []
     for number, cells in rows:
         values: dict[str, Any] = {}
-        bad = False
+        bad, unread = False, set()
         for column in kind.columns:
             if column.header not in cells and not column.required:
                 continue
@@ -647,7 +654,11 @@ def type_rows(kind: Kind, rows: list[tuple[int, dict[str, Any]]], ctx: Context) 
                 )
             except ValueError as err:
                 ctx.errors.append((number, column.header, str(err)))
-                bad = True
+                if column.required:
+                    bad = True
+                else:
+                    unread.add(column.field)
+                    values[column.field] = False if column.type == "bool" else None
         if bad:
             continue
         key = tuple(values.get(c.field) for c in kind.columns if c.key)
@@ -659,7 +670,7 @@ def type_rows(kind: Kind, rows: list[tuple[int, dict[str, Any]]], ctx: Context) 
             )  # fmt: skip
             continue
         keys[key] = number
-        typed.append(Row(number, values))
+        typed.append(Row(number, values, frozenset(unread)))
     return typed
 
 
@@ -690,6 +701,8 @@ def run(
         return outcome
     rows = type_rows(kind, cells, ctx)
     plans = kind.plan(rows, ctx)
+    unread = {row.number for row in rows if row.bad}
+    plans = [plan for plan in plans if plan.row not in unread]  # checked, never written
     outcome.errors = sorted(
         ctx.errors, key=lambda e: (e[0], kind.headers.index(e[1]) if e[1] in kind.headers else 99)
     )

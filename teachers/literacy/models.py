@@ -36,6 +36,9 @@ class LiteracyRound(db.Model):
     school: Mapped[School | None] = relationship()
 
     def __str__(self) -> str:
+        # A name that already begins with its year ("2026 年度补测") is not given it twice.
+        if self.name.startswith(str(self.year)):
+            return self.name
         return f"{self.year} {self.name}"
 
 

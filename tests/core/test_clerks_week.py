@@ -159,3 +159,32 @@ def test_the_teacher_s_home_shows_their_literacy_result(app, login_as, make_teac
     services.record(round_, teacher, scores, make_user(Role.SCHOOL_HR, school=teacher.school))
     db.session.commit()
     assert "77.0 分，已通过" in login_as(me).get("/").get_data(as_text=True)
+
+
+def test_a_row_with_two_mistakes_reports_both(school_hr):  # type: ignore[no-untyped-def]
+    """An impossible date and a malformed e-mail on one roster row: both in one upload (the date
+    alone was reported; the clerk met the e-mail on the next upload)."""
+    from teachers.roster import HEADERS, SAMPLE
+    from tests.sheets import sheet
+
+    _school, _teacher, hr = school_hr
+    values = dict(zip(HEADERS, SAMPLE, strict=True)) | {
+        "工号": "N100", "出生日期": "1988-02-30", "电子邮箱": "不是邮箱",
+    }  # fmt: skip
+    page = preview(hr, "roster", sheet([[values[h] for h in HEADERS]], HEADERS))
+    problems = errors_of(page)
+    assert "<td>2</td><td>出生日期</td><td>“1988-02-30”不是日期" in problems
+    assert "<td>2</td><td>电子邮箱</td><td>请填写有效的电子邮箱。" in problems
+
+
+def test_a_round_named_with_its_year_is_not_given_it_twice(app, login_as):  # type: ignore[no-untyped-def]
+    """The round form invited "2026 年度数字素养补测" and the pages printed "2026 2026 年度…"."""
+    admin = login_as(role=Role.ADMIN)
+    form = admin.get("/literacy").get_data(as_text=True)
+    assert "不含年份" in form  # the field says what to type
+    page = admin.post("/literacy", data={"year": "2026", "name": "2026 年度数字素养补测",
+                                         "takers": "professional", "opens_on": "2026-03-01",
+                                         "closes_on": "2026-06-30"})  # fmt: skip
+    assert page.status_code == 302, page.get_data(as_text=True)
+    listed = admin.get(page.headers["Location"]).get_data(as_text=True)
+    assert "<h1>2026 年度数字素养补测</h1>" in listed and "2026 2026" not in listed

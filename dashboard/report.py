@@ -51,7 +51,10 @@ def styles() -> dict[str, ParagraphStyle]:
     font = font_name()
     return {
         "title": ParagraphStyle("t", fontName=font, fontSize=18, leading=24, spaceAfter=6),
-        "h2": ParagraphStyle("h", fontName=font, fontSize=13, leading=18, spaceBefore=10),
+        # A heading goes to the page its table starts on, never alone at a foot.
+        "h2": ParagraphStyle(
+            "h", fontName=font, fontSize=13, leading=18, spaceBefore=10, keepWithNext=1
+        ),
         "body": ParagraphStyle("b", fontName=font, fontSize=9.5, leading=13),
         "cell": ParagraphStyle("c", fontName=font, fontSize=8, leading=10),
         "fact": ParagraphStyle("f", fontName=font, fontSize=10, leading=14),

@@ -39,8 +39,15 @@ def _styles() -> dict[str, ParagraphStyle]:
             wordWrap="CJK",
             textColor=colors.HexColor("#5f6b7a"),
         ),
+        # A section's heading goes to the page its table starts on, never alone at a foot.
         "h2": ParagraphStyle(
-            "h2", fontName=font, fontSize=14, leading=20, spaceBefore=8, spaceAfter=4
+            "h2",
+            fontName=font,
+            fontSize=14,
+            leading=20,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
         ),
         "cell": ParagraphStyle("cell", fontName=font, fontSize=9.5, leading=13, wordWrap="CJK"),
         "signed": ParagraphStyle(

@@ -365,3 +365,26 @@ def test_a_configured_font_that_is_missing_is_a_startup_warning(app, caplog, tmp
     with caplog.at_level(logging.WARNING):
         create_app("testing", {**app.config, "PDF_FONT": str(tmp_path / "gone.ttf")})
     assert "gone.ttf cannot be used (no such file)" in caplog.text
+
+
+def test_a_section_heading_is_never_left_alone_at_a_page_foot(recognised):  # type: ignore[no-untyped-def]
+    """The development record left "数字素养" alone at the foot of page 1, its table on page 2.
+    However long the sections before it, a heading starts its table's page."""
+    from recognition.pdf import development_record
+
+    teacher, _made = recognised
+    headings = ["企业实践", "技能竞赛", "数字素养"]
+    for rows in range(18, 42):
+        sections = {
+            "企业实践": [["企业", "天数"]] + [[f"瑞明工业{n}", "5"] for n in range(rows)],
+            "技能竞赛": [["竞赛", "奖项"], ["全国职业院校技能大赛", "一等奖"]],
+            "数字素养": [["测评", "结果"]]
+            + [[f"{2026 - n} 年度测评", "达标"] for n in range(rows % 3 * 30 + 1)],
+        }
+        pages = pdftext.text(development_record(teacher, sections, date(2026, 3, 9))).split("\f")
+        for number, page in enumerate(pages[:-1], start=1):  # the text ends with a page break
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            body = [line for line in lines if "页" not in line]  # the foot's page number aside
+            assert body and body[-1] not in headings, (
+                f"{rows} rows: “{body[-1]}” ends page {number} alone"
+            )

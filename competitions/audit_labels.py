@@ -16,6 +16,7 @@ def register_audit_labels() -> None:
     core_labels.register_actions(
         {
             "entry_registered": _l("registered"),
+            "open": _l("opened the entries of"),
             "entry_withdrawn": _l("withdrew"),
             "event_added": _l("added an event to"),
             "entries_closed": _l("closed the entries of"),

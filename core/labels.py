@@ -205,6 +205,11 @@ def register_core() -> None:
             "return": _l("returned for revision"),
             "confirmed": _l("confirmed"),
             "published": _l("published"),
+            "seal_uploaded": _l("uploaded a new"),
+            "seal_removed": _l("removed"),
+            "import": _l("ran the import of"),
+            "imported": _l("imported"),
+            "import_updated": _l("updated through an import"),
         }
     )
     register_kind(
@@ -236,6 +241,13 @@ def register_core() -> None:
     register_kind("ApiToken", _l("the API token"), fields={"name": _l("Token name")})
     register_kind("Task", _l("the background task"))
     register_kind("RuleVersion", _l("the rule"), fields={"valid_from": _l("Valid from")})
+    # The image itself is kept by its upload; the log says since when each seal was in force.
+    register_kind("Seal", _l("the seal"), fields={"uploaded_at": _l("Seal in force since")})
+    register_kind(
+        "ImportBatch",
+        _l("the file"),
+        fields={"created": _l("Records created"), "updated": _l("Records updated")},
+    )
 
 
 def _lookup(mapping: Mapping[Any, Any], value: Any) -> str | None:

@@ -192,7 +192,9 @@ def save(issuer: str, file: FileStorage, by: User) -> Seal:
     db.session.add(seal)
     db.session.flush()
     audit.record(
-        "seal_uploaded", seal, by=by, changes={"upload_id": [old, upload.id]},
+        "seal_uploaded", seal, by=by,
+        changes={"upload_id": [old, upload.id],
+                 "uploaded_at": [previous.uploaded_at if previous else None, now]},
         school_id=seal.school_id, label=issuer_name(issuer),
     )  # fmt: skip
     return seal
@@ -207,7 +209,8 @@ def remove(issuer: str, by: User) -> None:
     if seal is None:
         raise NotFound(_("No seal has been uploaded."))
     audit.record(
-        "seal_removed", seal, by=by, changes={"upload_id": [seal.upload_id, None]},
+        "seal_removed", seal, by=by,
+        changes={"upload_id": [seal.upload_id, None], "uploaded_at": [seal.uploaded_at, None]},
         school_id=seal.school_id, label=issuer_name(issuer),
     )  # fmt: skip
     seal.replaced_at = utcnow()  # kept for the documents issued while it was in force

@@ -25,6 +25,8 @@ def register_audit_labels() -> None:
             "title_review_declared": _l("declared the title-review intention of"),
             "title_review_withdrawn": _l("withdrew the title-review intention of"),
             "consented": _l("consented to"),
+            "refused": _l("refused"),
+            "withdrawn": _l("withdrew"),
         }
     )
     core_labels.register_kind(

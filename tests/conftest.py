@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from core import accounts, create_app, org
 from core.extensions import db
@@ -152,6 +152,21 @@ def _watch_for_printed_lists(app: Flask) -> None:
         return response
 
 
+def _audit_without_words() -> list[str]:
+    """The kinds of record and actions the test's audit entries name that the audit log has no
+    words for: they read as "修改了记录" (every test's entries are read, so a new record kind or
+    action cannot reach the log unnamed)."""
+    from core import labels
+    from core.models import AuditEntry
+
+    pairs = db.session.execute(select(AuditEntry.object_type, AuditEntry.action).distinct()).all()
+    db.session.remove()
+    return sorted(
+        {f"record kind {kind}" for kind, _ in pairs if kind not in labels.KINDS}
+        | {f"action {action}" for _, action in pairs if action not in labels.ACTIONS}
+    )
+
+
 def _wipe(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
@@ -165,7 +180,7 @@ def _wipe(app: Flask) -> None:
 
 
 @pytest.fixture
-def app(_app: Flask, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+def app(_app: Flask, tmp_path, request) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
     """The app with an empty database (counties present) and a private upload folder."""
     _wipe(_app)
     _app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
@@ -175,7 +190,10 @@ def app(_app: Flask, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-de
         db.session.commit()
         yield _app
         db.session.remove()
+        made_up = request.node.get_closest_marker("audit_made_up") is not None
+        unnamed = [] if made_up else _audit_without_words()
     _wipe(_app)
+    assert not unnamed, "The audit log reads these as a bare 记录 or 修改了:\n" + "\n".join(unnamed)
     printed = _app.extensions["printed_lists"]
     assert not printed, "A Python list was printed for people to read:\n" + "\n".join(printed)
 

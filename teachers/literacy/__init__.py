@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
                                   "not passed yet: your profile shows the dimension to work on."),
     }.items():  # fmt: skip
         notifications.register_kind(kind, message)
+    _register_audit_labels()
     nav.register(
         nav.NavItem(
             "literacy.index",
@@ -62,6 +63,30 @@ def init_app(app: Flask) -> None:
             order=37,
         )
     )
+
+
+def _register_audit_labels() -> None:
+    """How rounds and results read in the audit log: a round's name is its name, not a
+    person's (姓名), and each dimension by the standard's words."""
+    from core import labels as core_labels
+
+    from .labels import DIMENSION, TAKERS
+
+    core_labels.register_actions({"literacy_recorded": _l("recorded"),
+                                  "literacy_retaken": _l("recorded the retake of")})  # fmt: skip
+    core_labels.register_kind(
+        "LiteracyRound", _l("the digital-literacy round"), endpoint="literacy.round_page",
+        arg="round_id",
+        fields={"name": _l("Name of the round"), "takers": _l("Who takes it"),
+                "opens_on": _l("Opens"), "closes_on": _l("Closes"),
+                "maxima": _l("Highest scores"), **DIMENSION},
+        values={"takers": TAKERS},
+    )  # fmt: skip
+    core_labels.register_kind(
+        "LiteracyResult", _l("the digital-literacy result"),
+        fields={"scores": _l("Scores"), "total": _l("Total score"), "passed": _l("Passed"),
+                **DIMENSION},
+    )  # fmt: skip
 
 
 def _describe_rule(value: dict) -> list[str]:  # type: ignore[type-arg]

@@ -40,6 +40,7 @@ def from_scratch(period):  # type: ignore[no-untyped-def]
     return {key: BY_KEY[key].compute(period, None) for key in KEYS}
 
 
+@pytest.mark.audit_made_up
 def test_a_change_at_one_school_is_counted_again_alone(city, kept, make_user, make_teacher):  # noqa: F811
     from placements import mentor
     from placements import services as placements
@@ -131,6 +132,7 @@ def test_an_entry_committed_after_a_newer_one_is_still_seen(city, make_user):  #
     assert late not in new.unseen and new.top == mark.top
 
 
+@pytest.mark.audit_made_up
 def test_a_burst_of_entries_or_an_unknown_kind_means_every_school(city, make_user):  # noqa: F811
     a = city["A"]
     hr = make_user(Role.SCHOOL_HR, school=a)

@@ -129,10 +129,13 @@ def _results_plan(rows: list[Row], ctx: Context) -> list[Planned]:
         entry = _past_entry(competition, row, school, people_key) if competition else None
         result = (row["award"], row.values.get("rank"), row.values.get("score"))
         if entry is not None:
-            same = (entry.award, entry.rank, entry.score) == result
-            write = None if same else _set_result(entry, result)
-            planned.append(Planned(row.number, imports.UNCHANGED if same else imports.UPDATE,
-                                   write))  # fmt: skip
+            changes = imports.changed(entry, dict(zip(("award", "rank", "score"), result,
+                                                      strict=True)))  # fmt: skip
+            if not changes:
+                planned.append(Planned(row.number, imports.UNCHANGED))
+                continue
+            planned.append(Planned(row.number, imports.UPDATE, _set_result(entry, result),
+                                   changes))  # fmt: skip
             continue
         planned.append(Planned(row.number, imports.CREATE,
                                _add_past_entry(row, school, people, result)))  # fmt: skip

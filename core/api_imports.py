@@ -47,12 +47,35 @@ class ImportIn(ApiSchema):
         validate=validate.OneOf(["true", "false"]),
         metadata={"description": "`true` (the default): check and report, write nothing"},
     )
+    attachments = Upload(
+        load_default=None,
+        metadata={"description": "For a kind that takes them: the documents the rows name, in "
+                  "one .zip (the figures' evidence)"},
+    )  # fmt: skip
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=100_000),
+        metadata={"description": "Which page of 50 of the rows created or updated to list"},
+    )
 
 
 class ProblemOut(ApiSchema):
     row = fields.Integer(required=True)
     column = fields.String(required=True)
     message = fields.String(required=True)
+
+
+class ChangeOut(ApiSchema):
+    column = fields.String(required=True, metadata={"description": "The sheet's header"})
+    before = fields.String(required=True, metadata={"description": "Now (— when blank)"})
+    after = fields.String(required=True, metadata={"description": "In the file"})
+
+
+class RowOut(ApiSchema):
+    row = fields.Integer(required=True, metadata={"description": "The sheet's row number"})
+    action = fields.String(required=True, validate=validate.OneOf(["created", "updated"]))
+    record = fields.String(required=True, metadata={"description": "The row's key columns"})
+    changes = fields.List(fields.Nested(ChangeOut), required=True)
 
 
 class OutcomeOut(ApiSchema):
@@ -62,6 +85,13 @@ class OutcomeOut(ApiSchema):
     updated = fields.Integer(required=True)
     unchanged = fields.Integer(required=True)
     errors = fields.List(fields.Nested(ProblemOut), required=True)
+    rows = fields.List(
+        fields.Nested(RowOut),
+        required=True,
+        metadata={"description": "A page of the rows created or updated, with what changes"},
+    )
+    rows_total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
 
 
 def _kind(key: str) -> imports.Kind:
@@ -126,13 +156,16 @@ def upload(key: str, form: dict[str, Any]):  # type: ignore[no-untyped-def]
     kind = _kind(key)
     school = _school(kind, form["school"])
     data = form["file"].read()
+    taken = kind.attachments is not None and form["attachments"] is not None
+    files = form["attachments"].read() if taken else None
     dry_run = form["dry_run"] != "false"
     if not dry_run and import_runs.is_large(io.BytesIO(data)):
-        checked = imports.run(kind, io.BytesIO(data), current_user, school, dry_run=True)
+        checked = imports.run(kind, io.BytesIO(data), current_user, school, dry_run=True,
+                              page=form["page"], attachments=files)  # fmt: skip
         if not checked.ok:
             return _refused(checked)
         staged = import_runs.staged(
-            import_runs.stage(data, kind, school, current_user, form["file"].filename or ""),
+            import_runs.stage(data, kind, school, current_user, form["file"].filename or "", files),
             current_user,
         )
         task = import_runs.start(staged, current_user)
@@ -146,7 +179,7 @@ def upload(key: str, form: dict[str, Any]):  # type: ignore[no-untyped-def]
         return answer
     outcome = imports.run(
         kind, io.BytesIO(data), current_user, school, dry_run=dry_run,
-        filename=form["file"].filename or "",
+        filename=form["file"].filename or "", page=form["page"], attachments=files,
     )  # fmt: skip
     if not outcome.ok:
         return _refused(outcome)

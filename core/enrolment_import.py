@@ -51,7 +51,8 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
                 raise RuntimeError(err.message) from err
 
         action = imports.CREATE if current is None else imports.UPDATE
-        planned.append(Planned(row.number, action, write))
+        changes = {"students": (current, students)} if current is not None else {}
+        planned.append(Planned(row.number, action, write, changes))
     return planned
 
 

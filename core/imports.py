@@ -35,7 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, insert, inspect, select, text
 
-from . import audit, excel
+from . import audit, excel, import_preview
 from .errors import ValidationFailed
 from .excel import (
     MAX_COLUMNS,
@@ -46,6 +46,9 @@ from .excel import (
     write_rows,
 )
 from .extensions import db
+from .import_attachments import Attachments
+from .import_preview import PreviewRow
+from .import_preview import changed as changed  # the kinds read it as imports.changed
 from .models import AuditEntry, ImportBatch, ImportedRecord, Role, School, User
 from .org import visible_schools
 from .timeutil import today
@@ -87,6 +90,8 @@ class Planned:
     row: int
     action: str  # CREATE | UPDATE | UNCHANGED
     write: Callable[[Context], Any] | None = None  # returns the record created, if any
+    # An update's changes, field → (now, in the file), listed in the preview (`changed`).
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,6 +110,8 @@ class Kind:
     # Where the records are read once imported (the roster, the ledger …): the page goes there.
     done_url: Callable[[School | None], str] | None = None
     order: int = 100
+    # Files the rows name come with the sheet in one .zip (证明材料): the upload's second field.
+    attachments: Any = None  # its label, when the kind takes them
 
     @property
     def headers(self) -> list[str]:
@@ -152,6 +159,7 @@ class Context:
     filename: str = ""
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     batch: ImportBatch | None = None
+    attachments: Attachments | None = None  # the .zip of files the rows name, if one came
     _new: list[tuple[Any, dict[str, Any], int | None]] = field(default_factory=list)
     _rows: dict[Any, list[tuple[dict[str, Any], str, int | None]]] = field(default_factory=dict)
     tables: set[str] = field(default_factory=set)
@@ -296,6 +304,10 @@ class Outcome:
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     batch_id: int | None = None
     tables: set[str] = field(default_factory=set)  # where the records it created went
+    # A page of the rows it creates or updates, and how many there are (the preview's list).
+    rows: list[PreviewRow] = field(default_factory=list)
+    rows_total: int = 0
+    page: int = 1
 
     @property
     def ok(self) -> bool:
@@ -309,6 +321,9 @@ class Outcome:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [{"row": r, "column": c, "message": m} for r, c, m in self.errors],
+            "rows": [row.as_json() for row in self.rows],
+            "rows_total": self.rows_total,
+            "page": self.page,
         }
 
 
@@ -421,30 +436,40 @@ NOT_A_SHEET = (
 
 
 def read(kind: Kind, stream: Any) -> list[tuple[int, dict[str, Any]]]:
-    """The rows of the kind's sheet as (row number, {header: cell}), blank rows left out.
+    """The rows of the kind's sheet as (row number, {header: cell}), blank rows left out."""
+    required = [c.header for c in kind.columns if c.required]
+    return read_table(stream, kind.sheet, kind.headers, required, str(kind.label))
+
+
+def read_table(
+    stream: Any, own: str, headers: Sequence[str], required: Sequence[str], what: str
+) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of a sheet with these `headers` (the `required` ones in its header row) as
+    (row number, {header: cell}), blank rows left out: the sheet named `own` when the file has
+    one, else the first. FileRefused, saying what to do, when the file cannot be read.
 
     Every file a clerk has reads the same, on the page and through the API: .xlsx and .ods
     (checked against the unpacking budget first), .xls (Excel 97–2003) with calamine (a Rust
     reader: a school's 7,000 rows in a tenth of a second, where openpyxl took three), and CSV
     as other systems export it (UTF-8 with or without BOM, GBK/GB 18030; comma or tab)."""
-    name, first, height, rows = _sheet(kind.sheet, stream)
+    name, first, height, rows = _sheet(own, stream)
     if height > excel.MAX_ROWS + HEADER_SEARCH:
         raise FileRefused(0, "", str(SheetTooLarge()))
     # Headers compared as written plainly: 依据（赛事及奖项） is 依据(赛事及奖项).
-    required = [_header_text(c.header) for c in kind.columns if c.required]
+    wanted = [_header_text(h) for h in required]
     header: list[str] | None = None
     number = first - 1
     for number, cells in enumerate(rows, start=first):
         found = [_header_text(c) for c in cells]
-        if all(h in found for h in required):
+        if all(h in found for h in wanted):
             header = found
             break
         if number >= HEADER_SEARCH:
             break
     if header is None:
-        raise FileRefused(0, "", _wrong_sheet(kind, name))
-    plain = {h: _header_text(h) for h in kind.headers}
-    index = {h: header.index(plain[h]) for h in kind.headers if plain[h] in header}
+        raise FileRefused(0, "", _wrong_sheet(what, required, name))
+    plain = {h: _header_text(h) for h in headers}
+    index = {h: header.index(plain[h]) for h in headers if plain[h] in header}
     out = []
     for number, cells in enumerate(rows, start=number + 1):  # noqa: B020 (continues the count)
         if len(out) >= excel.MAX_ROWS:
@@ -530,12 +555,11 @@ def _header_text(cell: Any) -> str:
     return re.sub(r"\s*(\*|\(必填\))$", "", text)
 
 
-def _wrong_sheet(kind: Kind, title: str) -> str:
-    required = "、".join(c.header for c in kind.columns if c.required)
+def _wrong_sheet(what: str, required: Sequence[str], title: str) -> str:
     return _(
         "The sheet “%(sheet)s” is not a %(kind)s sheet: its first rows have no header row with "
         "the columns %(columns)s. Download the template and copy the rows into it.",
-        sheet=title, kind=kind.label, columns=required,
+        sheet=title, kind=what, columns="、".join(required),
     )  # fmt: skip
 
 
@@ -686,11 +710,20 @@ def run(
     dry_run: bool = True,
     filename: str = "",
     progress: Callable[[int, int], None] | None = None,
+    page: int = 1,
+    attachments: bytes | None = None,
 ) -> Outcome:
     """Check the workbook; unless `dry_run`, write it all when nothing is wrong (the caller's
-    transaction commits it). Any problem: the outcome lists them and nothing is written."""
+    transaction commits it). Any problem: the outcome lists them and nothing is written. The
+    outcome lists `page` of the rows created or updated (the preview's list)."""
     ctx = Context(kind, by, school, filename)
-    outcome = Outcome(kind.key, dry_run)
+    outcome = Outcome(kind.key, dry_run, page=page)
+    if attachments:
+        try:
+            ctx.attachments = Attachments(attachments)
+        except ValueError as err:
+            outcome.errors = [(0, str(kind.attachments or ""), str(err))]
+            return outcome
     try:
         cells = read(kind, stream)
     except FileRefused as refused:
@@ -708,6 +741,9 @@ def run(
     )
     for plan in plans:
         setattr(outcome, plan.action, getattr(outcome, plan.action) + 1)
+    if not outcome.errors:
+        touched = [plan for plan in plans if plan.action != UNCHANGED]
+        outcome.rows, outcome.rows_total = import_preview.page_of(kind.columns, rows, touched, page)
     if outcome.errors or dry_run:
         return outcome
     ctx.batch = ImportBatch(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -155,7 +154,7 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
             continue
         existing = known.existing(teacher, enterprise, values["start_date"])  # a row
         if existing is not None and not known.was_imported(existing.id):
-            if _unchanged(existing, _tidy(values)):  # the product's own export, read back
+            if not imports.changed(existing, _tidy(values)):  # the product's own export, read back
                 planned.append(Planned(row.number, imports.UNCHANGED))
                 continue
             ctx.error(row, "start_date", _("This placement was recorded in Shuangshi: correct it "
@@ -184,10 +183,6 @@ def _tidy(values: dict[str, Any]) -> dict[str, Any]:
               "form": values["form"] or PracticeForm.UNRECORDED.value}  # fmt: skip
     return {k: ("" if v is None and k in ("mentor_name", "mentor_phone", "description") else v)
             for k, v in values.items()}  # fmt: skip
-
-
-def _unchanged(existing: Any, values: dict[str, Any]) -> bool:
-    return all(_same(getattr(existing, k), v) for k, v in values.items())
 
 
 def _planned(
@@ -222,7 +217,8 @@ def _planned(
             )  # fmt: skip
 
         return Planned(row.number, imports.CREATE, create)
-    if _unchanged(existing, values):
+    changes = imports.changed(existing, values)
+    if not changes:
         return Planned(row.number, imports.UNCHANGED)
 
     def update(ctx: Context) -> None:
@@ -232,13 +228,7 @@ def _planned(
         placement.confirmed_days = values["days"]
         ctx.updated(placement)
 
-    return Planned(row.number, imports.UPDATE, update)
-
-
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, Decimal) or isinstance(new, Decimal):
-        return old is not None and new is not None and Decimal(old) == Decimal(new)
-    return (old or "") == (new or "")
+    return Planned(row.number, imports.UPDATE, update, changes)
 
 
 def _export(user: User, school: School | None) -> Iterable[list[Any]]:

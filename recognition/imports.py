@@ -11,6 +11,7 @@ A recognition is known by its certificate number; an ethics result by staff numb
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -66,10 +67,11 @@ def _recognition_plan(kind: Kind, rows: list[Row], ctx: Context) -> list[Planned
                 ctx.error(row, "certificate_no", _("This recognition was issued in Shuangshi: it "
                                                    "is not changed by import."))  # fmt: skip
                 continue
-            if all(getattr(existing, k) == v for k, v in values.items()):
+            changes = imports.changed(existing, values)
+            if not changes:
                 planned.append(Planned(row.number, imports.UNCHANGED))
                 continue
-            planned.append(Planned(row.number, imports.UPDATE, _update(existing, values)))
+            planned.append(Planned(row.number, imports.UPDATE, _update(existing, values), changes))
             continue
         planned.append(Planned(row.number, imports.CREATE,
                                _create(kind, teacher, row["certificate_no"], values)))  # fmt: skip
@@ -209,11 +211,18 @@ def _ethics_plan(rows: list[Row], ctx: Context) -> list[Planned]:
                 EthicsResult.teacher_id == teacher.id, EthicsResult.year == year
             )
         )
-        if existing is not None and (existing.passed, existing.penalty_until, existing.note) == (
-            passed, until if not passed else existing.penalty_until, note,
-        ):  # fmt: skip
-            planned.append(Planned(row.number, imports.UNCHANGED))
-            continue
+        changes = {}
+        if existing is not None:
+            was = "pass" if existing.passed else "fail"
+            now = SimpleNamespace(passed=was, penalty_until=existing.penalty_until,
+                                  note=existing.note)  # fmt: skip
+            changes = imports.changed(now, {
+                "passed": row["passed"], "note": note,
+                "penalty_until": until if not passed else existing.penalty_until,
+            })  # fmt: skip
+            if not changes:
+                planned.append(Planned(row.number, imports.UNCHANGED))
+                continue
 
         def write(ctx: Context, t=teacher, y=year, p=passed, u=until, n=note) -> None:  # noqa: ANN001
             try:
@@ -221,9 +230,8 @@ def _ethics_plan(rows: list[Row], ctx: Context) -> list[Planned]:
             except ServiceError as err:  # pragma: no cover - checked above
                 raise RuntimeError(err.message) from err
 
-        planned.append(
-            Planned(row.number, imports.CREATE if existing is None else imports.UPDATE, write)
-        )
+        planned.append(Planned(row.number, imports.CREATE if existing is None else imports.UPDATE,
+                               write, changes))  # fmt: skip
     return planned
 
 

@@ -148,16 +148,11 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
 def _planned(row: Row, existing: Teacher | None, data: dict[str, Any], school: School) -> Planned:
     if existing is None:
         return Planned(row.number, imports.CREATE, lambda ctx: _create(ctx, school, data))
-    same = all(_same(getattr(existing, k), v) for k, v in data.items())
-    if same:
+    changes = imports.changed(existing, data)
+    if not changes:
         return Planned(row.number, imports.UNCHANGED)
-    return Planned(row.number, imports.UPDATE, lambda ctx: update_teacher(existing, data, ctx.by))
-
-
-def _same(old: Any, new: Any) -> bool:
-    return (old.value if hasattr(old, "value") else old) == (
-        new.value if hasattr(new, "value") else new
-    )
+    return Planned(row.number, imports.UPDATE, lambda ctx: update_teacher(existing, data, ctx.by),
+                   changes)  # fmt: skip
 
 
 def _create(ctx: Context, school: School, data: dict[str, Any]) -> Teacher:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import import_runs, imports
+from .. import import_preview, import_runs, imports
 from ..errors import note_refusal
 from ..excel import download
 from ..extensions import db
@@ -78,8 +78,17 @@ def import_export(key: str):  # type: ignore[no-untyped-def]
     return download(imports.export_workbook(kind, rows), f"{name}.xlsx")
 
 
+def _attachments(kind: imports.Kind, form: ImportForm) -> bytes | None:
+    """The .zip of documents that came with the sheet, for a kind that takes one."""
+    upload = form.attachments.data
+    if kind.attachments is None or upload is None or not getattr(upload, "filename", ""):
+        return None
+    return bytes(upload.read())
+
+
 def _form(kind: imports.Kind) -> ImportForm:
     form = ImportForm()
+    form.attachments.description = kind.attachments or ""
     schools = kind.schools(current_user) if kind.schools else []
     form.school.choices = options((s.code, f"{s.code} {s.name}") for s in schools)
     return form
@@ -100,16 +109,40 @@ def import_upload(key: str):  # type: ignore[no-untyped-def]
             return render_template("core/import.html", kind=kind, form=form), 400
         data = form.file.data.read()
         name = form.file.data.filename or ""
-        outcome = imports.run(kind, io.BytesIO(data), current_user, school, dry_run=True)
+        files = _attachments(kind, form)
+        outcome = imports.run(kind, io.BytesIO(data), current_user, school, dry_run=True,
+                              attachments=files)  # fmt: skip
         if not outcome.ok:
             note_refusal()
         else:
-            token = import_runs.stage(data, kind, school, current_user, name)
+            token = import_runs.stage(data, kind, school, current_user, name, files)
     status = 400 if (outcome and not outcome.ok) or form.errors else 200
     return render_template(
         "core/import.html", kind=kind, form=form, outcome=outcome, token=token,
-        shown=import_runs.SHOWN_ERRORS,
+        shown=import_runs.SHOWN_ERRORS, per_page=import_preview.PAGE,
     ), status  # fmt: skip
+
+
+@bp.get("/imports/<key>/preview")
+@login_required
+def import_preview_page(key: str):  # type: ignore[no-untyped-def]
+    """Another page of a preview's rows: the kept file checked again (nothing written), so the
+    list is what confirming would do now."""
+    kind = _kind(key)
+    token = request.args.get("token", "")
+    data = import_runs.staged(token, current_user)
+    if data["kind"] != kind.key:
+        abort(404)
+    page = request.args.get("page", 1, type=int) or 1
+    school = db.session.get(School, data["school"]) if data["school"] else None
+    outcome = imports.run(kind, import_runs.read_staged(data), current_user, school,
+                          dry_run=True, page=max(page, 1),
+                          attachments=import_runs.staged_attachments(data))  # fmt: skip
+    return render_template(
+        "core/import.html", kind=kind, form=_form(kind), outcome=outcome,
+        token=token if outcome.ok else None, shown=import_runs.SHOWN_ERRORS,
+        per_page=import_preview.PAGE,
+    ), 200 if outcome.ok else 400  # fmt: skip
 
 
 @bp.post("/imports/<key>/confirm")
@@ -126,12 +159,13 @@ def import_confirm(key: str):  # type: ignore[no-untyped-def]
         flash(_("The import is running. You can leave this page; you will be notified."), "info")
         return redirect(url_for("core.task_detail", task_id=task.id))
     school = db.session.get(School, data["school"]) if data["school"] else None
-    outcome = imports.run(kind, stream, current_user, school, dry_run=False, filename=data["name"])
+    outcome = imports.run(kind, stream, current_user, school, dry_run=False, filename=data["name"],
+                          attachments=import_runs.staged_attachments(data))  # fmt: skip
     if not outcome.ok:  # the records changed since the preview
         form = _form(kind)
         return render_template(
             "core/import.html", kind=kind, form=form, outcome=outcome,
-            shown=import_runs.SHOWN_ERRORS,
+            shown=import_runs.SHOWN_ERRORS, per_page=import_preview.PAGE,
         ), 400  # fmt: skip
     flash(
         _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",

@@ -101,17 +101,13 @@ def plan(rows: list[Row], ctx: Context) -> list[Planned]:
             continue
         if existing is None:
             planned.append(Planned(row.number, imports.CREATE, _create(school, data)))
-        elif all(_same(getattr(existing, k), v) for k, v in data.items() if k in FIELDS):
+        elif not (
+            changes := imports.changed(existing, {k: v for k, v in data.items() if k in FIELDS})
+        ):
             planned.append(Planned(row.number, imports.UNCHANGED))
         else:
-            planned.append(Planned(row.number, imports.UPDATE, _update(existing, data)))
+            planned.append(Planned(row.number, imports.UPDATE, _update(existing, data), changes))
     return planned
-
-
-def _same(old: Any, new: Any) -> bool:
-    return str(getattr(old, "value", old) or "") == str(getattr(new, "value", new) or "") or (
-        old is not None and new is not None and not isinstance(old, str) and old == new
-    )
 
 
 def _status(data: dict[str, Any]) -> AppointmentStatus:

@@ -4,6 +4,7 @@ staff number. The same scores again change nothing; different ones are a retake.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -102,7 +103,9 @@ def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
                 ctx.mark(result)
 
         action = imports.CREATE if current is None else imports.UPDATE
-        planned.append(Planned(row.number, action, write))
+        changes = {} if current is None else imports.changed(SimpleNamespace(**current.scores),
+                                                             scores)  # fmt: skip
+        planned.append(Planned(row.number, action, write, changes))
     return planned
 
 

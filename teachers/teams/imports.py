@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -91,16 +92,38 @@ def _team_plan(rows: list[Row], ctx: Context) -> list[Planned]:
             write = _write_team(school, row["name"], values, people, strong)
             planned.append(Planned(row.number, imports.CREATE, write))
             continue
-        same = all(str(getattr(existing, k) or "") == str(v or "") for k, v in values.items())
-        current = {(m.teacher_id, m.backbone) for m in existing.members if m.teacher_id}
-        wanted = {(tid, tid in strong) for tid in people}
-        if same and current == wanted:
+        changes = _team_changes(existing, values, people, strong)
+        if not changes:
             planned.append(Planned(row.number, imports.UNCHANGED))
         else:
             planned.append(Planned(row.number, imports.UPDATE,
                                    _write_team(school, row["name"], values, people, strong,
-                                               existing)))  # fmt: skip
+                                               existing), changes))  # fmt: skip
     return planned
+
+
+def _team_changes(existing: InnovationTeam, values: dict[str, Any], people: dict[int, Teacher],
+                  strong: set[int]) -> dict[str, tuple[Any, Any]]:  # fmt: skip
+    """What the row changes, as the sheet's columns read it (状态 in its words, people by 工号)."""
+    changes = imports.changed(existing, values)
+    sheet_status = {status.value: label for label, status in PAST_STATUS.items()}
+    if "status" in changes:
+        old, new = changes["status"]
+        changes["status"] = (sheet_status.get(getattr(old, "value", old), old),
+                             sheet_status.get(getattr(new, "value", new), new))  # fmt: skip
+    if "leader_id" in changes:
+        changes["leader"] = (existing.leader.staff_no if existing.leader else None,
+                             people[values["leader_id"]].staff_no)  # fmt: skip
+    current = {(m.teacher_id, m.backbone) for m in existing.members if m.teacher_id}
+    if current != {(tid, tid in strong) for tid in people}:
+        now = {m.teacher_id: m.teacher.staff_no for m in existing.members if m.teacher_id}
+        changes["members"] = (sorted(now.values()), sorted(t.staff_no for t in people.values()))
+        changes["backbone"] = (sorted(now[m.teacher_id] for m in existing.members
+                                      if m.teacher_id and m.backbone),
+                               sorted(people[tid].staff_no for tid in strong))  # fmt: skip
+        if changes["backbone"][0] == changes["backbone"][1]:
+            del changes["backbone"]
+    return changes
 
 
 def _write_team(school: School, name: str, values: dict[str, Any], people: dict[int, Teacher],
@@ -223,12 +246,15 @@ def _overseas_plan(rows: list[Row], ctx: Context) -> list[Planned]:
         summary = row.values.get("report_summary") or ""
         if existing is not None:
             batch = existing.batch
-            same = (batch.theme, batch.end_date, existing.report_summary) == (
-                row["theme"], row["end_date"], summary)  # fmt: skip
-            write = None if same else _update_visit(existing, row, summary)
-            planned.append(
-                Planned(row.number, imports.UNCHANGED if same else imports.UPDATE, write)
-            )
+            now = SimpleNamespace(theme=batch.theme, end_date=batch.end_date,
+                                  report_summary=existing.report_summary)  # fmt: skip
+            changes = imports.changed(now, {"theme": row["theme"], "end_date": row["end_date"],
+                                            "report_summary": summary})  # fmt: skip
+            if not changes:
+                planned.append(Planned(row.number, imports.UNCHANGED))
+                continue
+            planned.append(Planned(row.number, imports.UPDATE,
+                                   _update_visit(existing, row, summary), changes))  # fmt: skip
             continue
         planned.append(Planned(row.number, imports.CREATE, _create_visit(teacher[0], row, summary)))
     return planned

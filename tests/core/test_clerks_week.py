@@ -188,3 +188,50 @@ def test_a_round_named_with_its_year_is_not_given_it_twice(app, login_as):  # ty
     assert page.status_code == 302, page.get_data(as_text=True)
     listed = admin.get(page.headers["Location"]).get_data(as_text=True)
     assert "<h1>2026 年度数字素养补测</h1>" in listed and "2026 2026" not in listed
+
+
+def test_the_preview_lists_the_rows_it_creates_and_what_it_changes(  # type: ignore[no-untyped-def]
+    school_hr, api_client
+):
+    """The preview said 新增 3 but not which rows: a clerk could not see what a file would
+    create or update before confirming."""
+    import re
+
+    from core.models import User
+    from teachers.roster import HEADERS, SAMPLE
+    from tests.sheets import sheet
+
+    school, teacher, hr = school_hr
+    sample = dict(zip(HEADERS, SAMPLE, strict=True))
+    edited = sample | {"工号": "W001", "姓名": "王老师", "性别": "女", "出生日期": "1985-03-01",
+                       "系部/专业": "信息技术系"}  # fmt: skip
+    new = [sample | {"工号": f"N{n:03}", "姓名": f"新教师{n}"} for n in range(60)]
+    rows = [[r[h] for h in HEADERS] for r in [edited, *new]]
+
+    def listed(page: str) -> str:
+        return page.split('id="import-rows"')[1].split("</table>")[0]
+
+    page = preview(hr, "roster", sheet(rows, HEADERS)).get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", listed(page)))
+    assert "2 修改 工号 W001 · 姓名 王老师" in text, text[:600]
+    assert "系部/专业：智能制造系 → 信息技术系" in text
+    assert "3 新增 工号 N000 · 姓名 新教师0 新记录" in text
+    assert listed(page).count("<tr") == 1 + 50  # a page of 50 rows under the headers
+    # The next page: the kept file checked again, the other 11 rows listed.
+    more = re.search(r'href="([^"]+page=2[^"]*)"', page)
+    assert more, "the preview offers no next page"
+    second = hr.get(more.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert listed(second).count("<tr") == 1 + 11
+    assert "新教师59" in listed(second) and "新教师0<" not in listed(second)
+    assert 'name="token"' in second  # and it can be confirmed from there
+    # The API's dry run lists the same rows.
+    user = next(u for u in User.query.filter_by(school_id=school.id))
+    call = api_client(user)
+    upload = {"file": (sheet(rows, HEADERS), "名册.xlsx")}
+    answer = call("POST", "/api/v1/imports/roster", data=upload,
+                  content_type="multipart/form-data").json  # fmt: skip
+    assert answer["rows_total"] == 61 and len(answer["rows"]) == 50
+    first = answer["rows"][0]
+    assert first["action"] == "updated" and first["record"] == "工号 W001 · 姓名 王老师"
+    change = {"column": "系部/专业", "before": "智能制造系", "after": "信息技术系"}
+    assert change in first["changes"]

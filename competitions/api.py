@@ -130,7 +130,10 @@ class ResultIn(ApiSchema):
 
 
 class SheetIn(ApiSchema):
-    file = Upload(required=True, metadata={"description": "The results sheet (.xlsx)"})
+    file = Upload(
+        required=True,
+        metadata={"description": "The results sheet: .xlsx, .xls, .ods or CSV (UTF-8 or GBK)"},
+    )
 
 
 class ImportReportOut(ApiSchema):

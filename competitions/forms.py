@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -78,10 +78,8 @@ class ResultForm(FlaskForm):
 
 
 class ResultsImportForm(FlaskForm):
+    # Any name: read as every import is, by its content (.xlsx, .xls, .ods, CSV).
     file = FileField(
-        _l("Results file (.xlsx)"),
-        validators=[
-            FileRequired(_l("Choose a file.")),
-            FileAllowed(["xlsx"], _l("Upload an .xlsx file.")),
-        ],
+        _l("Results file (.xlsx, .xls, .ods or .csv)"),
+        validators=[FileRequired(_l("Choose a file."))],
     )

@@ -3,6 +3,7 @@ import matched by entry number with a per-row report."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,8 +14,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from core import imports
 from core.errors import Conflict, ValidationFailed
-from core.excel import SheetError, SheetTooLarge, read_sheet, write_header, write_rows
+from core.excel import write_header, write_rows
 from core.extensions import db
 from core.models import User
 
@@ -23,6 +25,7 @@ from .models import Competition, CompetitionStatus, Entry, EntryPerson, Event
 from .services import parse_result, record_result
 
 HEADERS = ["报名编号", "赛项", "学校", "参赛者", "奖项", "名次", "成绩"]
+SHEET = "成绩"  # the template's sheet
 
 
 def award_names() -> dict[str, str]:
@@ -50,7 +53,7 @@ def template(competition: Competition) -> Workbook:
     names = award_names()
     wb = Workbook()
     sheet = wb.active
-    sheet.title = "成绩"
+    sheet.title = SHEET
     write_header(sheet, HEADERS, [10, 24, 24, 30, 10, 8, 8])
     write_rows(
         sheet,
@@ -109,18 +112,11 @@ def check_importable(competition: Competition) -> None:
 def import_results(competition: Competition, stream: Any, by: User) -> ImportReport:
     check_importable(competition)
     report = ImportReport()
-    try:
-        rows = read_sheet(stream, HEADERS, ["报名编号", "奖项"])
-    except SheetTooLarge as err:
-        report.errors.append((0, "", str(err)))
-        return report
-    except SheetError as err:
-        message = (
-            _("This column is missing from the first row.")
-            if str(err).startswith("missing:")
-            else _("The file could not be read as an Excel workbook.")
-        )
-        report.errors.append((1 if str(err).startswith("missing:") else 0, str(err)[8:], message))
+    try:  # read as every import reads: .xlsx, .xls, .ods or CSV, by its content
+        rows = imports.read_table(io.BytesIO(stream.read()), SHEET, HEADERS, ["报名编号", "奖项"],
+                                  _("results"))  # fmt: skip
+    except imports.FileRefused as refused:
+        report.errors.append(refused.error)
         return report
     entries = {e.id: e for e in entries_of(competition)}
     seen: set[int] = set()

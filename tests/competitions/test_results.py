@@ -336,3 +336,22 @@ def test_a_correction_reorders_the_medal_table_at_once(
     db.session.commit()
     after = client.get(url).get_data(as_text=True)
     assert after.index("第2职校") < after.index("第0职校")
+
+
+def test_results_come_in_from_the_files_clerks_have(app, two_entries, organizer, login_as):  # type: ignore[no-untyped-def]
+    """The results sheet read .xlsx alone: a CSV another system exported (GBK) was "not an Excel
+    workbook", a PDF the same, neither saying what to do."""
+    competition, first, second = two_entries
+    client = login_as(organizer)
+    url = f"/competitions/{competition.id}/results-import"
+    lines = [",".join(results_sheet.HEADERS), f"{first.id},,,,金牌,1,97",
+             f"{second.id},,,,银牌,2,90.5"]  # fmt: skip
+    csv = io.BytesIO("\r\n".join(lines).encode("gbk"))
+    answer = client.post(url, data={"file": (csv, "成绩.csv")}, content_type="multipart/form-data")
+    assert answer.status_code == 302, answer.get_data(as_text=True)[-1500:]
+    db.session.refresh(second)
+    assert (second.award, second.rank, float(second.score)) == ("silver", 2, 90.5)
+    pdf = io.BytesIO(b"%PDF-1.7 results")
+    refused = client.post(url, data={"file": (pdf, "成绩.pdf")}, content_type="multipart/form-data")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "PDF" in text and "另存为 .xlsx" in text

@@ -213,3 +213,5 @@ class ImportForm(FlaskForm):
         _l("File (.xlsx, .xls, .ods or .csv)"),
         validators=[FileRequired(_l("Choose the filled-in file."))],
     )
+    # The documents the rows name, in one .zip (a kind that takes them: `Kind.attachments`).
+    attachments = FileField(_l("Evidence files (.zip)"))

@@ -30,13 +30,19 @@ def _signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="import-staging")
 
 
-def stage(data: bytes, kind: imports.Kind, school: School | None, by: User, filename: str) -> str:
-    """Keep the uploaded file for its confirmation; the token names it, signed for `by` alone."""
+def stage(data: bytes, kind: imports.Kind, school: School | None, by: User, filename: str,
+          attachments: bytes | None = None) -> str:  # fmt: skip
+    """Keep the uploaded file (and the .zip of files its rows name) for its confirmation; the
+    token names them, signed for `by` alone."""
     key = f"imports/{secrets.token_hex(16)}.xlsx"
     storage().save(key, data)
+    files = None
+    if attachments:
+        files = f"imports/{secrets.token_hex(16)}.zip"
+        storage().save(files, attachments)
     return _signer().dumps(
         {"input_key": key, "kind": kind.key, "school": school.id if school else None, "by": by.id,
-         "name": filename[:200]}
+         "name": filename[:200], "attachments_key": files}
     )  # fmt: skip
 
 
@@ -56,6 +62,15 @@ def staged(token: str, by: User) -> dict[str, Any]:
 def read_staged(data: dict[str, Any]) -> io.BytesIO:
     with storage().open(data["input_key"]) as file:
         return io.BytesIO(file.read())
+
+
+def staged_attachments(data: dict[str, Any]) -> bytes | None:
+    """The .zip that came with the staged sheet, if one did."""
+    key = data.get("attachments_key")
+    if not key:
+        return None
+    with storage().open(key) as file:
+        return file.read()
 
 
 def forget_stale_previews() -> int:
@@ -110,7 +125,9 @@ def run_task(task: Task, progress: tasks.Progress) -> dict[str, Any]:
     school = db.session.get(School, params["school"]) if params["school"] else None
     # Check first, writing nothing; then, when all is well, write in one transaction that the
     # task's completion ends.
-    outcome = imports.run(kind, read_staged(params), task.started_by, school, dry_run=True)
+    files = staged_attachments(params)
+    outcome = imports.run(kind, read_staged(params), task.started_by, school, dry_run=True,
+                          attachments=files)  # fmt: skip
     if not outcome.ok:
         raise tasks.Refused(
             _("Nothing was imported: the file has %(n)d problems.", n=len(outcome.errors)),
@@ -123,6 +140,7 @@ def run_task(task: Task, progress: tasks.Progress) -> dict[str, Any]:
         outcome = imports.run(
             kind, read_staged(params), task.started_by, school, dry_run=False,
             filename=params["name"], progress=lambda done, total: progress(done, total),
+            attachments=files,
         )  # fmt: skip
         if not outcome.ok:  # changed between the check and the write: nothing is kept
             raise tasks.Refused(

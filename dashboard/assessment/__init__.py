@@ -14,7 +14,7 @@ from core.models import Role
 def init_app(app: Flask) -> None:
     from core import demo as core_demo
 
-    from . import demo, items, models  # noqa: F401  (the tables)
+    from . import demo, figures_import, items, models  # noqa: F401  (the tables; the import kind)
     from .api import api
     from .services import inbox
     from .views import bp

@@ -65,6 +65,7 @@ def index():  # type: ignore[no-untyped-def]
         confirmed=table.published or services.items_confirmed(year),
         manages=is_city(current_user),
         overdue=services.overdue(own_county),
+        own_code=current_user.county.code if own_county and current_user.county else None,
         interviews=db.session.scalars(services.interviews(current_user, year).limit(20)).all(),
     )
 

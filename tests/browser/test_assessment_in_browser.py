@@ -80,3 +80,52 @@ def test_the_bureau_publishes_the_year_and_interviews_a_county(
     page.get_by_role("button", name="向市教育局报送整改报告").click()
     expect(page.get_by_text("整改报告已报送市教育局。")).to_be_visible()
     expect(page.locator("#interview-status")).to_have_text("待市教育局审阅")
+
+
+def test_the_ranking_reads_at_1280_px_and_on_a_phone(page, make_user, make_school, make_teacher):  # type: ignore[no-untyped-def]
+    """At 1280 px the 合计 column was off-screen (after every item); on a phone the ranking was
+    ~7,500 px of cards with no way to find one's own county."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from core.extensions import db
+    from dashboard.assessment import compute, items, services
+
+    # The shipped eight items, the city's three manual figures among them, confirmed.
+    rules.add_version("county_assessment_items", json.dumps(items.DEFAULT_ITEMS),
+                      date(YEAR - 1, 1, 1), "city", "", make_user(Role.ADMIN))  # fmt: skip
+    codes = ["330302", "330303", "330304", "330305", "330381", "330382", "330383", "330324",
+             "330326", "330327", "330328", "330329"]  # fmt: skip
+    for code in codes:
+        make_teacher(school=make_school(county=code), hire_date=date(YEAR, 2, 1))
+    bureau = make_user(Role.BUREAU)
+    wencheng = make_user(Role.BUREAU, county="330328")
+    for county in compute.assessed_counties():
+        for key in ("school_building", "funding", "vocational_share"):
+            pdf = FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="统计.pdf")
+            services.enter_figure(YEAR, county, key, "0.9", pdf, "", bureau)
+    services.publish(YEAR, bureau)
+    db.session.commit()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, bureau.username)
+    page.goto("/assessment")
+    total = page.locator("#ranking thead th", has_text="合计")
+    box = total.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280, box
+    # The whole table fits: no sideways scrolling to read a county's items either.
+    assert page.locator("#ranking").evaluate(
+        "t => t.parentElement.scrollWidth <= t.parentElement.clientWidth"
+    )
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, wencheng.username)
+    page.goto("/assessment")
+    own = page.locator("#own-county")
+    expect(own).to_contain_text("文成县：第")
+    ranking = page.locator("#ranking").bounding_box()
+    assert ranking is not None and ranking["y"] > own.bounding_box()["y"]  # type: ignore[index]
+    assert ranking["height"] < 2500, ranking  # rank, county and total: a line or three each
+    expect(page.locator("#ranking tr.own")).to_have_attribute("data-county", "330328")

@@ -129,3 +129,41 @@ def test_the_ranking_reads_at_1280_px_and_on_a_phone(page, make_user, make_schoo
     assert ranking is not None and ranking["y"] > own.bounding_box()["y"]  # type: ignore[index]
     assert ranking["height"] < 2500, ranking  # rank, county and total: a line or three each
     expect(page.locator("#ranking tr.own")).to_have_attribute("data-county", "330328")
+
+
+def test_the_city_bureau_imports_the_year_s_figures_with_a_zip(  # type: ignore[no-untyped-def]
+    page, make_user, make_school, tmp_path
+):
+    """36 forms, each with a file, become one workbook and one .zip through the import page."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    rules.add_version("county_assessment_items", json.dumps(ITEMS), date(YEAR - 1, 1, 1),
+                      "city", "", make_user(Role.ADMIN))  # fmt: skip
+    make_school(county="330302")
+    make_school(county="330303")
+    bureau = make_user(Role.BUREAU)
+    book = Workbook()
+    book.active.append(["年度", "区县", "指标", "数值", "证明材料", "备注"])
+    for county, value in (("鹿城区", "90%"), ("龙湾区", "85%")):
+        book.active.append([YEAR, county, "生均经费达标情况", value, f"{county}.pdf", ""])
+    workbook, archive = tmp_path / "考核指标.xlsx", tmp_path / "证明材料.zip"
+    book.save(workbook)
+    with zipfile.ZipFile(archive, "w") as files:
+        for county in ("鹿城区", "龙湾区"):
+            files.writestr(f"{county}.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    sign_in(page, bureau.username)
+    page.goto("/imports")
+    kind = page.locator("#import-kinds tr", has_text="区县考核：教育局填报的指标")
+    kind.get_by_role("link", name="导入…").click()
+    page.get_by_label("文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(str(workbook))
+    page.get_by_label("证明材料（.zip）").set_input_files(str(archive))
+    page.get_by_role("button", name="检查文件").click()
+    expect(page.locator("#count-created")).to_have_text("2")
+    expect(page.locator("#import-rows")).to_contain_text("区县 龙湾区")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_text("导入完成：新增 2 条")).to_be_visible()
+    page.goto(f"/assessment/{YEAR}/counties/330303")
+    expect(page.locator("#items tr[data-item=funding] [data-value]")).to_have_text("85.0%")

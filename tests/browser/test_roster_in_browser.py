@@ -60,6 +60,8 @@ def test_hr_imports_the_roster_and_exports_it_again(page, make_user, make_school
     page.get_by_label("文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(str(good))
     page.get_by_role("button", name="检查文件").click()
     expect(page.locator("#count-created")).to_have_text("2")
+    expect(page.locator("#import-rows tbody tr")).to_have_count(2)  # which rows, not a count alone
+    expect(page.locator("#import-rows")).to_contain_text("工号 G002 · 姓名 李小红")
     page.goto("/teachers")
     expect(page.get_by_text("尚无教师")).to_be_visible()  # the preview wrote nothing
     page.go_back()

@@ -235,3 +235,23 @@ def test_the_preview_lists_the_rows_it_creates_and_what_it_changes(  # type: ign
     assert first["action"] == "updated" and first["record"] == "工号 W001 · 姓名 王老师"
     change = {"column": "系部/专业", "before": "智能制造系", "after": "信息技术系"}
     assert change in first["changes"]
+
+
+def test_a_notification_is_dated_by_wenzhou_s_clock(app, make_user, login_as):  # type: ignore[no-untyped-def]
+    """Stored in UTC, read in Asia/Shanghai: a notice of 03:30 in Wenzhou is 19:30 UTC the day
+    before, and must not read as yesterday's."""
+    from sqlalchemy import update
+
+    from core.extensions import db
+    from core.models import Notification
+    from core.notifications import notify
+    from core.timeutil import start_of_local_day
+
+    user = make_user(Role.TEACHER)
+    notify(user, "literacy_passed", key="tz-test", round="2026 年度测评", total="80")
+    at = start_of_local_day(today()) + timedelta(hours=3, minutes=30)
+    db.session.execute(update(Notification).values(created_at=at))
+    db.session.commit()
+    page = login_as(user).get("/notifications").get_data(as_text=True)
+    assert f"{today().isoformat()} 03:30" in page
+    assert f"{(today() - timedelta(days=1)).isoformat()} 19:30" not in page

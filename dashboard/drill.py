@@ -18,7 +18,7 @@ from core.extensions import db
 from core.models import School
 from core.rules import get_rule
 from placements import stats as placement_stats
-from placements.ledger import Window, days_by_teacher, summaries
+from placements.ledger import Window, days_by_teacher, falls_short, summaries
 from placements.models import Enterprise, Placement
 from recognition import dual
 from recognition import labels as recognition_labels
@@ -160,7 +160,7 @@ def _short_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
         .where(
             among(Teacher.school_id, ids),
             active_professional_on(period.at),
-            func.coalesce(days.c[1], 0) < required,
+            falls_short(days.c[1], required),
         )
         .order_by(func.coalesce(days.c[1], 0), Teacher.staff_no)
     )

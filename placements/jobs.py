@@ -15,7 +15,7 @@ from core.timeutil import today
 from teachers.models import Teacher, TeacherStatus
 
 from . import mentor
-from .ledger import Window, days_by_teacher
+from .ledger import Window, days_by_teacher, falls_short, round_days
 
 
 def short_within_a_year() -> list[tuple[int, int | None, float]]:
@@ -30,9 +30,9 @@ def short_within_a_year() -> list[tuple[int, int | None, float]]:
         select(Teacher.id, Teacher.user_id, func.coalesce(days.c[1], 0))
         .outerjoin(days, days.c.teacher_id == Teacher.id)
         .where(Teacher.status == TeacherStatus.ACTIVE, Teacher.professional.is_(True))
-        .where(func.coalesce(days.c[1], 0) < required)
+        .where(falls_short(days.c[1], required))
     ).all()
-    return [(tid, uid, float(d)) for tid, uid, d in rows]
+    return [(tid, uid, float(round_days(d))) for tid, uid, d in rows]
 
 
 def daily_reminders() -> dict[str, int]:
@@ -47,7 +47,7 @@ def daily_reminders() -> dict[str, int]:
             "practice_short",
             key=f"practice_short:{teacher_id}:{on:%Y-%m}",
             link=f"/teachers/{teacher_id}/practice",
-            days=round(days, 1),
+            days=days,
             required=required,
         )
         sent += 1

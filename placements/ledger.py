@@ -68,6 +68,15 @@ def days_by_teacher(window: Window, teacher_ids: Select[Any] | None = None):  # 
 
 
 TENTH = Decimal("0.1")
+HALF_TENTH = Decimal("0.05")
+
+
+def falls_short(days: Any, required: int) -> ColumnElement[bool]:
+    """SQL: a teacher's days (a column of `days_by_teacher`, NULL for none) fall short of
+    `required` as the ledger shows them, rounded half up to a tenth: 131.95 days read 132.0
+    and meet 132, 131.94 read 131.9 and do not. Every list, count and reminder that picks the
+    teachers short of the requirement filters with this, so it agrees with `PracticeSummary`."""
+    return func.coalesce(days, 0) < Decimal(required) - HALF_TENTH
 
 
 def round_days(value: Decimal | float | int) -> Decimal:

@@ -15,7 +15,7 @@ from core.models import Role, User
 from core.rules import get_rule
 from teachers.models import Teacher, TeacherStatus
 
-from .ledger import Window, days_by_teacher
+from .ledger import Window, days_by_teacher, falls_short
 from .models import TitleReviewIntent
 
 
@@ -76,7 +76,7 @@ def short_of_practice(school_id: int, on: date) -> Select[tuple[Teacher]]:
     return (
         intending(school_id, on.year)
         .outerjoin(days, days.c.teacher_id == Teacher.id)
-        .where(func.coalesce(days.c[1], 0) < get_rule("practice_days_required", on))
+        .where(falls_short(days.c[1], get_rule("practice_days_required", on)))
     )
 
 

@@ -92,3 +92,44 @@ def test_new_teachers_without_experience_are_flagged_until_approved(
     assert not summary(teacher, TODAY).new_without_experience
     experienced = make_teacher(hire_date=TODAY - timedelta(days=100), enterprise_months=24)
     assert not summary(experienced, TODAY).new_without_experience
+
+
+def test_every_screen_agrees_at_the_tenth_of_a_day(  # type: ignore[no-untyped-def]
+    app, make_teacher, make_placement, make_user, login_as
+):
+    """131.96 days read 132.0 on the ledger (requirement met) while the lists that pick the
+    teachers short of it compared the unrounded sum (131.96 < 132): the title-review shortfall,
+    the HR badge, the dashboard's practice-short list and the reminders said short. At x.94,
+    x.95 and x.96 every screen now gives the one answer the ledger prints."""
+    from core.timeutil import today
+    from dashboard import drill
+    from dashboard.periods import parse_period
+    from placements import jobs, title_review
+
+    on = today()
+    window = Window.ending(on)
+    period = parse_period(str(on.year))
+    assert period is not None and period.at == on
+    for share, shown, met in ((94, "131.9", False), (95, "132.0", True), (96, "132.0", True)):
+        teacher = make_teacher(name=f"边界{share}", enterprise_months=12)
+        hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+        make_placement(teacher, on - timedelta(days=400), on - timedelta(days=200), days=131)
+        # One day over a 100-day span, `share` of those days inside the window: 0.xx days.
+        start = window.start - timedelta(days=100 - share)
+        make_placement(teacher, start, start + timedelta(days=99), days=1)
+        # Submitted, not approved: counted nowhere (a sum that took it would end the shortfall).
+        make_placement(teacher, on - timedelta(days=100), on - timedelta(days=91), days=5,
+                       status="submitted")  # fmt: skip
+        title_review.declare(teacher, on.year, hr)
+        db.session.commit()
+
+        ledger = summary(teacher, on)
+        assert str(ledger.days_in_window) == shown and ledger.meets_requirement is met
+        short = title_review.short_of_practice(teacher.school_id, on)
+        assert (title_review.count(short) == 1) is not met  # the HR badge's count
+        listed = db.session.scalars(drill._short_query(period, (teacher.school_id,))).all()
+        assert (teacher in listed) is not met
+        reminded = {tid: days for tid, _uid, days in jobs.short_within_a_year()}
+        assert reminded[teacher.id] == 131.0  # a year on, the share at the edge has left
+        page = login_as(hr).get(f"/teachers/{teacher.id}/practice").get_data(as_text=True)
+        assert shown in page

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
@@ -299,6 +299,41 @@ def _schools_query(period: Period, ids: tuple[int, ...]) -> Select[Any]:
     return select(School).where(among(School.id, ids)).order_by(School.code)
 
 
+def _schools_in_order(
+    order: Callable[[list[School], Period], dict[int, Any]],
+) -> Callable[[Period, tuple[int, ...], int, int], list[Any]]:
+    """A page of a scope's schools in the list's order, sorted over the whole scope before
+    paging (sorted within a page, "over the cap first" held on one page only). A scope has
+    a few hundred schools at most: their figures are read at once, as the board reads them."""
+
+    def page(period: Period, ids: tuple[int, ...], offset: int, limit: int) -> list[Any]:
+        schools = list(db.session.scalars(_schools_query(period, ids)))
+        key = order(schools, period)
+        return sorted(schools, key=lambda s: (key[s.id], s.code))[offset : offset + limit]
+
+    return page
+
+
+def _over_the_cap_first(schools: list[School], period: Period) -> dict[int, Any]:
+    caps = capacities([s.id for s in schools], on=period.at)
+    return {s.id: (not caps[s.id].over_cap, -caps[s.id].active) for s in schools}
+
+
+def _participation(year: int) -> dict[int, Any]:
+    """The year's participation of every school, counted once for a page's order and rows."""
+    from competitions.stats import participation
+
+    kept: dict[int, dict[int, Any]] = g.setdefault("drill_participation", {})
+    if year not in kept:
+        kept[year] = participation(year, by="school")
+    return kept[year]
+
+
+def _least_participation_first(schools: list[School], period: Period) -> dict[int, Any]:
+    found = _participation(period.at.year)
+    return {s.id: found[s.id].rate if s.id in found else 0 for s in schools}
+
+
 def _part_time_rows(schools: list[School], period: Period) -> list[list[Any]]:
     caps = capacities([s.id for s in schools], on=period.at)
     out = []
@@ -314,14 +349,11 @@ def _part_time_rows(schools: list[School], period: Period) -> list[list[Any]]:
                 _("Over the cap") if c.over_cap else "",
             ]
         )
-    out.sort(key=lambda row: (row[5] == "", -row[3]))  # over the cap first
-    return out
+    return out  # in the page's order: over the cap first (`_over_the_cap_first`)
 
 
 def _participation_rows(schools: list[School], period: Period) -> list[list[Any]]:
-    from competitions.stats import participation
-
-    found = participation(period.at.year, by="school")
+    found = _participation(period.at.year)
     out = []
     for s in schools:
         p = found.get(s.id)
@@ -332,8 +364,7 @@ def _participation_rows(schools: list[School], period: Period) -> list[list[Any]
                 [s.name, p.teachers, p.students, p.active_teachers + p.enrolled_students,
                  float(p.rate * 100)]
             )  # fmt: skip
-    out.sort(key=lambda row: row[4])
-    return out
+    return out  # in the page's order: the least participation first
 
 
 def _school_names(ids: set[int]) -> dict[int, str]:
@@ -391,6 +422,7 @@ DRILLS: dict[str, Drill] = {
          _l("Teachers and students"), _l("Participation (%)")],
         _schools_query,
         _participation_rows,
+        page=_schools_in_order(_least_participation_first),
     ),
     "innovation_teams": Drill(
         _l("City-level innovation teams counted"),
@@ -410,6 +442,7 @@ DRILLS: dict[str, Drill] = {
          _l("Places left"), _l("Over the cap")],
         _schools_query,
         _part_time_rows,
+        page=_schools_in_order(_over_the_cap_first),
     ),
     "d_class_talents": Drill(
         _l("D-class recognitions confirmed in the period"),

@@ -193,7 +193,8 @@ class Workflow:
             target = step.effect(record, by, reason, **data) or step.to
         record.status = target
         changes = audit.pending_changes(record)
-        changes["status"] = [before, str(target)]
+        if before != str(target):  # a step within a state (a confirmation) lists what it set
+            changes["status"] = [before, str(target)]
         audit.record(
             step.audit_as or action, record, by=by, changes=changes, note=reason,
             **self.describe(record),

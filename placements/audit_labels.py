@@ -18,6 +18,7 @@ def register_audit_labels() -> None:
             "mentor_link_created": _l("sent the mentor's confirmation link of"),
             "mentor_confirmed": _l("had the enterprise confirm"),
             "mentor_declined": _l("had the enterprise decline"),
+            "confirmation_reset": _l("changed what the enterprise confirmed, asking it again, of"),
             "evidence_added": _l("added evidence to"),
             "evidence_removed": _l("removed evidence from"),
             "mentor_link_closed": _l("closed the mentor's link of"),

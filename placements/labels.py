@@ -57,4 +57,8 @@ ACTION = {
     "approve": _l("Approve"),
     "reject": _l("Reject"),
     "return": _l("Return for revision"),
+    "mentor_declined": _l("Decline as the enterprise"),
+    "mentor_confirmed": _l("Confirm as the enterprise"),
+    "confirmed": _l("Confirm with the stamped assessment form"),
+    "confirmation_reset": _l("Ask the enterprise to confirm again"),
 }

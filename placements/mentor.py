@@ -19,7 +19,7 @@ from core.models import User
 from core.timeutil import utcnow
 from core.workflow import lock
 
-from .models import Confirmation, MentorLink, Placement, PlacementStatus
+from .models import MentorLink, Placement, PlacementStatus
 from .permissions import can_edit, is_school_hr
 from .services import WORKFLOW
 from .signals import submitted
@@ -169,28 +169,14 @@ def open_link(token: str, *, locked: bool = False) -> MentorLink:
 
 
 def confirm(token: str, days: Decimal, mentor: str) -> Placement:
+    """The mentor confirms through the link: the workflow's step, under the placement's lock."""
     link = open_link(token, locked=True)
-    placement = link.placement
-    if days is None or days <= 0 or days > placement.days:
-        raise ValidationFailed(
-            {"days": _("Confirm between 0.5 and %(days)s days.", days=placement.days)}
-        )
-    if not (mentor or "").strip():
-        raise ValidationFailed({"mentor": _("Enter your name.")})
-    link.used_at = utcnow()
-    placement.confirmation = Confirmation.MENTOR
-    placement.confirmed_days = days
-    placement.confirmed_at = link.used_at
-    placement.confirmed_by = mentor.strip()[:60]
-    if days < placement.days:
-        # What the enterprise confirms is what counts.
-        placement.days = days
-    audit.record_changes(
-        "mentor_confirmed",
-        placement,
-        note=_("Confirmed by the enterprise mentor %(name)s.", name=placement.confirmed_by),
-    )
-    WORKFLOW.announce(placement, "mentor_confirmed", None)
+    placement = WORKFLOW.transition(
+        link.placement, "mentor_confirmed", None,
+        _("Confirmed by the enterprise mentor %(name)s.", name=(mentor or "").strip()[:60]),
+        days=days, mentor=mentor,
+    )  # fmt: skip
+    link.used_at = placement.confirmed_at
     return placement
 
 

@@ -222,13 +222,12 @@ def save_draft(
     for key, value in values.items():
         setattr(placement, key, value)
     changes = audit.pending_changes(placement)
-    if placement.confirmed and changes.keys() & {"enterprise_id", "start_date", "end_date", "days"}:
-        # The enterprise confirmed other facts: it has to confirm again.
-        changes["confirmation"] = [placement.confirmation, Confirmation.NONE]
-        placement.confirmation = Confirmation.NONE
     db.session.flush()
     if changes:
         audit.record(action, placement, by=by, changes=changes)
+    if placement.confirmed and changes.keys() & CONFIRMED_FACTS:
+        # The enterprise confirmed other facts: it has to confirm again (a step of its own).
+        WORKFLOW.transition(placement, "confirmation_reset", by)
     db.session.flush()
     return placement
 
@@ -321,6 +320,68 @@ def _declined(placement: Placement, _by: User | None, reason: str, mentor: str =
     placement.decision_note = reason  # the mentor's reason, for the teacher to put right
 
 
+# --- the enterprise's confirmation: a state within 已提交, taken and undone by steps ------------
+CONFIRMED_FACTS = frozenset({"enterprise_id", "start_date", "end_date", "days"})
+
+
+def _check_unconfirmed(placement: Placement) -> None:
+    if placement.confirmed:
+        raise Conflict(_("The enterprise has already confirmed this placement."),
+                       status=placement.status)  # fmt: skip
+
+
+def _check_mentor_confirmation(
+    placement: Placement, _by: User | None, _reason: str, days: Decimal, mentor: str
+) -> None:
+    _check_unconfirmed(placement)
+    if days is None or days <= 0 or days > placement.days:
+        raise ValidationFailed(
+            {"days": _("Confirm between 0.5 and %(days)s days.", days=placement.days)}
+        )
+    if not (mentor or "").strip():
+        raise ValidationFailed({"mentor": _("Enter your name.")})
+
+
+def _mentor_confirmed(
+    placement: Placement, _by: User | None, _reason: str, days: Decimal, mentor: str
+) -> None:
+    placement.confirmation = Confirmation.MENTOR
+    placement.confirmed_days = days
+    placement.confirmed_at = utcnow()
+    placement.confirmed_by = mentor.strip()[:60]
+    if days < placement.days:
+        placement.days = days  # what the enterprise confirms is what counts
+
+
+def _check_upload(placement: Placement, _by: User | None, _reason: str, file: FileStorage) -> None:
+    _check_unconfirmed(placement)
+
+
+def _confirmed_by_upload(
+    placement: Placement, by: User | None, _reason: str, file: FileStorage
+) -> None:
+    assert by is not None
+    add_evidence(placement, EvidenceKind.ASSESSMENT, file, by)
+    placement.confirmation = Confirmation.UPLOAD
+    placement.confirmed_days = placement.days
+    placement.confirmed_at = utcnow()
+    placement.confirmed_by = by.display_name
+
+
+def _hr_confirms(_by: User | None, _placement: Placement) -> str:
+    return _("Only HR of the teacher's school can confirm this way.")
+
+
+def _check_confirmed(placement: Placement, _by: User | None, _reason: str) -> None:
+    if not placement.confirmed:
+        raise Conflict(_("The enterprise has not confirmed this placement."),
+                       status=placement.status)  # fmt: skip
+
+
+def _confirmation_reset(placement: Placement, _by: User | None, _reason: str) -> None:
+    placement.confirmation = Confirmation.NONE
+
+
 def _announce_submitted(placement: Placement, by: User | None) -> None:
     # The mentor's link is made at once (`mentor` listens): one step, not two.
     submitted.send(placement, by=by)
@@ -344,6 +405,15 @@ WORKFLOW = Workflow(
         # The enterprise mentor declines through the link (no account): back to the teacher.
         (S.SUBMITTED, "mentor_declined"): Step(S.RETURNED, SYSTEM, needs_reason=True,
                                                effect=_declined),
+        # The enterprise confirms through its mentor's link, or HR with its stamped form; an
+        # edit of what it confirmed (a returned placement) undoes it.
+        (S.SUBMITTED, "mentor_confirmed"): Step(S.SUBMITTED, SYSTEM,
+                                                guard=_check_mentor_confirmation,
+                                                effect=_mentor_confirmed),
+        (S.SUBMITTED, "confirmed"): Step(S.SUBMITTED, is_school_hr, guard=_check_upload,
+                                         effect=_confirmed_by_upload, denied=_hr_confirms),
+        (S.RETURNED, "confirmation_reset"): Step(S.RETURNED, can_edit, guard=_check_confirmed,
+                                                 effect=_confirmation_reset),
     },
     labels.STATUS,
     labels.ACTION,
@@ -355,7 +425,8 @@ ACTIONS = ("submit", "withdraw", "approve", "reject", "return")
 
 
 def allowed_actions(placement: Placement, user: User) -> list[str]:
-    return WORKFLOW.allowed_actions(placement, user)
+    """The steps `user` takes with a button (the confirmation's steps have their own pages)."""
+    return [a for a in WORKFLOW.allowed_actions(placement, user) if a in ACTIONS]
 
 
 def transition(placement: Placement, action: str, by: User | None, reason: str = "") -> Placement:
@@ -432,17 +503,8 @@ def remove_evidence(item: PlacementEvidence, by: User) -> None:
 
 
 def confirm_by_upload(placement: Placement, file: FileStorage, by: User) -> None:
-    """HR confirms for the enterprise with its stamped assessment form."""
-    if not is_school_hr(by, placement):
-        raise PermissionDenied(_("Only HR of the teacher's school can confirm this way."))
-    if placement.status != S.SUBMITTED:
-        raise Conflict(_("Only a submitted placement can be confirmed."), status=placement.status)
-    add_evidence(placement, EvidenceKind.ASSESSMENT, file, by)
-    placement.confirmation = Confirmation.UPLOAD
-    placement.confirmed_days = placement.days
-    placement.confirmed_at = utcnow()
-    placement.confirmed_by = by.display_name
-    audit.record_changes("confirmed", placement, by=by)
+    """HR confirms for the enterprise with its stamped assessment form (a workflow step)."""
+    WORKFLOW.transition(placement, "confirmed", by, file=file)
 
 
 CORRECTABLE = ("post", "form", "start_date", "end_date", "days", "hours", "description")

@@ -69,11 +69,14 @@ def _cases(f: dict[str, Any]) -> list[Case]:  # noqa: C901  (one small factory p
     staff = [hr, hr2, bureau, city_bureau, admin, organizer, teacher_user]
     start = [today() - timedelta(days=3000)]
 
-    def placement(state: str) -> Any:
+    def placement(state: str, action: str = "") -> Any:
         start[0] += timedelta(days=15)
+        # A confirmation is raced on a placement the enterprise has not confirmed yet.
+        unconfirmed = action in ("mentor_confirmed", "confirmed")
         p = f["make_placement"](
-            teacher, start[0], status="confirmed" if state != "draft" else "draft"
-        )
+            teacher, start[0],
+            status="draft" if state == "draft" else "submitted" if unconfirmed else "confirmed",
+        )  # fmt: skip
         if not p.evidence:
             from placements.demo import agreement_file
 
@@ -81,14 +84,17 @@ def _cases(f: dict[str, Any]) -> list[Case]:  # noqa: C901  (one small factory p
         p.status = state
         return p
 
-    def appointment(state: str) -> Any:
+    confirming = {"mentor_confirmed": lambda: {"days": Decimal(5), "mentor": "陈工"},
+                  "confirmed": lambda: {"file": _pdf()}}  # fmt: skip
+
+    def appointment(state: str, _action: str = "") -> Any:
         a = submitted(school, hr)
         a.status = state
         return a
 
     team_of = f["school_team"]
 
-    def team(state: str) -> Any:
+    def team(state: str, _action: str = "") -> Any:
         t, _hr = team_of()
         teams.attach_application(t, _pdf(), _hr)
         t.status = state
@@ -101,14 +107,14 @@ def _cases(f: dict[str, Any]) -> list[Case]:  # noqa: C901  (one small factory p
         [], city_bureau,
     )  # fmt: skip
 
-    def nomination(state: str) -> Any:
+    def nomination(state: str, _action: str = "") -> Any:
         someone = f["make_teacher"](school=school)
         n = teams.nominate(batch, someone, hr)
         staff.append(f["make_user"](Role.TEACHER, teacher=someone))
         n.status = state
         return n
 
-    def job(state: str) -> Any:
+    def job(state: str, _action: str = "") -> Any:
         j = enterprise_jobs.request_consent(
             teacher, f["make_enterprise"](),
             {"role": "顾问", "start_date": date(2025, 9, 1), "end_date": date(2026, 7, 31),
@@ -118,7 +124,7 @@ def _cases(f: dict[str, Any]) -> list[Case]:  # noqa: C901  (one small factory p
         j.status = state
         return j
 
-    def recognition_in(state: str) -> Any:
+    def recognition_in(state: str, _action: str = "") -> Any:
         d_class = state in ("pending", "withdrawn")
         r = Recognition(
             kind=Kind.D_CLASS if d_class else Kind.DUAL_QUALIFIED, teacher_id=teacher.id,
@@ -129,18 +135,18 @@ def _cases(f: dict[str, Any]) -> list[Case]:  # noqa: C901  (one small factory p
         db.session.add(r)
         return r
 
-    def competition(state: str) -> Any:
+    def competition(state: str, _action: str = "") -> Any:
         c = f["national"]["skills"] if state != "draft" else f["make_competition"]()
         c.status = state
         return c
 
-    def teacher_in(state: str) -> Any:
+    def teacher_in(state: str, _action: str = "") -> Any:
         t = f["make_teacher"](school=school)
         t.status = state
         t.leave_date = today() if state == "left" else None
         return t
 
-    def task(state: str) -> Any:
+    def task(state: str, _action: str = "") -> Any:
         t = tasks.start("tests.slow_count", admin, {"n": 1})
         t.status = state
         t.lease_until = None
@@ -150,7 +156,9 @@ def _cases(f: dict[str, Any]) -> list[Case]:  # noqa: C901  (one small factory p
     approve = {"approve": {"project_no": "WZ-1", "building_start": today(),
                            "building_end": today() + timedelta(days=700)}}  # fmt: skip
     return [
-        Case("placements", placements.WORKFLOW, placement, staff),
+        Case("placements", placements.WORKFLOW, placement, staff,
+             lambda r, a, u: placements.WORKFLOW.transition(
+                 r, a, u, "理由", **confirming.get(a, dict)())),
         Case("appointments", appointments.WORKFLOW, appointment, staff),
         Case("teams", teams.TEAM_WORKFLOW, team, staff,
              lambda r, a, u: teams.TEAM_WORKFLOW.transition(r, a, u, "理由", **approve.get(a, {}))),
@@ -189,7 +197,7 @@ def test_every_step_of_every_workflow_has_one_winner(  # type: ignore[no-untyped
     raced = 0
     for case in _cases(fixtures):
         for (state, action), step in case.workflow.table.items():
-            record = case.make(str(state))
+            record = case.make(str(state), action)
             db.session.commit()
             model, record_id = type(record), record.id
             if step.allowed is SYSTEM:

@@ -40,6 +40,10 @@ EXPECTED = {
     ("submitted", "reject"): "rejected",
     ("submitted", "return"): "returned",
     ("submitted", "mentor_declined"): "returned",  # the enterprise, through its link
+    # The enterprise's confirmation: steps within a state, each under the lock and audited.
+    ("submitted", "mentor_confirmed"): "submitted",
+    ("submitted", "confirmed"): "submitted",  # HR, with the stamped assessment form
+    ("returned", "confirmation_reset"): "returned",  # an edit of what it confirmed
 }
 
 
@@ -204,3 +208,32 @@ def test_a_correction_of_an_approved_placement_is_a_numbered_revision(
     assert placement.days == Decimal(8) and placement.status == S.APPROVED
     with pytest.raises(PermissionDenied):
         services.correct_approved(placement, {"days": Decimal(7)}, "x", user)
+
+
+def test_the_enterprise_s_confirmation_is_taken_and_undone_by_steps(  # type: ignore[no-untyped-def]
+    app, teacher_with_account, make_placement, make_user
+):
+    """The confirmation was set beside the workflow (no lock, no step): it is now the workflow's
+    steps — confirmed by the mentor or by HR's stamped form, undone by an edit — each audited."""
+    from placements.models import Confirmation
+
+    teacher, user = teacher_with_account()
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    placement = make_placement(teacher, date(2025, 3, 3), status="confirmed")
+    assert placement.confirmation == Confirmation.MENTOR
+    with pytest.raises(Conflict):  # confirmed once: HR's form does not confirm it again
+        services.confirm_by_upload(placement, agreement_file(), hr)
+    services.transition(placement, "return", hr, "请补充说明")
+    edited = {k: getattr(placement, k) for k in services.FIELDS} | {"days": Decimal("8")}
+    services.save_draft(teacher, placement.enterprise, edited, user, placement)
+    db.session.commit()
+    assert placement.confirmation == Confirmation.NONE
+    steps = db.session.query(AuditEntry.action).filter(
+        AuditEntry.object_type == "Placement", AuditEntry.object_id == str(placement.id)
+    )  # fmt: skip
+    assert ("confirmation_reset",) in steps.all()
+    services.transition(placement, "submit", user)
+    services.confirm_by_upload(placement, agreement_file(), hr)  # HR's stamped form, a step
+    db.session.commit()
+    assert placement.confirmation == Confirmation.UPLOAD and placement.confirmed_days == 8
+    assert steps.filter(AuditEntry.action == "confirmed").count() == 1

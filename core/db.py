@@ -16,7 +16,7 @@ from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, event, func, literal, select, text
 from sqlalchemy.orm import Session
 
-from .errors import REFUSED, ServiceError
+from .errors import REFUSED, ServiceError, was_refused
 from .extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -86,13 +86,37 @@ def writing() -> Iterator[None]:
 
 @contextlib.contextmanager
 def unit_of_work() -> Iterator[None]:
-    """Commit once if the block succeeds, roll back if it raises."""
+    """Commit once if the block succeeds and no service refused anything in it (a refusal the
+    block caught to print or carry on changes nothing either); roll back otherwise. The unit of
+    a CLI command, a scheduled job and a background function, as `init_request_transactions`
+    is a request's."""
+    outer = g.get(REFUSED, False) if has_app_context() else False
+    begin_unit()
     try:
         yield
-        db.session.commit()
+        if commits():
+            db.session.commit()
+        else:
+            db.session.rollback()
     except BaseException:
         db.session.rollback()
         raise
+    finally:
+        if has_app_context():
+            setattr(g, REFUSED, outer)
+
+
+def begin_unit() -> None:
+    """A new unit of work begins: no refusal, nothing kept yet (a worker's next task)."""
+    if has_app_context():
+        setattr(g, REFUSED, False)
+        g.pop(_KEEP, None)
+
+
+def commits() -> bool:
+    """Whether the current unit of work keeps what it did: nothing was refused in it, or it
+    said it keeps its partial work (`keep_partial_work`)."""
+    return not was_refused() or bool(has_app_context() and g.get(_KEEP))
 
 
 def refresh_statistics() -> dict[str, str]:
@@ -108,8 +132,9 @@ _KEEP = "shuangshi_keep_partial_work"
 
 
 def keep_partial_work() -> None:
-    """The explicit opt-out, for the rare view whose work must stand although a service refused
-    part of it (each refused part undone by a savepoint of its own: see `contained`)."""
+    """The one explicit opt-out, for the rare unit whose work must stand although it answers
+    with a refusal: a wrong answer counted against a limit (a mentor's digits, a sign-in), or
+    a bulk action whose refused parts were each undone by a savepoint (`contained`)."""
     if has_app_context():
         setattr(g, _KEEP, True)
 
@@ -118,12 +143,12 @@ def keep_partial_work() -> None:
 def contained() -> Iterator[None]:
     """A savepoint whose refusal undoes only its own work: the ServiceError still propagates to
     the caller, but does not make the request roll back what other savepoints did."""
-    before = g.get(REFUSED, False) if has_request_context() else False
+    before = g.get(REFUSED, False) if has_app_context() else False
     try:
         with db.session.begin_nested():
             yield
     except Exception as err:
-        if isinstance(err, ServiceError) and has_request_context():
+        if isinstance(err, ServiceError) and has_app_context():
             setattr(g, REFUSED, before)
         raise
 
@@ -201,7 +226,8 @@ def in_parallel(app: Flask, calls: list[Callable[[], Any]], workers: int = 3) ->
 def init_request_transactions(app: Flask) -> None:
     @app.after_request
     def _commit_or_rollback(response):  # type: ignore[no-untyped-def]
-        if response.status_code < 400 and (not g.get(REFUSED) or g.get(_KEEP)):
+        # An answer of 400 and more keeps nothing, unless the view kept its work explicitly.
+        if g.get(_KEEP) or (response.status_code < 400 and commits()):
             db.session.commit()
         else:
             db.session.rollback()

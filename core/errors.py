@@ -8,19 +8,33 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flask import Flask, g, has_request_context, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    g,
+    has_app_context,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-# A refusal changes nothing: every ServiceError marks the request it is made in, and the request
-# then rolls back (core.db), even when a view catches it to flash, re-render or redirect.
+# A refusal changes nothing: every ServiceError marks the unit of work it is made in — a
+# request, a task, a scheduled job, a CLI command — and that unit then rolls back (core.db),
+# even when the code around it catches the error to flash, re-render, print or carry on.
 REFUSED = "shuangshi_refused"
 
 
 def note_refusal() -> None:
-    if has_request_context():
+    if has_app_context():
         setattr(g, REFUSED, True)
+
+
+def was_refused() -> bool:
+    """Whether a service refused something in the current unit of work."""
+    return has_app_context() and bool(g.get(REFUSED, False))
 
 
 class ServiceError(Exception):

@@ -32,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, text, update
 
 from . import audit, notifications
-from .db import after_commit, reading, writing
+from .db import after_commit, begin_unit, commits, reading, unit_of_work, writing
 from .errors import Conflict
 from .extensions import db
 from .handover import Notice
@@ -399,10 +399,9 @@ def run_function(name: str) -> None:
     app = current_app._get_current_object() if has_app_context() else _app  # type: ignore[attr-defined]
     with app.app_context():  # type: ignore[union-attr]
         try:
-            FUNCTIONS[name]()
-            db.session.commit()
+            with unit_of_work():  # a refusal the function caught keeps nothing either
+                FUNCTIONS[name]()
         except Exception:
-            db.session.rollback()
             log.exception("%s failed", name)
         finally:
             db.session.remove()
@@ -506,10 +505,14 @@ def _run(task_id: int) -> None:
             return
         kind, user = KINDS[task.kind], task.started_by
     progress = Progress(task_id)
+    begin_unit()
     with force_locale(_locale_of(user)):
         try:
             with reading():
                 result = kind.func(task, progress)
+            if not commits():  # a service refused, and the task carried on: nothing is kept
+                db.session.rollback()
+                raise Refused(_("Nothing was saved: a rule refused part of the work."))
             if not progress.wrote:
                 db.session.rollback()  # end the read snapshot before writing the outcome
             _finish(db.session.get(Task, task_id), result)

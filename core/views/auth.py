@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, nav, seals
+from ..db import keep_partial_work
 from ..errors import PLAIN_HTTP, ValidationFailed, plain_http_with_secure_cookies
 from ..extensions import db
 from ..forms import ChangePasswordForm, LoginForm, MailForm, TokenForm
@@ -82,7 +83,7 @@ def login():  # type: ignore[no-untyped-def]
         try:
             user = accounts.authenticate(form.username.data, form.password.data)
         except accounts.LoginRefused as refused:
-            # Rendered with 200 so the failed-attempt counter is committed.
+            keep_partial_work()  # the failed attempt is counted (and audited)
             form.password.errors = [refused.message]
         else:
             locale = session.get("locale")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from core.db import keep_partial_work
 from core.errors import ServiceError, ValidationFailed
 from core.views.forms_util import apply_errors
 
@@ -30,11 +31,12 @@ def mentor_page(token: str):  # type: ignore[no-untyped-def]
     elif choice in ("confirm", "decline") and (wrong := mentor.check_digits(
         link, (confirm_form if choice == "confirm" else decline_form).digits.data
     )):  # fmt: skip
-        # Rendered with 200, like a failed sign-in, so the wrong entry is counted.
+        # A refusal that keeps one thing: the wrong entry is counted against the link's tries.
+        keep_partial_work()
         (confirm_form if choice == "confirm" else decline_form).digits.errors = [wrong]
         if link.closed_at is not None:
-            return render_template("placements/mentor_done.html", message=wrong), 200
-        return _page(placement, confirm_form, decline_form), 200
+            return render_template("placements/mentor_done.html", message=wrong), 400
+        return _page(placement, confirm_form, decline_form), 400
     elif choice == "confirm" and confirm_form.validate_on_submit():
         try:
             mentor.confirm(token, confirm_form.days.data, confirm_form.mentor.data)

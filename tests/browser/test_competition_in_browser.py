@@ -74,7 +74,7 @@ def test_city_competition_from_setup_to_public_results(
         row[4].value = award
     filled = tmp_path / "成绩.xlsx"
     wb.save(filled)
-    page.get_by_label("成绩文件（.xlsx）").set_input_files(str(filled))
+    page.get_by_label("成绩文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(str(filled))
     page.get_by_role("button", name="导入成绩").click()
     expect(page.get_by_text("已导入 2 条成绩")).to_be_visible()
     page.once("dialog", lambda d: d.accept())

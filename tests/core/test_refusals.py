@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.models import AuditEntry, Role
+from core.models import AuditEntry, Role, User
 from placements import services
 from placements.demo import agreement_file
 from placements.models import Confirmation, Enterprise, Placement
@@ -63,9 +63,11 @@ def test_resetting_a_confirmation_is_audited_from_what_it_was(
     teacher_with_account, make_placement, make_enterprise
 ):  # type: ignore[no-untyped-def]
     teacher, user = teacher_with_account()
-    placement = make_placement(teacher, date(2025, 3, 3), status="draft")
-    placement.confirmation = Confirmation.MENTOR  # the enterprise had confirmed it
+    placement = make_placement(teacher, date(2025, 3, 3), status="confirmed")
+    hr = User.query.filter_by(school_id=teacher.school_id, role=Role.SCHOOL_HR).first()
+    services.transition(placement, "return", hr, "请补充")  # returned, still confirmed
     db.session.commit()
+    assert placement.confirmation == Confirmation.MENTOR
     other = make_enterprise()
     data = {k: getattr(placement, k) for k in ("post", "form", "start_date", "end_date", "days")}
     services.save_draft(teacher, other, data, user, placement)

@@ -164,6 +164,7 @@ INDICATORS: list[Indicator] = [
         frozenset({"Appointment", "Teacher"}),
         _l("Part-time teachers"),
         _l("Professional teachers"),
+        target_rule="part_time_cap_ratio",  # the cap the appointments enforce, one rule
     ),
     Indicator(
         "digital_literacy_pass_rate",

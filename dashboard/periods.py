@@ -31,7 +31,8 @@ DEFAULT_PLAN: dict[str, Any] = {
         "competition_participation_rate": "0.40",
         "innovation_teams": 50,
         "overseas_study_teachers": 100,
-        "part_time_ratio": "0.30",
+        # The part-time cap (30%) is not a plan target: it is the rule `part_time_cap_ratio`,
+        # which the appointments enforce and the boards read (`Indicator.target_rule`).
     },
 }
 

@@ -300,3 +300,17 @@ def test_the_ratios_list_pages_through_its_parts_as_the_one_ordered_query(
         for offset in range(0, 12, size):
             paged += [(t.id, c) for t, c in _professional_page(period, ids, offset, size)]
         assert paged == whole, size
+
+
+def test_the_cap_is_one_rule_the_appointments_and_the_boards_read(city, make_user):  # type: ignore[no-untyped-def]  # noqa: F811
+    """The 30% cap was written twice: the appointments' rule and a plan target the boards read.
+    A city that lowers the cap to 25% now sees 25% on the board as well as at approval."""
+    from teachers.appointments.capacity import cap_for
+
+    period = parse_period(str(today().year))
+    assert Results(period).figure("part_time_ratio").target == Decimal("0.30")
+    rules.add_version("part_time_cap_ratio", "0.25", date(today().year, 1, 1), "city",
+                      "市局通知", make_user(Role.ADMIN))  # fmt: skip
+    db.session.commit()
+    assert Results(period).figure("part_time_ratio").target == Decimal("0.25")
+    assert cap_for(100) == 25  # the appointments' own reading of the same rule

@@ -25,7 +25,14 @@ from teachers.models import Teacher
 from teachers.roster import row_teacher
 
 from . import credit_code, labels
-from .models import Confirmation, Enterprise, Placement, PlacementStatus, PracticeForm
+from .models import (
+    HOLDS_ITS_DAYS,
+    Confirmation,
+    Enterprise,
+    Placement,
+    PlacementStatus,
+    PracticeForm,
+)
 from .services import CODE_PROBLEMS, check_period
 
 COLUMNS = [
@@ -76,7 +83,7 @@ class _Known:
             .where(
                 # by the teachers' ids, not a join: the planner then reads the index
                 Placement.teacher_id.in_([t.id for t in self.teachers.values()]),
-                Placement.status.in_([PlacementStatus.SUBMITTED, PlacementStatus.APPROVED]),
+                Placement.status.in_(HOLDS_ITS_DAYS),  # what `services.overlapping` reads
             )
             .order_by(Placement.start_date)
         ).all()  # fmt: skip

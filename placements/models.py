@@ -52,6 +52,8 @@ class Confirmation(enum.StrEnum):
 
 
 CONFIRMED = (Confirmation.MENTOR, Confirmation.UPLOAD, Confirmation.IMPORTED)
+# The placements whose days are taken: another placement of the teacher may not share one.
+HOLDS_ITS_DAYS = (PlacementStatus.SUBMITTED, PlacementStatus.APPROVED)
 
 
 class EvidenceKind(enum.StrEnum):

@@ -30,6 +30,7 @@ from teachers.models import Teacher
 from . import credit_code, labels
 from .ledger import round_days
 from .models import (
+    HOLDS_ITS_DAYS,
     Confirmation,
     Enterprise,
     EvidenceKind,
@@ -167,7 +168,7 @@ def overlapping(
     """A submitted or approved placement of `teacher` that shares a day with start–end."""
     query = select(Placement).where(
         Placement.teacher_id == teacher.id,
-        Placement.status.in_([S.SUBMITTED, S.APPROVED]),
+        Placement.status.in_(HOLDS_ITS_DAYS),
         Placement.start_date <= end,
         Placement.end_date >= start,
     )

@@ -88,12 +88,14 @@ def _professional_per_school(on: Any, schools: Collection[int] | None = None):  
     return query.group_by(Teacher.school_id).subquery()
 
 
-def _holding_a_place(on: date):  # type: ignore[no-untyped-def]
-    """Appointments that hold one of the school's places on `on`."""
+def holding_a_place(first: date, last: date | None = None) -> tuple[Any, ...]:
+    """SQL: appointments that hold one of their school's places on some day from `first` to
+    `last` (on `first` alone when no `last`): approved, or ended or terminated after it began.
+    The one definition the cap's check at approval and every count of places read."""
     return (
         Appointment.status.in_(HOLDS_A_PLACE),
-        Appointment.term_start <= on,
-        func.coalesce(Appointment.terminated_on, Appointment.term_end) >= on,
+        Appointment.term_start <= (last or first),
+        func.coalesce(Appointment.terminated_on, Appointment.term_end) >= first,
     )
 
 
@@ -102,7 +104,7 @@ def places_in_use(on: date, schools: Collection[int] | None = None) -> dict[int,
     without the pay and the later terms `capacities` adds for the pages; of `schools` only, when
     given."""
     professional = _professional_per_school(on, schools)
-    held = select(Appointment.school_id, func.count().label("n")).where(*_holding_a_place(on))
+    held = select(Appointment.school_id, func.count().label("n")).where(*holding_a_place(on))
     if schools is not None:
         held = held.where(Appointment.school_id.in_(schools))
     held = held.group_by(Appointment.school_id).subquery()
@@ -132,7 +134,7 @@ def _capacity_statement(some_schools: bool) -> Select[Any]:
             func.count(Appointment.id).label("n"),
             func.sum(term_pay()).label("pay"),
         )
-        .where(*_holding_a_place(on), *_of(Appointment.school_id, chosen))
+        .where(*holding_a_place(on), *_of(Appointment.school_id, chosen))
         .group_by(Appointment.school_id)
         .subquery()
     )

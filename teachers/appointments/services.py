@@ -30,9 +30,8 @@ from teachers.models import Teacher
 from teachers.queries import active_professional_on
 
 from . import labels
-from .capacity import cap_for
+from .capacity import cap_for, holding_a_place
 from .models import (
-    HOLDS_A_PLACE,
     Appointment,
     AppointmentStatus,
     CountyPartTimePolicy,
@@ -429,10 +428,7 @@ def overlapping_places(appointment: Appointment) -> list[Appointment]:
             .where(
                 Appointment.school_id == appointment.school_id,
                 Appointment.id != appointment.id,
-                Appointment.status.in_(HOLDS_A_PLACE),
-                Appointment.term_start <= appointment.term_end,
-                func.coalesce(Appointment.terminated_on, Appointment.term_end)
-                >= appointment.term_start,
+                *holding_a_place(appointment.term_start, appointment.term_end),
             )
             .order_by(Appointment.term_end)
         )

@@ -237,3 +237,24 @@ def test_the_enterprise_s_confirmation_is_taken_and_undone_by_steps(  # type: ig
     db.session.commit()
     assert placement.confirmation == Confirmation.UPLOAD and placement.confirmed_days == 8
     assert steps.filter(AuditEntry.action == "confirmed").count() == 1
+
+
+def test_two_overlapping_placements_submitted_at_once_are_not_both_approved(  # type: ignore[no-untyped-def]
+    app, teacher_with_account, make_placement, make_user
+):
+    """Each submission checks the other as a draft when both go at the same moment: the check at
+    approval is the one that catches the overlap (delete it and the second is approved too)."""
+    teacher, _user = teacher_with_account()
+    hr = make_user(Role.SCHOOL_HR, school=teacher.school)
+    first = make_placement(teacher, date(2025, 4, 7), status="confirmed")
+    second = make_placement(teacher, date(2025, 5, 5), status="confirmed")
+    second.start_date = date(2025, 4, 10)  # as if submitted beside the first, unseen by it
+    db.session.commit()
+    for placement in (first, second):  # HR is told which days overlap; neither is approved
+        with pytest.raises(ValidationFailed) as refused:
+            services.transition(placement, "approve", hr)
+        assert "2025-04" in str(refused.value.fields["start_date"])
+        db.session.rollback()
+    assert {db.session.get(Placement, p.id).status for p in (first, second)} == {
+        PlacementStatus.SUBMITTED
+    }

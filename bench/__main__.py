@@ -24,6 +24,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 
 from flask_migrate import upgrade
 from sqlalchemy import event, func, inspect, select
@@ -216,12 +217,12 @@ def _pages(app, engine, cases) -> None:  # type: ignore[no-untyped-def]
 
 def _city_counts(app, engine) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
-        from placements.stats import practice_counts
+        from placements.stats import person_times
 
         start = time.perf_counter()
-        counts = practice_counts(2025, by="county")
+        counts = person_times(date(2025, 1, 1), date(2025, 12, 31), by="county")
         ms = (time.perf_counter() - start) * 1000
-        label = f"practice counts 2025, {len(counts):,} counties (one query)"
+        label = f"person-times 2025, {len(counts):,} counties (one query)"
         print(f"{label:<45} {ms:>10.1f} {1:>5}")
         from competitions import stats as competition_stats
         from competitions.models import Competition

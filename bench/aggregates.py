@@ -22,7 +22,7 @@ from core.extensions import db
 from core.models import School
 from core.timeutil import today
 from placements import ledger
-from placements.stats import practice_counts
+from placements.stats import person_times
 from teachers.appointments.capacity import capacities
 from teachers.models import Teacher
 
@@ -118,11 +118,10 @@ MEDALS_SQL = """
     WHERE ev.competition_id = :competition AND e.award IS NOT NULL
     GROUP BY e.school_id ORDER BY 2 DESC, 3 DESC, 4 DESC"""
 
-PRACTICE_COUNTS_SQL = """
-    SELECT s.county_id, COUNT(*), COALESCE(SUM(p.days), 0), COUNT(DISTINCT p.enterprise_id),
-           COUNT(DISTINCT CAST(p.enterprise_id AS VARCHAR) || ':' || p.post) FROM placements p
+PERSON_TIMES_SQL = """
+    SELECT s.county_id, COUNT(*) FROM placements p
     JOIN teachers t ON t.id = p.teacher_id JOIN schools s ON s.id = t.school_id
-    WHERE p.status = 'approved' AND p.end_date BETWEEN :first AND :last
+    WHERE p.status = 'approved' AND t.professional AND p.end_date BETWEEN :first AND :last
     GROUP BY s.county_id"""
 
 
@@ -226,18 +225,14 @@ def run(app: Flask, runs: int = 5) -> None:
                 ),
             ),
             (
-                f"practice counts {year}, by county",
-                lambda: {
-                    k: (c.person_times, c.days, c.enterprises, c.posts)
-                    for k, c in practice_counts(year, by="county").items()
-                },
-                lambda: {
-                    r[0]: (r[1], Decimal(str(r[2])), r[3], r[4])
-                    for r in db.session.execute(
-                        text(PRACTICE_COUNTS_SQL),
+                f"practice person-times {year}, by county",
+                lambda: person_times(date(year, 1, 1), date(year, 12, 31), by="county"),
+                lambda: dict(
+                    db.session.execute(
+                        text(PERSON_TIMES_SQL),
                         {"first": date(year, 1, 1), "last": date(year, 12, 31)},
-                    )
-                },
+                    ).all()
+                ),
             ),
         ]
         if biggest is not None:

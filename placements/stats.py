@@ -1,14 +1,12 @@
-"""Counts for the dashboard, computed in SQL: person-times (approved placements), practice days,
-distinct host enterprises (千企) and distinct posts (万岗), per school, county or the city."""
+"""Counts for the dashboard, computed in SQL: person-times (approved placements of professional
+teachers, the plan's 人次), per school, county or the city."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, distinct, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, select
 
 from core.db import among
 from core.extensions import db
@@ -16,46 +14,6 @@ from core.models import School
 from teachers.models import Teacher
 
 from .models import Placement, PlacementStatus
-
-
-@dataclass(frozen=True)
-class PracticeCounts:
-    person_times: int
-    days: Decimal
-    enterprises: int
-    posts: int
-
-
-def practice_counts(year: int | None = None, by: str = "city") -> dict[object, PracticeCounts]:
-    """Counts of approved placements ending in `year` (all years when None), keyed by school id,
-    county id, or "city"."""
-    group = {
-        "school": Teacher.school_id,
-        "county": School.county_id,
-        "city": literal("city"),
-    }[by]
-    # A post is an enterprise and a post title together.
-    post_key = cast(Placement.enterprise_id, String) + ":" + Placement.post
-    query = (
-        select(
-            group.label("key"),
-            func.count(Placement.id),
-            func.coalesce(func.sum(Placement.days), 0),
-            func.count(distinct(Placement.enterprise_id)),
-            func.count(distinct(post_key)),
-        )
-        .join(Teacher, Placement.teacher_id == Teacher.id)
-        .join(School, Teacher.school_id == School.id)
-        .where(Placement.status == PlacementStatus.APPROVED)
-        .group_by(group)
-    )
-    if year is not None:
-        # A range, not extract(year …): the index on end_date can serve it.
-        query = query.where(Placement.end_date.between(date(year, 1, 1), date(year, 12, 31)))
-    return {
-        key: PracticeCounts(int(n), Decimal(str(days)), int(ents), int(posts))
-        for key, n, days, ents, posts in db.session.execute(query)
-    }
 
 
 def counted(start: date, end: date) -> ColumnElement[bool]:

@@ -16,7 +16,7 @@ from core.extensions import db
 from core.models import Notification, Role
 from core.timeutil import today
 from placements import enterprise_jobs, jobs
-from placements.stats import practice_counts
+from placements.stats import person_times
 
 
 def test_hr_lists_this_year_s_applicants_with_their_shortfall(
@@ -129,12 +129,14 @@ def test_counts_by_school_county_and_city_come_from_sql(
     make_placement(t2, date(2025, 6, 2), days=7, enterprise=e1, post="质检")
     make_placement(t2, date(2025, 7, 7), days=8, enterprise=e2, post="装配", status="confirmed")
     make_placement(t2, date(2024, 7, 7), days=9, enterprise=e2, post="装配")
-    city = practice_counts(2025)["city"]
-    assert (city.person_times, city.days, city.enterprises, city.posts) == (3, Decimal(18), 1, 2)
-    by_school = practice_counts(2025, by="school")
-    assert by_school[a.id].person_times == 2 and by_school[b.id].days == Decimal(7)
-    by_county = practice_counts(None, by="county")
-    assert by_county[b.county_id].person_times == 2 and by_county[b.county_id].enterprises == 2
+    # A non-professional teacher's practice is not counted (the plan counts 专业教师).
+    t3, _ = teacher_with_account(school=a, professional=False)
+    make_placement(t3, date(2025, 8, 4), days=4, enterprise=e1)
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+    assert person_times(*year) == {"city": 3}  # approved and ended in 2025: not the submitted
+    assert person_times(*year, by="school") == {a.id: 2, b.id: 1}
+    by_county = person_times(date(2000, 1, 1), date(2025, 12, 31), by="county")
+    assert by_county == {a.county_id: 2, b.county_id: 2}
 
 
 def test_the_title_review_shortfall_reads_the_same_on_the_home_page_and_the_list(

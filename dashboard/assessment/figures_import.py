@@ -54,16 +54,19 @@ def _ratio(text: Any) -> Decimal:
         raise ValueError(_("Enter a percentage, e.g. 95%.")) from None
     if not percent and 0 < number < 1:
         raise ValueError(_("Write the percentage with its sign (%(n)s%% or %(p)s%%): a number "
-                           "below 1 reads either way.", n=number, p=number * 100))  # fmt: skip
+                           "below 1 reads either way.", n=_plain(number),
+                           p=_plain(number * 100)))  # fmt: skip
     return number / 100
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")  # 85, 0.85: never 85.00 or 8.5E+1
 
 
 def _shown(value: Decimal | None, unit: str) -> str | None:
     if value is None:
         return None
-    if unit == RATIO_UNIT:
-        return f"{format((value * 100).normalize(), 'f')}%"
-    return format(value.normalize(), "f")
+    return f"{_plain(value * 100)}%" if unit == RATIO_UNIT else _plain(value)
 
 
 def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
@@ -86,28 +89,28 @@ def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
             ctx.error(row, "item", _("The %(year)s assessment has no such item entered by the "
                                      "bureau.", year=year))  # fmt: skip
             continue
+        value = None
         try:
             written = _ratio(row["value"]) if item.unit == RATIO_UNIT else row["value"]
             value = services.parse_value(written, item.unit)
         except ValueError as err:
             ctx.error(row, "value", str(err))
-            continue
         except ValidationFailed as err:  # not a number, or out of range
             ctx.refused(row, err)
-            continue
         if year not in on_record:
             on_record[year] = services.figures(year)
         figure = on_record[year].get((county.id, item.key))
         evidence = (row["evidence"] or "").strip()
+        # The evidence is checked whatever the value: every mistake of a row in one upload.
+        problem = None
         if evidence:
             problem = (ctx.attachments.problem(evidence) if ctx.attachments is not None
                        else _("Upload the .zip with the documents the sheet names."))  # fmt: skip
-            if problem:
-                ctx.error(row, "evidence", problem)
-                continue
         elif figure is None or figure.evidence_id is None:
-            ctx.error(row, "evidence", _("Name the document the figure comes from (a file in "
-                                         "the .zip)."))  # fmt: skip
+            problem = _("Name the document the figure comes from (a file in the .zip).")
+        if problem:
+            ctx.error(row, "evidence", problem)
+        if problem or value is None:
             continue
         note = (row["note"] or "").strip()[:200]
         changes: dict[str, tuple[Any, Any]] = {}

@@ -56,20 +56,21 @@ def test_a_year_s_figures_come_in_one_workbook_with_their_evidence(city, login_a
     # Every mistake of the file at once, by row and column; nothing saved.
     rows = [
         [YEAR, "鹿城区", FUNDING, "98%", "鹿城区经费.pdf", "2025 年决算"],
-        [YEAR, "鹿城区", SHARE, "0.5", "鹿城区经费.pdf", ""],
+        [YEAR, "鹿城区", SHARE, "0.5", "鹿城区职普比.pdf", ""],
         [YEAR, "龙湾区", FUNDING, "96", "龙湾区经费.pdf", ""],
         [YEAR, "龙湾区", SHARE, "52%", "", ""],
     ]
     page = upload(client, rows, evidence_zip("鹿城区经费.pdf"))
     problems = errors_of(page)
     assert page.status_code == 400
-    assert "<td>3</td><td>数值</td><td>请带百分号填写（0.5% 或 50.0%）" in problems, problems
+    assert "<td>3</td><td>数值</td><td>请带百分号填写（0.5% 或 50%）" in problems, problems
+    assert "<td>3</td><td>证明材料</td><td>.zip 中没有名为“鹿城区职普比.pdf”的文件。" in problems
     assert "<td>4</td><td>证明材料</td><td>.zip 中没有名为“龙湾区经费.pdf”的文件。" in problems
     assert "<td>5</td><td>证明材料</td><td>请填写该数值所依据的证明材料" in problems
     assert db.session.scalar(select(ManualFigure.id)) is None
 
     # Corrected: the preview lists each figure; confirmed, each is on record with its file.
-    rows[1][3], rows[3][4] = "50%", "龙湾区经费.pdf"
+    rows[1][3], rows[1][4], rows[3][4] = "50%", "鹿城区经费.pdf", "龙湾区经费.pdf"
     files = evidence_zip("鹿城区经费.pdf", windows="龙湾区经费.pdf")  # a GBK-named member
     page = upload(client, rows, files)
     assert page.status_code == 200, errors_of(page)

@@ -77,7 +77,8 @@ def period_of(year: int) -> Period:
 
 def items_of(year: int) -> list[Item]:
     """The items in force at the end of `year`."""
-    return as_items(get_rule(ITEMS_RULE, date(year, 12, 31)))
+    end = date(year, 12, 31)
+    return as_items(get_rule(ITEMS_RULE, end), end)
 
 
 def assessed_counties() -> list[County]:

@@ -13,25 +13,33 @@ evidence. Scoring: proportional to the target and capped at the weight; an item 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.rules import get_rule
+from core.timeutil import today
+
 from ..charts import percent_text
 from ..indicators import BY_KEY, CAP, COUNT, TALLY
+from ..periods import plan_on
 
 RECRUITED, WITHIN_CAP, MANUAL = "teachers_recruited", "part_time_within_cap", "manual"
 RATIO_UNIT, NUMBER_UNIT = "ratio", "number"
+# An item measuring an indicator of the boards may take that indicator's own target (the plan's,
+# or the rule it names) rather than a copy of it: one value where the plan says 90%.
+PLAN_TARGET = "plan"
 
 DEFAULT_ITEMS: list[dict[str, Any]] = [
-    {"key": "dual_qualified_ratio", "measure": "dual_qualified_ratio", "target": "0.90",
+    {"key": "dual_qualified_ratio", "measure": "dual_qualified_ratio", "target": PLAN_TARGET,
      "weight": 25},
     {"key": "competition_participation_rate", "measure": "competition_participation_rate",
-     "target": "0.40", "weight": 10},
+     "target": PLAN_TARGET, "weight": 10},
     {"key": "digital_literacy_pass_rate", "measure": "digital_literacy_pass_rate",
-     "target": "1.00", "weight": 15},
+     "target": PLAN_TARGET, "weight": 15},
     {"key": RECRUITED, "measure": RECRUITED, "target": 20, "weight": 10},
     {"key": WITHIN_CAP, "measure": WITHIN_CAP, "target": "1.00", "weight": 10},
     {"key": "school_building", "measure": MANUAL, "unit": RATIO_UNIT, "target": "1.00",
@@ -120,22 +128,43 @@ def _unit(measure: str, raw: dict[str, Any]) -> str:
     return RATIO_UNIT
 
 
-def as_item(raw: dict[str, Any]) -> Item:
+class NoPlanTarget(ValueError):
+    """An item asked for the plan's target of something that has none."""
+
+
+def indicator_target(measure: str, on: date) -> Decimal | None:
+    """The target the boards measure indicator `measure` against on `on`: its rule's, or the
+    plan's (None: it has none)."""
+    indicator = BY_KEY.get(measure)
+    if indicator is None:
+        return None
+    if indicator.target_rule is not None:
+        return Decimal(str(get_rule(indicator.target_rule, on)))
+    return plan_on(on).targets.get(measure)
+
+
+def as_item(raw: dict[str, Any], on: date | None = None) -> Item:
     measure = str(raw["measure"])
     if measure not in BY_KEY and measure not in (RECRUITED, WITHIN_CAP, MANUAL):
         raise ValueError(measure)
+    target = raw["target"]
+    if str(target) == PLAN_TARGET:
+        target = indicator_target(measure, on or today())
+        if target is None:
+            raise NoPlanTarget(measure)
     return Item(
         key=str(raw["key"]),
         measure=measure,
-        target=Decimal(str(raw["target"])),
+        target=Decimal(str(target)),
         weight=Decimal(str(raw["weight"])),
         unit=_unit(measure, raw),
         custom_label=str(raw.get("label", "")),
     )
 
 
-def as_items(raw: list[dict[str, Any]]) -> list[Item]:
-    items = [as_item(r) for r in raw]
+def as_items(raw: list[dict[str, Any]], on: date | None = None) -> list[Item]:
+    """The items of a version of the rule, the plan's targets read as of `on` (today)."""
+    items = [as_item(r, on) for r in raw]
     if len({i.key for i in items}) != len(items):
         raise ValueError("duplicate keys")
     return items
@@ -159,10 +188,13 @@ def plain(number: Decimal) -> str:
 def describe(raw: list[dict[str, Any]]) -> list[str]:
     """The rule as people read it: a line per item, then the weights' sum."""
     items = as_items(raw)
+    from_plan = {str(r.get("key")) for r in raw if str(r.get("target")) == PLAN_TARGET}
+    plans = _(" (the plan's)")  # its own space: none before a Chinese bracket
     lines = [
         _("%(item)s: target %(target)s, weight %(weight)s",
-          item=i.label, target=("≤ " if i.is_cap else "") + shown(i, i.target),
-          weight=plain(i.weight))
+          item=i.label, weight=plain(i.weight),
+          target=("≤ " if i.is_cap else "") + shown(i, i.target)
+          + (plans if i.key in from_plan else ""))
         for i in items
     ]  # fmt: skip
     total = sum((i.weight for i in items), Decimal(0))
@@ -180,6 +212,9 @@ def check(raw: Any) -> None:
             raise ValueError(_("Item %(n)s: give its key, measure, target and weight.", n=n))
         try:
             item = as_item(entry)
+        except NoPlanTarget:
+            raise ValueError(_("Item %(n)s: %(measure)s has no target in the plan to take.",
+                               n=n, measure=entry.get("measure"))) from None  # fmt: skip
         except ValueError:
             raise ValueError(_("Item %(n)s: %(measure)s is not a measure Shuangshi knows.",
                                n=n, measure=entry.get("measure"))) from None  # fmt: skip

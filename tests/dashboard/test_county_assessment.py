@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -242,3 +243,35 @@ def test_the_items_rule_refuses_what_it_cannot_score(make_user, make_school, log
     lines = rule.lines(rule.default)
     assert len(lines) == len(rule.default) + 1 and lines[-1] == "权重合计：100"
     assert rule.unconfirmed
+
+
+def test_the_assessment_takes_the_plan_s_targets_not_a_copy(app, make_user):  # type: ignore[no-untyped-def]
+    """90% was written twice (the plan, and the assessment's items): a city whose next plan asks
+    95% saw its assessment still score against 90%."""
+    import json
+
+    from dashboard.assessment.items import describe
+
+    admin = make_user(Role.ADMIN)
+    plan = {
+        "name": "2026-2028",
+        "start": "2026-01-01",
+        "end": "2028-12-31",
+        "targets": {"dual_qualified_ratio": "0.95", "competition_participation_rate": "0.45"},
+    }
+    rules.add_version("plan_targets", json.dumps(plan), date(2026, 1, 1), "city", "新规划", admin)
+    db.session.commit()
+    targets = {i.key: i.target for i in compute.items_of(2026)}
+    assert targets["dual_qualified_ratio"] == Decimal("0.95")
+    assert targets["competition_participation_rate"] == Decimal("0.45")
+    assert {i.key: i.target for i in compute.items_of(2025)}["dual_qualified_ratio"] == Decimal(
+        "0.90"
+    )  # the year before: the plan then in force
+    literacy = rules.get_rule("literacy_pass_rate_target", date(2026, 12, 31))
+    assert targets["digital_literacy_pass_rate"] == Decimal(str(literacy))  # its own rule
+    from flask_babel import force_locale
+
+    from dashboard.assessment.items import DEFAULT_ITEMS
+
+    with force_locale("zh_Hans_CN"):
+        assert any("（规划目标）" in line for line in describe(DEFAULT_ITEMS))

@@ -4,9 +4,9 @@ their own language."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from blinker import Namespace
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, select, update
@@ -28,13 +28,10 @@ def register_kind(kind: str, message: Any) -> None:
     KINDS[kind] = message
 
 
-def _no_mail_queue() -> None:
-    return None
-
-
-# Called when a notification is queued for mail: core.tasks has the queue sent once the
-# transaction commits (set in its init_app; the mail module reads this one's texts).
-mail_queued: Callable[[], None] = _no_mail_queue
+# A notification was queued for mail (sender: the app). core.tasks connects to it in its
+# init_app and has the queue sent once the transaction commits: a named signal, not a function
+# put in place from outside (the mail module reads this one's texts).
+mail_queued = Namespace().signal("core.notification-mail-queued")
 
 
 def notify(user: User | int, kind: str, key: str, link: str = "", **params: Any) -> None:
@@ -51,7 +48,7 @@ def notify(user: User | int, kind: str, key: str, link: str = "", **params: Any)
     }
     if current_app.config.get("MAIL_SERVER"):
         values["mail_status"] = "queued"  # the reader's choice is applied when it is sent
-        mail_queued()
+        mail_queued.send(current_app._get_current_object())
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(Notification).values(**values).on_conflict_do_nothing())
 

@@ -618,13 +618,17 @@ def housekeeping() -> dict[str, int]:
     return {"resent": len(waiting), "files_removed": len(expired), "counters_removed": forgotten}
 
 
+def _send_mail_after_commit(_app: Flask) -> None:
+    send_mail_after_commit()
+
+
 def init_app(app: Flask) -> None:
     global _app
     _app = app
     from . import mail
 
     register_function("shuangshi.send_mail", mail.send_queued)
-    notifications.mail_queued = send_mail_after_commit
+    notifications.mail_queued.connect(_send_mail_after_commit, sender=app, weak=False)
     register_kind("task_done", _l("Ready: %(what)s. Open it to download the result."))
     register_kind("task_failed", _l("Could not finish: %(what)s. Open it to see why."))
 

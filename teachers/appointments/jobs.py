@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core.db import contained
 from core.errors import Conflict
 from core.extensions import db
 from core.models import Role, User
@@ -25,7 +26,8 @@ def daily() -> dict[str, int]:
         )
     ).all():
         try:  # the workflow's step, under its lock: a run elsewhere may have ended it meanwhile
-            transition(appointment, "end", None)
+            with contained():  # that one refusal undoes its own step, not the job's others
+                transition(appointment, "end", None)
         except Conflict:
             continue
         ended += 1

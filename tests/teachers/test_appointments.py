@@ -519,3 +519,34 @@ def test_an_exemption_shows_its_reason_not_the_rules_it_is_an_exception_to(
     )
     assert shown == [] and unmet  # the master does not meet the rules…
     assert not any(p in page for p in unmet)  # …and the page does not warn of them
+
+
+def test_a_term_another_run_ended_does_not_undo_the_job_s_others(  # type: ignore[no-untyped-def]
+    app, school_with_staff, monkeypatch
+):
+    """The job carries on past a term ended elsewhere (a refusal it catches): that refusal
+    undoes its own step alone, and the other endings are kept."""
+    from core.errors import Conflict
+    from teachers.appointments import jobs as appointment_jobs
+
+    school, hr, hr2 = school_with_staff(n=20)
+    ended = []
+    for name in ("甲工", "乙工"):
+        a = submitted(school, hr, name=name, term_start=today() - timedelta(days=300),
+                      term_end=today())  # fmt: skip
+        services.transition(a, "approve", hr2)
+        a.term_end = today() - timedelta(days=1)
+        ended.append(a)
+    db.session.commit()
+    real = appointment_jobs.transition
+
+    def elsewhere_first(appointment, action, by):  # type: ignore[no-untyped-def]
+        if appointment.id == ended[0].id:
+            raise Conflict("已由另一次运行结束")  # as the step's check says when it lost
+        return real(appointment, action, by)
+
+    monkeypatch.setattr(appointment_jobs, "transition", elsewhere_first)
+    with unit_of_work():
+        assert appointment_jobs.daily()["ended"] == 1
+    db.session.expire_all()
+    assert db.session.get(Appointment, ended[1].id).status == "ended"  # kept, not rolled back

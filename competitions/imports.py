@@ -266,62 +266,60 @@ PEOPLE_COLUMNS = [
     Column("指导教师工号", "instructors", width=16, note="多人用顿号分隔"),
 ]  # fmt: skip
 
-RESULTS = imports.register(
-    imports.Kind(
-        key="results",
-        label=_l("Past competition results"),
-        sheet="历年赛事成绩",
-        columns=[
-            Column("年度", "year", "int", required=True, width=8, key=True),
-            Column("赛事名称", "competition", required=True, width=30, key=True),
-            Column(
-                "赛事类别",
-                "series",
-                "choice",
-                required=True,
-                width=14,
-                choices=lambda: imports.zh_labels(SERIES),
-            ),
-            Column(
-                "级别",
-                "level",
-                "choice",
-                required=True,
-                width=8,
-                choices=lambda: imports.zh_labels(LEVEL),
-                aliases=_levels_as_written,
-            ),
-            Column("主办单位", "organizer", width=20),
-            Column("赛项", "event", required=True, width=20, key=True),
-            Column("组别", "group", width=10, key=True),
-            *PEOPLE_COLUMNS,
-            Column("奖项", "award", "choice", width=10, choices=_awards, note="未获奖留空"),
-            Column("名次", "rank", "int", width=6),
-            Column("成绩", "score", "decimal", width=8),
-        ],  # fmt: skip
-        plan=_results_plan,
-        may_import=is_organizer,
-        example=[
-            2024,
-            "2024年浙江省职业院校技能大赛",
-            "学生技能大赛",
-            "省级",
-            "浙江省教育厅",
-            "工业机器人技术应用",
-            "中职组",
-            "WZ001",
-            "",
-            "2301001:王小明、2301002:李小红",
-            "T2024001",
-            "一等奖",
-            2,
-            92.5,
-        ],  # fmt: skip
-        export=lambda user, _school: _entry_rows(
-            user, Competition.status == CompetitionStatus.PUBLISHED
+RESULTS = imports.Kind(
+    key="results",
+    label=_l("Past competition results"),
+    sheet="历年赛事成绩",
+    columns=[
+        Column("年度", "year", "int", required=True, width=8, key=True),
+        Column("赛事名称", "competition", required=True, width=30, key=True),
+        Column(
+            "赛事类别",
+            "series",
+            "choice",
+            required=True,
+            width=14,
+            choices=lambda: imports.zh_labels(SERIES),
         ),
-        order=80,
-    )
+        Column(
+            "级别",
+            "level",
+            "choice",
+            required=True,
+            width=8,
+            choices=lambda: imports.zh_labels(LEVEL),
+            aliases=_levels_as_written,
+        ),
+        Column("主办单位", "organizer", width=20),
+        Column("赛项", "event", required=True, width=20, key=True),
+        Column("组别", "group", width=10, key=True),
+        *PEOPLE_COLUMNS,
+        Column("奖项", "award", "choice", width=10, choices=_awards, note="未获奖留空"),
+        Column("名次", "rank", "int", width=6),
+        Column("成绩", "score", "decimal", width=8),
+    ],  # fmt: skip
+    plan=_results_plan,
+    may_import=is_organizer,
+    example=[
+        2024,
+        "2024年浙江省职业院校技能大赛",
+        "学生技能大赛",
+        "省级",
+        "浙江省教育厅",
+        "工业机器人技术应用",
+        "中职组",
+        "WZ001",
+        "",
+        "2301001:王小明、2301002:李小红",
+        "T2024001",
+        "一等奖",
+        2,
+        92.5,
+    ],  # fmt: skip
+    export=lambda user, _school: _entry_rows(
+        user, Competition.status == CompetitionStatus.PUBLISHED
+    ),
+    order=80,
 )
 
 
@@ -392,38 +390,36 @@ def _register(event: Event, school: School, people: EntryPeople) -> Any:
     return write
 
 
-ENTRIES = imports.register(
-    imports.Kind(
-        key="entries",
-        label=_l("Entries of an open competition"),
-        sheet="赛事报名",
-        columns=[
-            Column(
-                "赛事",
-                "competition",
-                "choice",
-                required=True,
-                width=30,
-                key=True,
-                choices=_open_competitions,
-                note="正在报名的赛事",
-            ),
-            Column("赛项", "event", required=True, width=20, key=True),
-            Column("组别", "group", width=10, key=True),
-            *PEOPLE_COLUMNS,
-        ],  # fmt: skip
-        plan=_entries_plan,
-        may_import=is_organizer,
-        example=[
-            "2026年温州市职业院校技能大赛",
-            "工业机器人技术应用",
-            "中职组",
-            "WZ001",
-            "",
-            "2301001:王小明、2301002:李小红",
-            "T2024001",
-        ],  # fmt: skip
-        export=lambda user, _school: _open_entry_rows(),
-        order=85,
-    )
+ENTRIES = imports.Kind(
+    key="entries",
+    label=_l("Entries of an open competition"),
+    sheet="赛事报名",
+    columns=[
+        Column(
+            "赛事",
+            "competition",
+            "choice",
+            required=True,
+            width=30,
+            key=True,
+            choices=_open_competitions,
+            note="正在报名的赛事",
+        ),
+        Column("赛项", "event", required=True, width=20, key=True),
+        Column("组别", "group", width=10, key=True),
+        *PEOPLE_COLUMNS,
+    ],  # fmt: skip
+    plan=_entries_plan,
+    may_import=is_organizer,
+    example=[
+        "2026年温州市职业院校技能大赛",
+        "工业机器人技术应用",
+        "中职组",
+        "WZ001",
+        "",
+        "2301001:王小明、2301002:李小红",
+        "T2024001",
+    ],  # fmt: skip
+    export=lambda user, _school: _open_entry_rows(),
+    order=85,
 )

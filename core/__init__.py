@@ -76,11 +76,14 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     register_error_handlers(app)
 
     from . import (
-        enrolment_import,  # noqa: F401  (registers its import kind)
+        enrolment_import,
+        imports,
         models,  # noqa: F401  (tables known to the metadata and to migrations)
         ratelimit,
         tasks,
     )
+
+    imports.register(enrolment_import.ENROLMENT)
     from .api_admin import api as admin_api
     from .api_imports import api as imports_api
     from .api_v1 import api as core_api

@@ -66,29 +66,27 @@ def _export(user: User, _school: School | None) -> Iterable[list[Any]]:
     yield from ([code, name, year, n] for code, name, year, n in db.session.execute(query))
 
 
-ENROLMENT = imports.register(
-    imports.Kind(
-        key="enrolment",
-        label=_l("Enrolment per school year"),
-        sheet="在校生数",
-        columns=[
-            Column("学校代码", "school", required=True, width=12, key=True),
-            Column("学校名称", "school_name", width=28, note="仅供核对，不导入"),
-            Column(
-                "学年",
-                "year",
-                "int",
-                required=True,
-                width=8,
-                key=True,
-                note="学年开始的年份，如 2024 表示 2024—2025 学年",
-            ),
-            Column("在校生数", "students", "int", required=True, width=10),
-        ],  # fmt: skip
-        plan=plan,
-        may_import=imports.records_keeper,
-        example=["WZ001", "温州市职业中等专业学校", 2024, 5200],
-        export=_export,
-        order=15,
-    )
+ENROLMENT = imports.Kind(
+    key="enrolment",
+    label=_l("Enrolment per school year"),
+    sheet="在校生数",
+    columns=[
+        Column("学校代码", "school", required=True, width=12, key=True),
+        Column("学校名称", "school_name", width=28, note="仅供核对，不导入"),
+        Column(
+            "学年",
+            "year",
+            "int",
+            required=True,
+            width=8,
+            key=True,
+            note="学年开始的年份，如 2024 表示 2024—2025 学年",
+        ),
+        Column("在校生数", "students", "int", required=True, width=10),
+    ],  # fmt: skip
+    plan=plan,
+    may_import=imports.records_keeper,
+    example=["WZ001", "温州市职业中等专业学校", 2024, 5200],
+    export=_export,
+    order=15,
 )

@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core import demo as core_demo
+from core import imports as core_imports
 from core import nav, notifications, rules, scheduler
 from core.models import Role
 
@@ -18,11 +19,13 @@ def init_app(app: Flask) -> None:
     from teachers import profile
 
     from . import demo as placement_demo
-    from . import imports, jobs, mentor, models  # noqa: F401  (register their kind, listeners)
+    from . import imports as placement_imports
+    from . import jobs, mentor, models  # noqa: F401  (their listeners, the tables)
     from .api import api
     from .api_practice import api as practice_api
     from .views import bp
 
+    core_imports.register(placement_imports.PLACEMENTS)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.register_blueprint(practice_api)

@@ -256,23 +256,21 @@ def _export(user: User, school: School | None) -> Iterable[list[Any]]:
                p.description]  # fmt: skip
 
 
-PLACEMENTS = imports.register(
-    imports.Kind(
-        key="placements",
-        label=_l("Enterprise practice (historical, approved)"),
-        sheet="企业实践",
-        columns=COLUMNS,
-        plan=plan,
-        may_import=imports.records_keeper,
-        schools=imports.schools_in_scope,
-        example=SAMPLE,
-        notes=[
-            (
-                "导入后",
-                "记录为学校已审核通过的历史企业实践，计入教师的实践天数；企业确认以学校原台账为准。",
-            )
-        ],
-        export=_export,
-        order=20,
-    )
+PLACEMENTS = imports.Kind(
+    key="placements",
+    label=_l("Enterprise practice (historical, approved)"),
+    sheet="企业实践",
+    columns=COLUMNS,
+    plan=plan,
+    may_import=imports.records_keeper,
+    schools=imports.schools_in_scope,
+    example=SAMPLE,
+    notes=[
+        (
+            "导入后",
+            "记录为学校已审核通过的历史企业实践，计入教师的实践天数；企业确认以学校原台账为准。",
+        )
+    ],
+    export=_export,
+    order=20,
 )

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core import demo as core_demo
+from core import imports as core_imports
 from core import nav, notifications, rules, scheduler
 from core.models import Role
 
@@ -23,6 +24,8 @@ def init_app(app: Flask) -> None:
     from .api import api
     from .views import bp
 
+    for kind in (imports.DUAL, imports.D_CLASS, imports.ETHICS):
+        core_imports.register(kind)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     results_changed.connect(_on_results_changed)

@@ -118,73 +118,67 @@ def _recognition_export(kind: Kind, with_recheck: bool) -> Any:
     return export
 
 
-DUAL = imports.register(
-    imports.Kind(
-        key="dual_qualified",
-        label=_l("Dual-qualified recognitions held"),
-        sheet="双师型认定",
-        columns=[
-            Column("工号", "staff_no", required=True, width=12),
-            Column("姓名", "name", width=10),
-            Column("等级", "tier", "choice", required=True, width=10, choices=_tiers(DUAL_TIERS)),
-            Column("认定日期", "confirmed_on", "date", required=True, width=12),
-            Column("证书编号", "certificate_no", required=True, width=20, key=True),
-            Column(
-                "复核日期", "recheck_due", "date", width=12, note="不填时按认定日期加复核年限计算"
-            ),
-            Column("认定机关/备注", "basis", width=30),
-        ],  # fmt: skip
-        plan=lambda rows, ctx: _recognition_plan(Kind.DUAL_QUALIFIED, rows, ctx),
-        may_import=imports.records_keeper,
-        schools=imports.schools_in_scope,
-        example=[
-            "T2024001",
-            "张晓明",
-            "中级",
-            "2022-12-20",
-            "ZJSS2022000123",
-            "2027-12-20",
-            "浙江省教育厅",
-        ],  # fmt: skip
-        export=_recognition_export(Kind.DUAL_QUALIFIED, with_recheck=True),
-        order=30,
-    )
+DUAL = imports.Kind(
+    key="dual_qualified",
+    label=_l("Dual-qualified recognitions held"),
+    sheet="双师型认定",
+    columns=[
+        Column("工号", "staff_no", required=True, width=12),
+        Column("姓名", "name", width=10),
+        Column("等级", "tier", "choice", required=True, width=10, choices=_tiers(DUAL_TIERS)),
+        Column("认定日期", "confirmed_on", "date", required=True, width=12),
+        Column("证书编号", "certificate_no", required=True, width=20, key=True),
+        Column("复核日期", "recheck_due", "date", width=12, note="不填时按认定日期加复核年限计算"),
+        Column("认定机关/备注", "basis", width=30),
+    ],  # fmt: skip
+    plan=lambda rows, ctx: _recognition_plan(Kind.DUAL_QUALIFIED, rows, ctx),
+    may_import=imports.records_keeper,
+    schools=imports.schools_in_scope,
+    example=[
+        "T2024001",
+        "张晓明",
+        "中级",
+        "2022-12-20",
+        "ZJSS2022000123",
+        "2027-12-20",
+        "浙江省教育厅",
+    ],  # fmt: skip
+    export=_recognition_export(Kind.DUAL_QUALIFIED, with_recheck=True),
+    order=30,
 )
 
-D_CLASS = imports.register(
-    imports.Kind(
-        key="d_class",
-        label=_l("D-class talent recognitions held"),
-        sheet="D类人才认定",
-        columns=[
-            Column("工号", "staff_no", required=True, width=12),
-            Column("姓名", "name", width=10),
-            Column(
-                "类别",
-                "tier",
-                "choice",
-                required=True,
-                width=8,
-                choices=lambda: {"D类": "D", "E类": "E", "D": "D", "E": "E"},
-            ),
-            Column("认定日期", "confirmed_on", "date", required=True, width=12),
-            Column("证书编号", "certificate_no", required=True, width=20, key=True),
-            Column("依据（赛事及奖项）", "basis", required=True, width=40),
-        ],  # fmt: skip
-        plan=lambda rows, ctx: _recognition_plan(Kind.D_CLASS, rows, ctx),
-        may_import=imports.records_keeper,
-        schools=imports.schools_in_scope,
-        example=[
-            "T2024001",
-            "张晓明",
-            "D类",
-            "2024-03-15",
-            "WZD2024000012",
-            "2023年全国职业院校技能大赛 教师组 一等奖",
-        ],  # fmt: skip
-        export=_recognition_export(Kind.D_CLASS, with_recheck=False),
-        order=40,
-    )
+D_CLASS = imports.Kind(
+    key="d_class",
+    label=_l("D-class talent recognitions held"),
+    sheet="D类人才认定",
+    columns=[
+        Column("工号", "staff_no", required=True, width=12),
+        Column("姓名", "name", width=10),
+        Column(
+            "类别",
+            "tier",
+            "choice",
+            required=True,
+            width=8,
+            choices=lambda: {"D类": "D", "E类": "E", "D": "D", "E": "E"},
+        ),
+        Column("认定日期", "confirmed_on", "date", required=True, width=12),
+        Column("证书编号", "certificate_no", required=True, width=20, key=True),
+        Column("依据（赛事及奖项）", "basis", required=True, width=40),
+    ],  # fmt: skip
+    plan=lambda rows, ctx: _recognition_plan(Kind.D_CLASS, rows, ctx),
+    may_import=imports.records_keeper,
+    schools=imports.schools_in_scope,
+    example=[
+        "T2024001",
+        "张晓明",
+        "D类",
+        "2024-03-15",
+        "WZD2024000012",
+        "2023年全国职业院校技能大赛 教师组 一等奖",
+    ],  # fmt: skip
+    export=_recognition_export(Kind.D_CLASS, with_recheck=False),
+    order=40,
 )
 
 
@@ -260,32 +254,30 @@ def _hr_schools(user: User) -> list[School]:
     return imports.schools_in_scope(user) if user.role == Role.SCHOOL_HR else []
 
 
-ETHICS = imports.register(
-    imports.Kind(
-        key="ethics",
-        label=_l("Teacher ethics results (师德)"),
-        sheet="师德考核",
-        columns=[
-            Column("工号", "staff_no", required=True, width=12, key=True),
-            Column("姓名", "name", width=10),
-            Column("年度", "year", "int", required=True, width=8, key=True),
-            Column(
-                "考核结果",
-                "passed",
-                "choice",
-                required=True,
-                width=10,
-                choices=lambda: {"合格": "pass", "不合格": "fail"},
-            ),
-            Column("处分期至", "penalty_until", "date", width=12, note="不合格时必填"),
-            Column("备注", "note", width=30),
-        ],  # fmt: skip
-        plan=_ethics_plan,
-        may_import=lambda user: user.role == Role.SCHOOL_HR,
-        schools=_hr_schools,
-        example=["T2024001", "张晓明", 2025, "合格", "", ""],
-        notes=[("不合格", "记录“不合格”会撤销该教师的双师型认定，与在页面上记录相同。")],
-        export=_ethics_export,
-        order=90,
-    )
+ETHICS = imports.Kind(
+    key="ethics",
+    label=_l("Teacher ethics results (师德)"),
+    sheet="师德考核",
+    columns=[
+        Column("工号", "staff_no", required=True, width=12, key=True),
+        Column("姓名", "name", width=10),
+        Column("年度", "year", "int", required=True, width=8, key=True),
+        Column(
+            "考核结果",
+            "passed",
+            "choice",
+            required=True,
+            width=10,
+            choices=lambda: {"合格": "pass", "不合格": "fail"},
+        ),
+        Column("处分期至", "penalty_until", "date", width=12, note="不合格时必填"),
+        Column("备注", "note", width=30),
+    ],  # fmt: skip
+    plan=_ethics_plan,
+    may_import=lambda user: user.role == Role.SCHOOL_HR,
+    schools=_hr_schools,
+    example=["T2024001", "张晓明", 2025, "合格", "", ""],
+    notes=[("不合格", "记录“不合格”会撤销该教师的双师型认定，与在页面上记录相同。")],
+    export=_ethics_export,
+    order=90,
 )

@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core import demo as core_demo
+from core import imports as core_imports
 from core import nav, notifications, rules, scheduler
 from core.accounts import register_role_linker
 from core.models import Role
@@ -16,10 +17,13 @@ from . import labels, profile, titles
 
 def init_app(app: Flask) -> None:
     from . import demo as teacher_demo
-    from . import models  # noqa: F401
+    from . import (
+        models,  # noqa: F401
+        roster,
+    )
     from .api import api
     from .appointments import demo as appointment_demo
-    from .appointments import imports as appointment_imports  # noqa: F401  (its import kind)
+    from .appointments import imports as appointment_imports
     from .appointments import jobs as appointment_jobs
     from .appointments import models as appointment_models  # noqa: F401
     from .appointments.api import api as appointments_api
@@ -27,7 +31,7 @@ def init_app(app: Flask) -> None:
     from .audit_labels import register_audit_labels
     from .services import link_account
     from .teams import demo as team_demo
-    from .teams import imports as team_imports  # noqa: F401  (its import kinds)
+    from .teams import imports as team_imports
     from .teams import jobs as team_jobs
     from .teams import models as team_models  # noqa: F401
     from .teams.api import api as teams_api
@@ -35,6 +39,9 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     register_audit_labels()
+    for kind in (roster.ROSTER, appointment_imports.APPOINTMENTS, team_imports.TEAMS,
+                 team_imports.OVERSEAS):  # fmt: skip
+        core_imports.register(kind)
     titles.define_rules()
     app.register_blueprint(bp)
     app.register_blueprint(api)

@@ -217,18 +217,16 @@ def _export(user: User, school: School | None) -> Iterable[list[Any]]:
     return export_rows(filtered_teachers(user, filters))
 
 
-ROSTER = imports.register(
-    imports.Kind(
-        key="roster",
-        label=_l("Teacher roster"),
-        sheet="教师名册",
-        columns=COLUMNS,
-        plan=plan,
-        may_import=imports.records_keeper,
-        schools=_schools,
-        example=SAMPLE,
-        export=_export,
-        done_url=lambda school: url_for("teachers.index", school=school.code if school else None),
-        order=10,
-    )
+ROSTER = imports.Kind(
+    key="roster",
+    label=_l("Teacher roster"),
+    sheet="教师名册",
+    columns=COLUMNS,
+    plan=plan,
+    may_import=imports.records_keeper,
+    schools=_schools,
+    example=SAMPLE,
+    export=_export,
+    done_url=lambda school: url_for("teachers.index", school=school.code if school else None),
+    order=10,
 )

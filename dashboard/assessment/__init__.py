@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from core import imports as core_imports
 from core import nav, notifications, rules
 from core.models import Role
 
@@ -14,7 +15,7 @@ from core.models import Role
 def init_app(app: Flask) -> None:
     from core import demo as core_demo
 
-    from . import demo, figures_import, items, models  # noqa: F401  (the tables; the import kind)
+    from . import demo, figures_import, items, models  # noqa: F401  (the tables)
     from .api import api
     from .services import inbox
     from .views import bp
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
         describe=items.describe,
         check=items.check,
     )
+    core_imports.register(figures_import.FIGURES)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     core_demo.register(demo.build)

@@ -156,39 +156,31 @@ def _export(user: User, _school: School | None) -> Iterable[list[Any]]:
                figure.note]  # fmt: skip
 
 
-FIGURES = imports.register(
-    imports.Kind(
-        key="assessment_figures",
-        label=_l("Counties' assessment: the figures the bureau enters"),
-        sheet="区县考核手工指标",
-        columns=[
-            Column("年度", "year", "int", required=True, width=8, key=True),
-            Column(
-                "区县", "county", "choice", required=True, width=12, key=True, choices=_counties
-            ),
-            Column(
-                "指标", "item", "choice", required=True, width=30, key=True, choices=_manual_labels
-            ),
-            Column(
-                "数值", "value", required=True, width=10, note="比例写百分数，如 95%；人数等写数字"
-            ),
-            Column(
-                "证明材料",
-                "evidence",
-                width=28,
-                note="与本表一起上传的 .zip 中的文件名（PDF 或图片）；已有证明材料时可留空",
-            ),
-            Column("备注", "note", width=30),
-        ],  # fmt: skip
-        plan=_plan,
-        may_import=is_city,
-        example=[today().year - 1, "鹿城区", "办学条件达标", "100%", "鹿城区办学条件.pdf", ""],
-        export=_export,
-        done_url=lambda _school: url_for("assessment.index"),
-        attachments=_l(
-            "The documents the sheet's 证明材料 column names, in one .zip (PDF, JPEG "
-            "or PNG, at most 10 MB each)."
+FIGURES = imports.Kind(
+    key="assessment_figures",
+    label=_l("Counties' assessment: the figures the bureau enters"),
+    sheet="区县考核手工指标",
+    columns=[
+        Column("年度", "year", "int", required=True, width=8, key=True),
+        Column("区县", "county", "choice", required=True, width=12, key=True, choices=_counties),
+        Column("指标", "item", "choice", required=True, width=30, key=True, choices=_manual_labels),
+        Column("数值", "value", required=True, width=10, note="比例写百分数，如 95%；人数等写数字"),
+        Column(
+            "证明材料",
+            "evidence",
+            width=28,
+            note="与本表一起上传的 .zip 中的文件名（PDF 或图片）；已有证明材料时可留空",
         ),
-        order=90,
-    )
+        Column("备注", "note", width=30),
+    ],  # fmt: skip
+    plan=_plan,
+    may_import=is_city,
+    example=[today().year - 1, "鹿城区", "办学条件达标", "100%", "鹿城区办学条件.pdf", ""],
+    export=_export,
+    done_url=lambda _school: url_for("assessment.index"),
+    attachments=_l(
+        "The documents the sheet's 证明材料 column names, in one .zip (PDF, JPEG "
+        "or PNG, at most 10 MB each)."
+    ),
+    order=90,
 )

@@ -156,24 +156,22 @@ def _export(user: User, school: School | None) -> Iterable[list[Any]]:
                "是" if a.exemption else "否", a.exemption_reason]  # fmt: skip
 
 
-APPOINTMENTS = imports.register(
-    imports.Kind(
-        key="appointments",
-        label=_l("Part-time teachers under contract"),
-        sheet="兼职教师",
-        columns=COLUMNS,
-        plan=plan,
-        may_import=imports.records_keeper,
-        schools=imports.schools_in_scope,
-        example=SAMPLE,
-        notes=[
-            (
-                "占用名额",
-                "导入的聘任按实际计入兼职教师名额；导入后超出上限的学校会被标出，"
-                "在回到上限以内之前不能再批准新的聘任。",
-            )
-        ],  # fmt: skip
-        export=_export,
-        order=50,
-    )
+APPOINTMENTS = imports.Kind(
+    key="appointments",
+    label=_l("Part-time teachers under contract"),
+    sheet="兼职教师",
+    columns=COLUMNS,
+    plan=plan,
+    may_import=imports.records_keeper,
+    schools=imports.schools_in_scope,
+    example=SAMPLE,
+    notes=[
+        (
+            "占用名额",
+            "导入的聘任按实际计入兼职教师名额；导入后超出上限的学校会被标出，"
+            "在回到上限以内之前不能再批准新的聘任。",
+        )
+    ],  # fmt: skip
+    export=_export,
+    order=50,
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from core import imports as core_imports
 from core import nav, rules
 from core.models import Role
 
@@ -16,7 +17,7 @@ def init_app(app: Flask) -> None:
     from core import notifications
     from teachers import profile
 
-    from . import demo, imports, models  # noqa: F401  (the tables; the import kind)
+    from . import demo, imports, models  # noqa: F401  (the tables)
     from .api import api
     from .views import bp, profile_section
 
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
         minimum=0,
         maximum=1,
     )
+    core_imports.register(imports.RESULTS)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     profile.register_section(profile_section)

@@ -109,19 +109,17 @@ def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
     return planned
 
 
-RESULTS = imports.register(
-    imports.Kind(
-        key="literacy",
-        label=_l("Digital literacy results"),
-        sheet="数字素养测评",
-        columns=_columns(),
-        plan=_plan,
-        may_import=imports.records_keeper,
-        schools=imports.schools_in_scope,
-        example=["2026 年度测评", "T2024001", "张晓明", 16, 15, 17, 14, 15],
-        notes=[
-            ("满分", "每个维度满分 20 分，合计 100 分；再次导入不同分数视为补考，保留历史成绩。")
-        ],  # fmt: skip
-        order=70,
-    )
+RESULTS = imports.Kind(
+    key="literacy",
+    label=_l("Digital literacy results"),
+    sheet="数字素养测评",
+    columns=_columns(),
+    plan=_plan,
+    may_import=imports.records_keeper,
+    schools=imports.schools_in_scope,
+    example=["2026 年度测评", "T2024001", "张晓明", 16, 15, 17, 14, 15],
+    notes=[
+        ("满分", "每个维度满分 20 分，合计 100 分；再次导入不同分数视为补考，保留历史成绩。")
+    ],  # fmt: skip
+    order=70,
 )

@@ -168,55 +168,53 @@ def _team_export(user: User, school: School | None) -> Iterable[list[Any]]:
                "、".join(m.teacher.staff_no for m in members if m.backbone)]  # fmt: skip
 
 
-TEAMS = imports.register(
-    imports.Kind(
-        key="teams",
-        label=_l("Innovation teams"),
-        sheet="创新团队",
-        columns=[
-            Column("团队名称", "name", required=True, width=24, key=True),
-            Column("专业(群)", "field", required=True, width=16),
-            Column(
-                "级别",
-                "level",
-                "choice",
-                required=True,
-                width=10,
-                choices=lambda: imports.zh_labels(LEVELS),
-            ),
-            Column(
-                "状态",
-                "status",
-                "choice",
-                required=True,
-                width=12,
-                choices=lambda: {k: k for k in PAST_STATUS},
-            ),
-            Column("立项编号", "project_no", width=16),
-            Column("建设开始", "building_start", "date", required=True, width=12),
-            Column("建设结束", "building_end", "date", width=12),
-            Column("负责人工号", "leader", required=True, width=12),
-            Column("成员工号", "members", width=30, note="多个工号用顿号或逗号分隔"),
-            Column("骨干教师工号", "backbone", width=20, note="多个工号用顿号或逗号分隔"),
-        ],  # fmt: skip
-        plan=_team_plan,
-        may_import=imports.records_keeper,
-        schools=imports.schools_in_scope,
-        example=[
-            "智能制造教师创新团队",
-            "智能制造专业群",
-            "市级",
-            "建设中",
-            "WZTD2023-05",
-            "2023-09-01",
-            "2026-08-31",
-            "T2024001",
-            "T2024002、T2024003",
-            "T2024004",
-        ],  # fmt: skip
-        export=_team_export,
-        order=60,
-    )
+TEAMS = imports.Kind(
+    key="teams",
+    label=_l("Innovation teams"),
+    sheet="创新团队",
+    columns=[
+        Column("团队名称", "name", required=True, width=24, key=True),
+        Column("专业(群)", "field", required=True, width=16),
+        Column(
+            "级别",
+            "level",
+            "choice",
+            required=True,
+            width=10,
+            choices=lambda: imports.zh_labels(LEVELS),
+        ),
+        Column(
+            "状态",
+            "status",
+            "choice",
+            required=True,
+            width=12,
+            choices=lambda: {k: k for k in PAST_STATUS},
+        ),
+        Column("立项编号", "project_no", width=16),
+        Column("建设开始", "building_start", "date", required=True, width=12),
+        Column("建设结束", "building_end", "date", width=12),
+        Column("负责人工号", "leader", required=True, width=12),
+        Column("成员工号", "members", width=30, note="多个工号用顿号或逗号分隔"),
+        Column("骨干教师工号", "backbone", width=20, note="多个工号用顿号或逗号分隔"),
+    ],  # fmt: skip
+    plan=_team_plan,
+    may_import=imports.records_keeper,
+    schools=imports.schools_in_scope,
+    example=[
+        "智能制造教师创新团队",
+        "智能制造专业群",
+        "市级",
+        "建设中",
+        "WZTD2023-05",
+        "2023-09-01",
+        "2026-08-31",
+        "T2024001",
+        "T2024002、T2024003",
+        "T2024004",
+    ],  # fmt: skip
+    export=_team_export,
+    order=60,
 )
 
 
@@ -324,37 +322,35 @@ def _overseas_export(user: User, school: School | None) -> Iterable[list[Any]]:
                b.funding_source, n.report_summary]  # fmt: skip
 
 
-OVERSEAS = imports.register(
-    imports.Kind(
-        key="overseas",
-        label=_l("Overseas study visits (completed)"),
-        sheet="境外研修",
-        columns=[
-            Column("工号", "staff_no", required=True, width=12, key=True),
-            Column("姓名", "name", width=10),
-            Column("出访国家", "country", required=True, width=12, key=True),
-            Column("研修主题", "theme", required=True, width=24),
-            Column("接待机构", "hosts", width=24),
-            Column("出发日期", "start_date", "date", required=True, width=12, key=True),
-            Column("返回日期", "end_date", "date", required=True, width=12),
-            Column("经费来源", "funding_source", width=14),
-            Column("研修报告摘要", "report_summary", width=30),
-        ],
-        plan=_overseas_plan,
-        may_import=imports.records_keeper,
-        schools=imports.schools_in_scope,
-        example=[
-            "T2024001",
-            "张晓明",
-            "德国",
-            "双元制职业教育研修",
-            "德国手工业协会",
-            "2024-10-08",
-            "2024-10-28",
-            "市财政",
-            "学习双元制课程开发",
-        ],  # fmt: skip
-        export=_overseas_export,
-        order=70,
-    )
+OVERSEAS = imports.Kind(
+    key="overseas",
+    label=_l("Overseas study visits (completed)"),
+    sheet="境外研修",
+    columns=[
+        Column("工号", "staff_no", required=True, width=12, key=True),
+        Column("姓名", "name", width=10),
+        Column("出访国家", "country", required=True, width=12, key=True),
+        Column("研修主题", "theme", required=True, width=24),
+        Column("接待机构", "hosts", width=24),
+        Column("出发日期", "start_date", "date", required=True, width=12, key=True),
+        Column("返回日期", "end_date", "date", required=True, width=12),
+        Column("经费来源", "funding_source", width=14),
+        Column("研修报告摘要", "report_summary", width=30),
+    ],
+    plan=_overseas_plan,
+    may_import=imports.records_keeper,
+    schools=imports.schools_in_scope,
+    example=[
+        "T2024001",
+        "张晓明",
+        "德国",
+        "双元制职业教育研修",
+        "德国手工业协会",
+        "2024-10-08",
+        "2024-10-28",
+        "市财政",
+        "学习双元制课程开发",
+    ],  # fmt: skip
+    export=_overseas_export,
+    order=70,
 )

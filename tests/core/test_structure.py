@@ -91,3 +91,22 @@ def test_no_import_circle():
         if v not in index:
             visit(v)
     assert not circles, circles
+
+
+def test_import_kinds_are_registered_by_init_app_not_by_importing():
+    """Wiring is explicit: a package's import kinds are registered inside its `init_app`, so
+    importing every module of the product, with no app made, registers none of them."""
+    import subprocess
+    import sys
+
+    names = sorted(n for n in _modules() if not n.endswith("migrations") and ".migrations" not in n)
+    script = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "from core import imports\n"
+        "print(sorted(imports.KINDS))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]", done.stdout

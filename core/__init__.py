@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import backup, cli, nav, scheduler
@@ -105,8 +106,10 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     backup.init_app(app)
     scheduler.init_app(app)
     tasks.init_app(app)
-    from .import_runs import forget_stale_previews
+    from .import_runs import TASK as IMPORT_TASK
+    from .import_runs import forget_stale_previews, run_task
 
+    tasks.register(IMPORT_TASK, _l("Import"))(run_task)  # a confirmed large import
     scheduler.register(
         "core.import_previews",
         forget_stale_previews,
@@ -147,8 +150,6 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 
 
 def _register_core_nav() -> None:
-    from flask_babel import lazy_gettext as _l
-
     from .models import Role
 
     nav.register(

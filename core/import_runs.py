@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import text
 
@@ -118,7 +117,6 @@ def start(data: dict[str, Any], by: User, rows_hint: int | None = None) -> Task:
     )
 
 
-@tasks.register(TASK, _l("Import"))
 def run_task(task: Task, progress: tasks.Progress) -> dict[str, Any]:
     params = task.params
     kind = imports.KINDS[params["kind"]]

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 
-from core import nav, rules, scheduler
+from core import nav, rules, scheduler, tasks
 from core.db import unit_of_work
 from core.models import Role
 
@@ -45,10 +45,12 @@ def backfill_command(first) -> None:  # type: ignore[no-untyped-def]
 def init_app(app: Flask) -> None:
     from core import demo as core_demo
 
-    from . import demo, home, jobs, models, report  # noqa: F401  (tables, jobs and tasks register on import)
+    from . import demo, exports, home, jobs, models, report  # noqa: F401  (the tables)
     from .api import api
     from .views import bp
 
+    tasks.register(report.REPORT, _l("Report on the plan (PDF)"))(report.run_report)
+    tasks.register(exports.LIST_EXPORT, _l("Dashboard list (Excel)"))(exports.run_list_export)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.cli.add_command(snapshots_cli)

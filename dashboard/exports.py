@@ -10,7 +10,6 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from core import tasks
@@ -107,7 +106,6 @@ def start_list_export(user: User, board: Board, key: str, total: int) -> Task:
     )
 
 
-@tasks.register(LIST_EXPORT, _l("Dashboard list (Excel)"))
 def run_list_export(task: Task, progress: tasks.Progress) -> tasks.Output:
     board = build(task.started_by, task.params["scope"], task.params["period"])
     buffer = io.BytesIO()

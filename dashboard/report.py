@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
@@ -37,7 +36,6 @@ def start(user: User, board: Board) -> Task:
     )
 
 
-@tasks.register(REPORT, _l("Report on the plan (PDF)"))
 def run_report(task: Task, progress: tasks.Progress) -> tasks.Output:
     board = build(task.started_by, task.params["scope"], task.params["period"], each_school=True)
     progress(0, 3, force=True)

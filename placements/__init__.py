@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import demo as core_demo
 from core import imports as core_imports
-from core import nav, notifications, rules, scheduler
+from core import nav, notifications, rules, scheduler, tasks
 from core.models import Role
 
 
@@ -26,6 +26,9 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     core_imports.register(placement_imports.PLACEMENTS)
+    tasks.register(mentor.MAIL_TASK, _l("Confirmation link mailed to the enterprise mentor"))(
+        mentor.mail_the_link
+    )
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.register_blueprint(practice_api)

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
@@ -112,8 +111,7 @@ def create_link(placement: Placement, by: User) -> str:
 MAIL_TASK = "placements.mentor_mail"
 
 
-@tasks.register(MAIL_TASK, _l("Confirmation link mailed to the enterprise mentor"))
-def _mail_the_link(task, _progress):  # type: ignore[no-untyped-def]
+def mail_the_link(task, _progress):  # type: ignore[no-untyped-def]
     """Mail the mentor the link (a task: a failing mail server is tried again, and the teacher
     who submitted is told if it never works)."""
     link = db.session.get(MentorLink, task.params["link"])

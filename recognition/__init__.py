@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from core import demo as core_demo
 from core import imports as core_imports
 from core import nav, notifications, rules, scheduler
+from core import tasks as core_tasks
 from core.models import Role
 
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
 
     for kind in (imports.DUAL, imports.D_CLASS, imports.ETHICS):
         core_imports.register(kind)
+    core_tasks.register(tasks.CERTIFICATES, _l("Certificates in one batch"))(tasks.make_batch)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     results_changed.connect(_on_results_changed)

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core import tasks
@@ -71,7 +70,6 @@ def start_batch(user: User, data: Mapping[str, Any], base_url: str) -> Task:
     )
 
 
-@tasks.register(CERTIFICATES, _l("Certificates in one batch"))
 def make_batch(task: Task, progress: tasks.Progress) -> tasks.Output:
     params: dict[str, Any] = task.params
     since = date.fromisoformat(params["since"]) if params.get("since") else None

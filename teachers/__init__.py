@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from core import demo as core_demo
 from core import imports as core_imports
 from core import nav, notifications, rules, scheduler
+from core import tasks as core_tasks
 from core.accounts import register_role_linker
 from core.models import Role
 
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
         models,  # noqa: F401
         roster,
     )
+    from . import tasks as roster_tasks
     from .api import api
     from .appointments import demo as appointment_demo
     from .appointments import imports as appointment_imports
@@ -42,6 +44,7 @@ def init_app(app: Flask) -> None:
     for kind in (roster.ROSTER, appointment_imports.APPOINTMENTS, team_imports.TEAMS,
                  team_imports.OVERSEAS):  # fmt: skip
         core_imports.register(kind)
+    core_tasks.register(roster_tasks.EXPORT, _l("Roster export (Excel)"))(roster_tasks.run_export)
     titles.define_rules()
     app.register_blueprint(bp)
     app.register_blueprint(api)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from core import tasks
 from core.excel import XLSX
@@ -27,7 +26,6 @@ def start_export(user: User, filters: TeacherFilters, count: int) -> Task:
     )
 
 
-@tasks.register(EXPORT, _l("Roster export (Excel)"))
 def run_export(task: Task, progress: tasks.Progress) -> tasks.Output:
     filters = TeacherFilters.from_args(task.params["filters"])
     query = filtered_teachers(task.started_by, filters)

@@ -93,9 +93,9 @@ def test_no_import_circle():
     assert not circles, circles
 
 
-def test_import_kinds_are_registered_by_init_app_not_by_importing():
-    """Wiring is explicit: a package's import kinds are registered inside its `init_app`, so
-    importing every module of the product, with no app made, registers none of them."""
+def test_import_and_task_kinds_are_registered_by_init_app_not_by_importing():
+    """Wiring is explicit: a package's import kinds and kinds of task are registered inside its
+    `init_app`, so importing every module of the product, with no app made, registers none."""
     import subprocess
     import sys
 
@@ -104,9 +104,9 @@ def test_import_kinds_are_registered_by_init_app_not_by_importing():
         "import importlib, sys\n"
         f"for name in {names!r}:\n"
         "    importlib.import_module(name)\n"
-        "from core import imports\n"
-        "print(sorted(imports.KINDS))\n"
+        "from core import imports, tasks\n"
+        "print(sorted(imports.KINDS), sorted(tasks.KINDS))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "[]", done.stdout
+    assert done.stdout.strip() == "[] []", done.stdout

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import demo as core_demo
 from core import imports as core_imports
-from core import nav, notifications
+from core import nav, notifications, workflow
 from core.models import Role
 
 
@@ -16,12 +16,13 @@ def init_app(app: Flask) -> None:
 
     register_audit_labels()
     from . import demo as competition_demo
-    from . import imports, models  # noqa: F401  (the tables)
+    from . import imports, models, services  # noqa: F401  (the tables)
     from .api import api
     from .views import bp
 
     core_imports.register(imports.RESULTS)
     core_imports.register(imports.ENTRIES)
+    workflow.register(services.WORKFLOW)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     core_demo.register(competition_demo.build)

@@ -98,10 +98,6 @@ class Workflow:
     model: Any = None  # the record's class, for the 待办's queries
     waits: tuple[Wait, ...] = ()
 
-    def __post_init__(self) -> None:
-        if self.model is not None:
-            BY_MODEL[self.model] = self
-
     def waiting(self, record: Any) -> Wait | None:
         """What `record` waits for now (None: a final state, or nobody's step)."""
         return next(
@@ -238,6 +234,14 @@ def _taken(step: Step) -> frozenset[str] | None:
 
 
 BY_MODEL: dict[Any, Workflow] = {}  # each record class's workflow (those that name theirs)
+
+
+def register(*workflows: Workflow) -> None:
+    """Make the workflows of a package known by their record class (its `init_app` calls this):
+    how a record's state reads where only the record is at hand (`status_label`)."""
+    for workflow in workflows:
+        assert workflow.model is not None, "a registered workflow names its record class"
+        BY_MODEL[workflow.model] = workflow
 
 
 def status_label(record: Any) -> Any:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import demo as core_demo
 from core import imports as core_imports
-from core import nav, notifications, rules, scheduler, tasks
+from core import nav, notifications, rules, scheduler, tasks, workflow
 from core.models import Role
 
 
@@ -19,13 +19,14 @@ def init_app(app: Flask) -> None:
     from teachers import profile
 
     from . import demo as placement_demo
+    from . import enterprise_jobs, jobs, mentor, models, services  # noqa: F401  (listeners, tables)
     from . import imports as placement_imports
-    from . import jobs, mentor, models  # noqa: F401  (their listeners, the tables)
     from .api import api
     from .api_practice import api as practice_api
     from .views import bp
 
     core_imports.register(placement_imports.PLACEMENTS)
+    workflow.register(services.WORKFLOW, enterprise_jobs.JOB_WORKFLOW)
     tasks.register(mentor.MAIL_TASK, _l("Confirmation link mailed to the enterprise mentor"))(
         mentor.mail_the_link
     )

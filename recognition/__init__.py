@@ -9,6 +9,7 @@ from core import demo as core_demo
 from core import imports as core_imports
 from core import nav, notifications, rules, scheduler
 from core import tasks as core_tasks
+from core import workflow as core_workflow
 from core.models import Role
 
 
@@ -22,11 +23,13 @@ def init_app(app: Flask) -> None:
 
     from . import d_class, dual, imports, jobs, labels, models, tasks  # noqa: F401
     from . import demo as recognition_demo
+    from . import workflow as recognition_workflow
     from .api import api
     from .views import bp
 
     for kind in (imports.DUAL, imports.D_CLASS, imports.ETHICS):
         core_imports.register(kind)
+    core_workflow.register(recognition_workflow.RECOGNITION)
     core_tasks.register(tasks.CERTIFICATES, _l("Certificates in one batch"))(tasks.make_batch)
     app.register_blueprint(bp)
     app.register_blueprint(api)

@@ -10,6 +10,7 @@ from core import demo as core_demo
 from core import imports as core_imports
 from core import nav, notifications, rules, scheduler
 from core import tasks as core_tasks
+from core import workflow as core_workflow
 from core.accounts import register_role_linker
 from core.models import Role
 
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     from .appointments import imports as appointment_imports
     from .appointments import jobs as appointment_jobs
     from .appointments import models as appointment_models  # noqa: F401
+    from .appointments import services as appointment_services
     from .appointments.api import api as appointments_api
     from .appointments.views import bp as appointments_bp
     from .audit_labels import register_audit_labels
@@ -36,6 +38,7 @@ def init_app(app: Flask) -> None:
     from .teams import imports as team_imports
     from .teams import jobs as team_jobs
     from .teams import models as team_models  # noqa: F401
+    from .teams import services as team_services
     from .teams.api import api as teams_api
     from .teams.views import bp as teams_bp
     from .views import bp
@@ -44,6 +47,8 @@ def init_app(app: Flask) -> None:
     for kind in (roster.ROSTER, appointment_imports.APPOINTMENTS, team_imports.TEAMS,
                  team_imports.OVERSEAS):  # fmt: skip
         core_imports.register(kind)
+    core_workflow.register(appointment_services.WORKFLOW, team_services.TEAM_WORKFLOW,
+                           team_services.NOMINATION_WORKFLOW)  # fmt: skip
     core_tasks.register(roster_tasks.EXPORT, _l("Roster export (Excel)"))(roster_tasks.run_export)
     titles.define_rules()
     app.register_blueprint(bp)

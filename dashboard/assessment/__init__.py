@@ -8,14 +8,14 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core import imports as core_imports
-from core import nav, notifications, rules
+from core import nav, notifications, rules, workflow
 from core.models import Role
 
 
 def init_app(app: Flask) -> None:
     from core import demo as core_demo
 
-    from . import demo, figures_import, items, models  # noqa: F401  (the tables)
+    from . import demo, figures_import, items, models, services  # noqa: F401  (the tables)
     from .api import api
     from .services import inbox
     from .views import bp
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
         check=items.check,
     )
     core_imports.register(figures_import.FIGURES)
+    workflow.register(services.ASSESSMENT_WORKFLOW, services.INTERVIEW_WORKFLOW)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     core_demo.register(demo.build)

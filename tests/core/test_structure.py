@@ -94,8 +94,9 @@ def test_no_import_circle():
 
 
 def test_import_and_task_kinds_are_registered_by_init_app_not_by_importing():
-    """Wiring is explicit: a package's import kinds and kinds of task are registered inside its
-    `init_app`, so importing every module of the product, with no app made, registers none."""
+    """Wiring is explicit: a package's import kinds, kinds of task and workflows are registered
+    inside its `init_app`, so importing every module of the product, with no app made, registers
+    none of them."""
     import subprocess
     import sys
 
@@ -104,9 +105,29 @@ def test_import_and_task_kinds_are_registered_by_init_app_not_by_importing():
         "import importlib, sys\n"
         f"for name in {names!r}:\n"
         "    importlib.import_module(name)\n"
-        "from core import imports, tasks\n"
-        "print(sorted(imports.KINDS), sorted(tasks.KINDS))\n"
+        "from core import imports, tasks, workflow\n"
+        "print(sorted(imports.KINDS), sorted(tasks.KINDS), len(workflow.BY_MODEL))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "[] []", done.stdout
+    assert done.stdout.strip() == "[] [] 0", done.stdout
+
+
+def test_every_workflow_that_names_its_record_is_registered_by_the_app(app):  # type: ignore[no-untyped-def]
+    """A workflow left out of its package's `init_app` would print its records' state as a code
+    (`status_label` finds no workflow): every one the product defines is known once the app is
+    made."""
+    import importlib
+
+    from core import workflow
+
+    names = sorted(n for n in _modules() if ".migrations" not in n and not n.endswith("migrations"))
+    defined = {
+        value.model: value
+        for name in names
+        for value in vars(importlib.import_module(name)).values()
+        if isinstance(value, workflow.Workflow) and value.model is not None
+    }
+    assert len(defined) >= 9
+    missing = [m.__name__ for m, w in defined.items() if workflow.BY_MODEL.get(m) is not w]
+    assert not missing, f"not registered by an init_app: {missing}"

@@ -7,7 +7,8 @@ who started it, its progress, its file or its error. That makes a lost or duplic
 harmless: a worker first *claims* the row with a conditional UPDATE (one winner, whatever the
 number of workers), and a housekeeping job sends again any task that waited or ran too long.
 
-A package declares a kind of task with `@register(...)` and starts one with `start(...)`; the
+A package declares a kind of task in its `init_app` with `register(name, label)(func)` and
+starts one with `start(...)`; the
 task is sent to the queue after the request's commit, so a rolled-back request starts nothing
 and a worker never looks for a row that is not there yet.
 """

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from core import audit, mail, tasks
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.models import User
+from core.models import Task, User
 from core.timeutil import utcnow
 from core.workflow import lock
 
@@ -111,7 +111,7 @@ def create_link(placement: Placement, by: User) -> str:
 MAIL_TASK = "placements.mentor_mail"
 
 
-def mail_the_link(task, _progress):  # type: ignore[no-untyped-def]
+def mail_the_link(task: Task, _progress: tasks.Progress) -> dict[str, bool]:
     """Mail the mentor the link (a task: a failing mail server is tried again, and the teacher
     who submitted is told if it never works)."""
     link = db.session.get(MentorLink, task.params["link"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -125,7 +126,7 @@ def import_upload(key: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/imports/<key>/preview")
 @login_required
-def import_preview_page(key: str):  # type: ignore[no-untyped-def]
+def import_preview_page(key: str) -> ResponseReturnValue:
     """Another page of a preview's rows: the kept file checked again (nothing written), so the
     list is what confirming would do now."""
     kind = _kind(key)

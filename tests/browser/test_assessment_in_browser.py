@@ -155,9 +155,10 @@ def test_the_city_bureau_imports_the_year_s_figures_with_a_zip(  # type: ignore[
             files.writestr(f"{county}.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
     sign_in(page, bureau.username)
-    page.goto("/imports")
-    kind = page.locator("#import-kinds tr", has_text="区县考核：教育局填报的指标")
-    kind.get_by_role("link", name="导入…").click()
+    page.goto("/assessment")  # the missing figures lead to the import of all of them
+    page.get_by_role(
+        "link", name="用一个工作簿导入各区县数据，证明材料打包为 .zip 一并上传"
+    ).click()
     page.get_by_label("文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(str(workbook))
     page.get_by_label("证明材料（.zip）").set_input_files(str(archive))
     page.get_by_role("button", name="检查文件").click()

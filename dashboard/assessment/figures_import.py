@@ -6,6 +6,7 @@ checks and audit."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,7 +24,7 @@ from core.models import County, School, User
 from core.timeutil import today
 
 from . import compute, services
-from .items import RATIO_UNIT
+from .items import RATIO_UNIT, Item
 from .models import AssessmentStatus, ManualFigure
 from .services import FIRST_YEAR
 from .waits import is_city
@@ -69,9 +70,26 @@ def _shown(value: Decimal | None, unit: str) -> str | None:
     return f"{_plain(value * 100)}%" if unit == RATIO_UNIT else _plain(value)
 
 
+@dataclass(frozen=True)
+class _Year:
+    published: bool
+    items: dict[str, Item]  # the items the bureau enters, by key
+    figures: dict[tuple[int, str], ManualFigure]
+
+    @classmethod
+    def read(cls, year: int) -> _Year:
+        record = services.assessment(year)
+        return cls(
+            published=record is not None and record.status == AssessmentStatus.PUBLISHED,
+            items={i.key: i for i in compute.items_of(year) if i.manual},
+            figures=services.figures(year),
+        )
+
+
 def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
     counties = {c.code: c for c in db.session.scalars(select(County))}
-    on_record: dict[int, dict[tuple[int, str], ManualFigure]] = {}  # a year's, read once
+    # Each year the file names is read once (its state, its items, its figures), not per row.
+    years: dict[int, _Year] = {}
     planned = []
     for row in rows:
         year, county = row["year"], counties[row["county"]]
@@ -79,12 +97,14 @@ def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
             ctx.error(row, "year", _("Choose a year from %(first)s to %(last)s.",
                                      first=FIRST_YEAR, last=today().year))  # fmt: skip
             continue
-        record = services.assessment(year)
-        if record is not None and record.status == AssessmentStatus.PUBLISHED:
+        if year not in years:
+            years[year] = _Year.read(year)
+        held = years[year]
+        if held.published:
             ctx.error(row, "year", _("The %(year)s assessment is published: its figures are "
                                      "frozen.", year=year))  # fmt: skip
             continue
-        item = services.manual_item(year, row["item"])
+        item = held.items.get(row["item"])
         if item is None:
             ctx.error(row, "item", _("The %(year)s assessment has no such item entered by the "
                                      "bureau.", year=year))  # fmt: skip
@@ -97,9 +117,7 @@ def _plan(rows: list[Row], ctx: Context) -> list[Planned]:
             ctx.error(row, "value", str(err))
         except ValidationFailed as err:  # not a number, or out of range
             ctx.refused(row, err)
-        if year not in on_record:
-            on_record[year] = services.figures(year)
-        figure = on_record[year].get((county.id, item.key))
+        figure = held.figures.get((county.id, item.key))
         evidence = (row["evidence"] or "").strip()
         # The evidence is checked whatever the value: every mistake of a row in one upload.
         problem = None
